@@ -46,6 +46,7 @@ _DECIMALS = {
     "expected_completion_hours": 2,
     "last_departure_hours": 2,
     "run_hours": 2,
+    "duration_hours": 2,
     "staff_per_shift": 1,
     "staff": 1,
 }

@@ -100,7 +100,7 @@ class LabRound(BaseModel):
     pool_size: int = Field(description="Swabs per tube; 1 for single tubes.")
     expected_tubes: float
     runs: int = Field(description="Analyser runs needed for the expected tubes.")
-    hours: float = Field(description="Wall-clock hours for the round on the planned analysers.")
+    duration_hours: float = Field(description="Wall-clock hours for the round on the planned analysers.")
 
 
 class LabPlan(BaseModel):
@@ -206,7 +206,7 @@ def plan_lab(inp: LabPlanInput) -> LabPlan:
             pool_size=r.pool_size,
             expected_tubes=tubes,
             runs=_runs(tubes, inp.tubes_per_run),
-            hours=math.ceil(_runs(tubes, inp.tubes_per_run) / analysers) * run_hours,
+            duration_hours=math.ceil(_runs(tubes, inp.tubes_per_run) / analysers) * run_hours,
         )
         for r, tubes in zip(breakdown, round_tubes, strict=True)
     ]

@@ -78,7 +78,7 @@ def test_nested_scheme_adds_rounds_in_sequence() -> None:
     inp = LabPlanInput(people=27_000, prevalence=0.02, pool_sizes=(27, 9, 3), turnaround_hours=48)
     plan = plan_lab(inp)
     assert [r.pool_size for r in plan.rounds] == [27, 9, 3, 1]
-    assert plan.expected_completion_hours == pytest.approx(sum(r.hours for r in plan.rounds))
+    assert plan.expected_completion_hours == pytest.approx(sum(r.duration_hours for r in plan.rounds))
     assert validate_lab_plan(inp, plan) == []
 
 

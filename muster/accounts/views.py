@@ -1,0 +1,102 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from muster.accounts import actions, selectors
+from muster.accounts.forms import AcceptForm, InviteForm, TokenForm
+from muster.accounts.scoping import MANAGERS, Scope
+from muster.core import audit
+from muster.core.errors import DomainError
+from muster.core.models import AuditEvent
+from muster.geo import selectors as geo
+from muster.web.paging import page_of
+
+
+@login_required
+def users(request):
+    if not Scope.of(request.user).has_role(MANAGERS):
+        raise PermissionDenied
+    form = InviteForm(request.POST or None)
+    link = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        region = geo.regions_visible(request.user).filter(code=d["region_code"]).first()
+        if region is None:
+            form.add_error("region_code", _("No region with this code in your scope."))
+        else:
+            try:
+                _inv, link = actions.invitation_create(actor=request.user, email=d["email"], name=d["name"], role=d["role"],
+                                                       region=region, base_url=request.build_absolute_uri("/"))
+            except DomainError as e:
+                form.add_error(e.field if e.field in form.fields else None, str(e.message))
+            else:
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": d["email"]})
+                form = InviteForm()
+    grants = page_of(selectors.grants_visible(request.user).order_by("region__code", "user__username"), request.GET.get("page"))
+    invitations = selectors.invitations_visible(request.user).filter(accepted_at__isnull=True)[:50]
+    return render(request, "accounts/users.html", {"section": "users", "form": form, "grants": grants, "invitations": invitations, "link": link},
+                  status=422 if form.errors else 200)
+
+
+def invite_accept(request, token: str):
+    try:
+        inv = actions.invitation_lookup(token)
+    except DomainError as e:
+        return render(request, "accounts/invite_invalid.html", {"message": e.message}, status=e.status)
+    form = AcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.invitation_accept(token=token, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, str(e.message))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("home")
+    return render(request, "accounts/invite_accept.html", {"form": form, "invitation": inv}, status=422 if form.errors else 200)
+
+
+@login_required
+def tokens(request):
+    form = TokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        _tok, secret = actions.token_create(actor=request.user, name=form.cleaned_data["name"])
+        form = TokenForm()
+    return render(request, "accounts/tokens.html", {"form": form, "tokens": selectors.tokens_of(request.user), "secret": secret})
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = get_object_or_404(selectors.tokens_of(request.user), pk=pk)
+    actions.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("Token revoked."))
+    return redirect("accounts:tokens")
+
+
+@login_required
+def audit_trail(request):
+    if not Scope.of(request.user).has_role(MANAGERS):
+        raise PermissionDenied
+    kinds = AuditEvent.Kind.choices
+    qs = selectors.audit_visible(request.user, action=request.GET.get("action", "").strip(), actor=request.GET.get("actor", "").strip(),
+                                 kind=request.GET.get("kind", "") if request.GET.get("kind", "") in AuditEvent.Kind.values else "")
+    page = page_of(qs.select_related("actor"), request.GET.get("page"))
+    return render(request, "accounts/audit.html", {"section": "audit", "page": page, "kinds": kinds})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit.record(actor=self.request.user, action="user.password_change", obj=self.request.user, kind=AuditEvent.Kind.AUTH)
+        return response

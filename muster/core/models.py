@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One write (or sensitive read) made through an action: who, what, when, where from."""
+
+    class Kind(models.TextChoices):
+        WRITE = "write", _("Write")  # a change to data
+        READ = "read", _("Sensitive read")  # e.g. a full ID number shown
+        AUTH = "auth", _("Sign-in")  # log in / out / failed log in
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("actor")
+    )
+    actor_label = models.CharField(max_length=150, blank=True, verbose_name=_("actor"))
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.WRITE, verbose_name=_("kind"))
+    action = models.CharField(max_length=80, db_index=True, verbose_name=_("action"))
+    object_type = models.CharField(max_length=60, blank=True, verbose_name=_("object type"))
+    object_id = models.CharField(max_length=64, blank=True, verbose_name=_("object id"))
+    object_repr = models.CharField(max_length=200, blank=True, verbose_name=_("object"))
+    # Materialised path of the region the object belongs to, so a coordinator can
+    # browse their subtree's trail with one indexed prefix filter.
+    region_path = models.CharField(max_length=255, blank=True, db_index=True)
+    ip = models.CharField(max_length=45, blank=True, verbose_name=_("IP address"))
+    user_agent = models.CharField(max_length=300, blank=True)
+    via = models.CharField(max_length=8, blank=True, verbose_name=_("via"))
+    changes = models.JSONField(default=dict, blank=True, verbose_name=_("changes"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class IdempotencyRecord(models.Model):
+    """The stored answer to a retried write, keyed by the client's idempotency key."""
+
+    key = models.CharField(max_length=100)
+    scope = models.CharField(max_length=60)
+    user_id = models.BigIntegerField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.PositiveSmallIntegerField(default=200)
+    response = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_unique_scope_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

@@ -1,0 +1,153 @@
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from muster.accounts.scoping import ID_REVEALERS, MANAGERS, Scope
+from muster.core import audit
+from muster.core.errors import DomainError
+from muster.core.models import AuditEvent
+from muster.geo import selectors as geo
+from muster.people import actions, selectors
+from muster.people.forms import DirectoryFilter, ImportForm, PersonForm
+from muster.web.paging import page_of
+
+
+def _managers_only(request):
+    if not Scope.of(request.user).has_role(MANAGERS):
+        raise PermissionDenied
+
+
+def _filtered(request):
+    form = DirectoryFilter(request.GET or None)
+    region = None
+    if form.is_valid():
+        d = form.cleaned_data
+        if d["region"]:
+            region = geo.regions_visible(request.user).filter(code=d["region"]).first()
+            if region is None:
+                form.add_error("region", _("No region with this code in your scope."))
+        qs = selectors.people_search(request.user, q=d["q"], region=region, skill=d["skill"].code if d["skill"] else "",
+                                     organisation_kind=d["organisation_kind"], min_age=d["min_age"], max_age=d["max_age"])
+    else:
+        qs = selectors.people_search(request.user)
+    return form, qs, region
+
+
+@login_required
+def directory(request):
+    _managers_only(request)
+    form, qs, region = _filtered(request)
+    page = page_of(qs.prefetch_related("skills"), request.GET.get("page"))
+    template = "people/_rows.html" if request.htmx else "people/directory.html"
+    return render(request, template, {"section": "people", "form": form, "page": page, "region": region})
+
+
+@login_required
+def export(request):
+    """The directory as XLSX, scoped like the page and with IDs masked; audited."""
+    _managers_only(request)
+    from openpyxl import Workbook
+
+    form, qs, region = _filtered(request)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("People"))
+    ws.append([_("Name"), _("Sex"), _("Birth year"), _("Phone"), _("ID number"), _("Community"), _("Community code"), _("Skills")])
+    count = 0
+    for p in qs.prefetch_related("skills")[:100_000]:
+        ws.append([p.name, p.sex, p.birth_year, p.phone, p.id_masked, p.region.name, p.region.code, ";".join(s.code for s in p.skills.all())])
+        count += 1
+    buf = io.BytesIO()
+    wb.save(buf)
+    audit.record(actor=request.user, action="people.export", kind=AuditEvent.Kind.READ, region=region or Scope.of(request.user).home_region(),
+                 changes={"rows": count, "query": request.GET.urlencode()})
+    response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="people.xlsx"'
+    return response
+
+
+@login_required
+def detail(request, pk: int):
+    person = selectors.person_get(request.user, pk)
+    can_reveal = bool(person.id_cipher) and Scope.of(request.user).covers(person.region, ID_REVEALERS)
+    can_edit = Scope.of(request.user).covers(person.region, MANAGERS)
+    return render(request, "people/detail.html", {"section": "people", "person": person, "can_reveal": can_reveal, "can_edit": can_edit})
+
+
+@login_required
+@require_POST
+def reveal_id(request, pk: int):
+    person = selectors.person_get(request.user, pk)
+    try:
+        number = actions.person_reveal_id(actor=request.user, person=person)
+    except DomainError as e:
+        raise PermissionDenied(str(e.message)) from None
+    return render(request, "people/_revealed.html", {"number": number})
+
+
+def _person_form_submit(request, form, person=None):
+    d = form.cleaned_data
+    region = geo.regions_visible(request.user).filter(code=d["region_code"]).first()
+    if region is None:
+        form.add_error("region_code", _("No community with this code in your region."))
+        return None
+    data = actions.PersonData(name=d["name"], region=region, phone=d["phone"], sex=d["sex"], birth_year=d["birth_year"],
+                              id_type=d["id_type"], id_number=d["id_number"], skills=tuple(s.code for s in d["skills"]), notes=d["notes"])
+    try:
+        if person is None:
+            return actions.person_create(actor=request.user, data=data)
+        return actions.person_update(actor=request.user, person=person, data=data)
+    except DomainError as e:
+        form.add_error(e.field if e.field in form.fields else ("region_code" if e.field == "region" else None), str(e.message))
+        return None
+
+
+@login_required
+def new(request):
+    _managers_only(request)
+    form = PersonForm(request.POST or None, initial={"region_code": request.GET.get("region", "")})
+    if request.method == "POST" and form.is_valid():
+        person = _person_form_submit(request, form)
+        if person:
+            messages.success(request, _("%(name)s has been registered.") % {"name": person.name})
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/form.html", {"section": "people", "form": form}, status=422 if form.errors else 200)
+
+
+@login_required
+def edit(request, pk: int):
+    _managers_only(request)
+    person = selectors.person_get(request.user, pk)
+    initial = {"name": person.name, "region_code": person.region.code, "phone": person.phone, "sex": person.sex,
+               "birth_year": person.birth_year, "id_type": person.id_type, "skills": list(person.skills.all()), "notes": person.notes}
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if _person_form_submit(request, form, person):
+            messages.success(request, _("Saved."))
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/form.html", {"section": "people", "form": form, "person": person}, status=422 if form.errors else 200)
+
+
+@login_required
+def import_people(request):
+    _managers_only(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            report = actions.people_import(actor=request.user, data=f.read(), filename=f.name)
+        except DomainError as e:
+            form.add_error("file", str(e.message))
+        else:
+            if report.ok:
+                messages.success(request, _("%(n)d people imported.") % {"n": report.created})
+                return redirect("people:directory")
+    status = 422 if (form.errors or (report and not report.ok)) else 200
+    return render(request, "people/import.html", {"section": "people", "form": form, "report": report,
+                                                  "columns": actions.IMPORT_COLUMNS}, status=status)

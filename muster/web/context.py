@@ -1,0 +1,22 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from muster.accounts.scoping import MANAGERS, Scope
+
+
+def shell(request):
+    """Navigation for the base layout, by what the user's roles let them open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    scope = Scope.of(user)
+    nav = [("home", _("Home"), reverse("home"))]
+    nav.append(("regions", _("Regions"), reverse("geo:regions")))
+    nav.append(("sites", _("Sites"), reverse("geo:sites")))
+    if scope.has_role(MANAGERS):
+        nav.append(("people", _("People"), reverse("people:directory")))
+        nav.append(("users", _("Users"), reverse("accounts:users")))
+        nav.append(("audit", _("Audit trail"), reverse("accounts:audit")))
+    elif user.person_id:
+        nav.append(("people", _("My profile"), reverse("people:detail", args=[user.person_id])))
+    return {"nav": nav, "scope": scope}

@@ -57,6 +57,10 @@ PII_KEY = _local_secret("MUSTER_PII_KEY", _fernet_key)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
+# Domain apps: the shell discovers each one's urls.py, api.py and nav.py.
+DOMAIN_APPS = [app for app in ("notifications", "needs", "rosters", "checkpoints", "testing", "quarantine")
+               if (BASE_DIR / "muster" / app / "apps.py").exists()]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -73,6 +77,7 @@ INSTALLED_APPS = [
     "muster.people",
     "muster.accounts",
     "muster.web",
+    *[f"muster.{app}" for app in DOMAIN_APPS],
 ]
 
 MIDDLEWARE = [
@@ -86,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "muster.core.middleware.RequestContextMiddleware",
+    "muster.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "muster.urls"

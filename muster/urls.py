@@ -1,3 +1,5 @@
+from importlib.util import find_spec
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -21,6 +23,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# Each domain app mounts its pages under its own prefix (/needs/, /rosters/, …).
+for app in settings.DOMAIN_APPS:
+    if find_spec(f"muster.{app}.urls"):
+        urlpatterns.append(path(f"{app}/", include(f"muster.{app}.urls")))
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

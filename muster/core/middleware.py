@@ -23,3 +23,22 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             context.reset(token)
+
+
+class DomainErrorMiddleware:
+    """A DomainError that escapes a view becomes a page with its status and message, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from muster.core.errors import DomainError
+
+        if isinstance(exception, DomainError):
+            return render(request, "web/error.html", {"message": exception.message, "status": exception.status}, status=exception.status)
+        return None

@@ -1,3 +1,7 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,4 +23,8 @@ def shell(request):
         nav.append(("audit", _("Audit trail"), reverse("accounts:audit")))
     elif user.person_id:
         nav.append(("people", _("My profile"), reverse("people:detail", args=[user.person_id])))
+    # Domain apps add their own entries through muster/<app>/nav.py: items(request, scope) -> [(key, label, url)].
+    for app in settings.DOMAIN_APPS:
+        if find_spec(f"muster.{app}.nav"):
+            nav[2:2] = import_module(f"muster.{app}.nav").items(request, scope)
     return {"nav": nav, "scope": scope}

@@ -1,0 +1,29 @@
+import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_inline():
+    """Background tasks run inline in tests; the worker itself has its own test."""
+    from django.test import override_settings
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+        yield
+
+
+@pytest.fixture
+def world(db):
+    """A small city: two districts, three communities, a user of every role, an outsider."""
+    from muster.core.testing import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a user of the world."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

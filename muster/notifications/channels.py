@@ -1,0 +1,78 @@
+"""Delivery channels. Each one sends a Notification or raises; the outbox retries.
+
+Console and e-mail are built in. SMS is an interface (`SmsBackend`) with a
+console implementation; a real gateway is a class with the same `send_sms`
+named by the SMS_BACKEND setting (a dotted path, or "console").
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.module_loading import import_string
+
+log = logging.getLogger("muster.notifications")
+
+
+class Channel(Protocol):
+    def send(self, notification) -> None:
+        """Deliver, or raise any exception to have the outbox retry later."""
+
+
+class ConsoleChannel:
+    def send(self, notification) -> None:
+        print(f"[notification {notification.pk}] to {notification.address or notification.person_id}: "
+              f"{notification.subject} {notification.body}", flush=True)
+
+
+class EmailChannel:
+    def send(self, notification) -> None:
+        if not notification.address:
+            raise ValueError("no e-mail address")
+        send_mail(notification.subject, f"{notification.body}\n{notification.url}".strip(), settings.DEFAULT_FROM_EMAIL,
+                  [notification.address], fail_silently=False)
+
+
+class SmsBackend(Protocol):
+    def send_sms(self, phone: str, text: str) -> None:
+        """Hand one text to the gateway, or raise."""
+
+
+class ConsoleSmsBackend:
+    def send_sms(self, phone: str, text: str) -> None:
+        print(f"[sms] to {phone}: {text}", flush=True)
+
+
+class SmsChannel:
+    def __init__(self, backend: SmsBackend | None = None):
+        self._backend = backend
+
+    @property
+    def backend(self) -> SmsBackend:
+        if self._backend is None:
+            name = getattr(settings, "SMS_BACKEND", "console") or "console"
+            self._backend = ConsoleSmsBackend() if name == "console" else import_string(name)()
+        return self._backend
+
+    def send(self, notification) -> None:
+        if not notification.address:
+            raise ValueError("no phone number")
+        # One SMS: subject and the short link only; the body is on the in-app list.
+        self.backend.send_sms(notification.address, f"{notification.subject} {notification.url}".strip()[:300])
+
+
+_REGISTRY: dict[str, Channel] = {"console": ConsoleChannel(), "email": EmailChannel(), "sms": SmsChannel()}
+
+
+def get(name: str) -> Channel:
+    return _REGISTRY[name]
+
+
+def register(name: str, channel: Channel) -> Channel | None:
+    """Install a channel (a real gateway, or a failing one in tests); returns the one it replaced."""
+    old = _REGISTRY.get(name)
+    _REGISTRY[name] = channel
+    return old

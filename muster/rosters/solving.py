@@ -1,0 +1,423 @@
+"""Adapter between a post's rows and the pure rostering engine (muster.rosters.solver).
+
+It turns cover, team and rules into a RosterInput, checks in plain words that
+the team can cover the bands at all, runs the engine as a background task with
+progress, and stores assignments only for a roster the engine's validator passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_tasks import task
+
+from muster.rosters.models import Absence, Assignment, Band, CoverException, Post, Roster, TeamMember
+
+log = logging.getLogger(__name__)
+
+# Cost of putting somebody on a band the post does not have that day: never worth it.
+NO_BAND_WEIGHT = 1000
+# Cost of each person more than the band needs: more than any preference is worth.
+OVER_WEIGHT = 20
+
+RULE_LABELS = {
+    "cover": gettext_lazy("Cover short or over"),
+    "on_requests": gettext_lazy("Shift wishes not met"),
+    "off_requests": gettext_lazy("Shift preferences not met"),
+    "changes": gettext_lazy("Changes against the published roster"),
+    "pairs": gettext_lazy("Pairs split up"),
+    "fairness": gettext_lazy("Uneven shares of nights or weekends"),
+}
+
+
+def tz():
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _at(date: dt.date, t: dt.time) -> dt.datetime:
+    return dt.datetime.combine(date, t, tzinfo=tz())
+
+
+def band_span(date: dt.date, band: Band) -> tuple[dt.datetime, dt.datetime]:
+    start = _at(date, band.start)
+    return start, start + dt.timedelta(minutes=band.minutes)
+
+
+def _age(person, on: dt.date) -> int | None:
+    return on.year - person.birth_year if person.birth_year else None
+
+
+def _day_label(date: dt.date) -> str:
+    return date_format(date, "l n/j")
+
+
+@dataclass
+class Plan:
+    """What the post needs over the horizon: per day, per band, how many (after exceptions)."""
+
+    post: Post
+    start: dt.date
+    days: int
+    bands: list[Band]
+    # day -> [(band, required)]
+    need: dict[int, list[tuple[Band, int]]] = field(default_factory=dict)
+    members: list[TeamMember] = field(default_factory=list)
+    # member id -> set of days off
+    off: dict[int, set[int]] = field(default_factory=dict)
+
+    def date(self, d: int) -> dt.date:
+        return self.start + dt.timedelta(days=d)
+
+
+def plan_of(post: Post, start: dt.date, weeks: int) -> Plan:
+    days = 7 * weeks
+    bands = list(post.bands.select_related("skill").order_by("weekday", "line", "start"))
+    exceptions = list(CoverException.objects.filter(post=post, date__gte=start, date__lt=start + dt.timedelta(days=days)))
+    plan = Plan(post=post, start=start, days=days, bands=bands)
+    for d in range(days):
+        date = plan.date(d)
+        row = []
+        for b in bands:
+            if b.weekday != date.weekday():
+                continue
+            req = b.required
+            for ex in exceptions:
+                if ex.date == date and (ex.band_id is None or ex.band_id == b.id):
+                    req = ex.required
+            if req > 0:
+                row.append((b, req))
+        plan.need[d] = row
+    plan.members = list(post.team.filter(active=True).select_related("person", "pair_with").prefetch_related("person__skills"))
+    absences = Absence.objects.filter(member__in=plan.members, start__lte=plan.date(days - 1), end__gte=start)
+    for m in plan.members:
+        off = set()
+        if m.available_weekdays:
+            off |= {d for d in range(days) if plan.date(d).weekday() not in m.available_weekdays}
+        plan.off[m.id] = off
+    for a in absences:
+        for d in range(days):
+            if a.start <= plan.date(d) <= a.end:
+                plan.off[a.member_id].add(d)
+    return plan
+
+
+def _is_night(band: Band) -> bool:
+    from muster.rosters.solver.model import ShiftType
+
+    return band.line == Band.Line.PATROL or ShiftType(id="x", length_minutes=band.minutes,
+                                                       start_minute=band.start.hour * 60 + band.start.minute).is_night
+
+
+def night_ok(post: Post, m: TeamMember, on: dt.date) -> bool:
+    """May do nights: not refused, and not over the post's age limit unless they consented."""
+    if m.no_nights:
+        return False
+    age = _age(m.person, on)
+    if post.night_age_limit is not None and age is not None and age > post.night_age_limit and not m.night_consent:
+        return False
+    return True
+
+
+def _can_take(plan: Plan, m: TeamMember, d: int, band: Band) -> bool:
+    if d in plan.off[m.id]:
+        return False
+    if plan.post.max_hours_day is not None and band.minutes > plan.post.max_hours_day * 60:
+        return False
+    return not (_is_night(band) and not night_ok(plan.post, m, plan.date(d)))
+
+
+def precheck(post: Post, start: dt.date, weeks: int) -> list[str]:
+    """Reasons, in words a coordinator understands, why the team cannot cover the bands at all."""
+    plan = plan_of(post, start, weeks)
+    if not plan.bands:
+        return [_("The post has no cover requirement yet: add its bands first.")]
+    if not plan.members:
+        return [_("The post has no team yet: add the people who staff it.")]
+    problems: list[str] = []
+    age_limit = post.night_age_limit
+    for d in range(plan.days):
+        date = plan.date(d)
+        free_today = [m for m in plan.members if d not in plan.off[m.id]]
+        total = sum(req for _b, req in plan.need[d])
+        if total > len(free_today):
+            problems.append(_("%(day)s needs %(need)d people across its bands but only %(n)d are available "
+                              "(each person works at most one band a day).") % {"day": _day_label(date), "need": total, "n": len(free_today)})
+        for band, req in plan.need[d]:
+            able = [m for m in plan.members if _can_take(plan, m, d, band)]
+            label = f"{_day_label(date)} {band.clock}"
+            if len(able) < req:
+                if _is_night(band) and age_limit is not None:
+                    msg = _("%(band)s needs %(need)d people; only %(n)d is available and under %(age)d, or consented to nights.")
+                else:
+                    msg = _("%(band)s needs %(need)d people; only %(n)d is available.")
+                problems.append(msg % {"band": label, "need": req, "n": len(able), "age": (age_limit or 0) + 1})
+            if band.skill_id and band.skill_count:
+                skilled = [m for m in able if any(s.pk == band.skill_id for s in m.person.skills.all())]
+                if len(skilled) < min(band.skill_count, req):
+                    problems.append(_("%(band)s needs %(need)d who can do “%(skill)s”; only %(n)d of those available can.")
+                                    % {"band": label, "need": band.skill_count, "skill": band.skill.label, "n": len(skilled)})
+            if _is_night(band) and post.night_mix_age is not None:
+                young = [m for m in able if (_age(m.person, date) or 999) <= post.night_mix_age]
+                if not young:
+                    problems.append(_("%(band)s needs someone aged %(age)d or under beside the others; none is available.")
+                                    % {"band": label, "age": post.night_mix_age})
+        if len(problems) >= 12:
+            break
+    return problems[:12]
+
+
+# ---- engine input
+
+def emp_id(person_id: int) -> str:
+    return f"p{person_id}"
+
+
+@dataclass
+class Built:
+    inp: object  # RosterInput
+    plan: Plan
+    keys: list[str]
+    # (day, key) -> band
+    band_at: dict[tuple[int, str], Band]
+
+
+def build_input(post: Post, start: dt.date, weeks: int, previous: dict[str, list[str]] | None = None) -> Built:
+    """The engine's RosterInput for the post's cover, team and rules over `weeks` weeks from `start`."""
+    from muster.rosters.solver import model as M
+
+    plan = plan_of(post, start, weeks)
+    types: dict[str, Band] = {}
+    for b in plan.bands:
+        types.setdefault(b.key, b)
+    keys = sorted(types, key=lambda k: (types[k].line, types[k].start))
+    shift_types = [M.ShiftType(id=k, length_minutes=types[k].minutes, start_minute=types[k].start.hour * 60 + types[k].start.minute,
+                               name=types[k].clock, night=True if types[k].line == Band.Line.PATROL else None) for k in keys]
+    band_at: dict[tuple[int, str], Band] = {}
+    cover = []
+    for d in range(plan.days):
+        present = {b.key: (b, req) for b, req in plan.need[d]}
+        for k in keys:
+            if k in present:
+                b, req = present[k]
+                band_at[(d, k)] = b
+                skills = {b.skill.code: min(b.skill_count, req)} if b.skill_id and b.skill_count else {}
+                cover.append(M.Cover(day=d, shift=k, requirement=req, hard_min=req, under_weight=100, over_weight=OVER_WEIGHT,
+                                     skills=skills))
+            else:
+                cover.append(M.Cover(day=d, shift=k, requirement=0, under_weight=0, over_weight=NO_BAND_WEIGHT))
+    employees = []
+    off_requests = []
+    ids = {m.person_id for m in plan.members}
+    for m in plan.members:
+        eid = emp_id(m.person_id)
+        week_limits = [h for h in (post.max_hours_week, m.max_hours_week) if h]
+        employees.append(M.Employee(
+            id=eid, name=m.person.name, skills=[s.code for s in m.person.skills.all()], age=_age(m.person, start),
+            night_ok=night_ok(post, m, start), days_off=sorted(plan.off[m.id]),
+            max_minutes_per_day=post.max_hours_day * 60 if post.max_hours_day else None,
+            max_minutes_per_week=min(week_limits) * 60 if week_limits else None,
+            max_consecutive_shifts=post.max_consecutive_days,
+        ))
+        if m.preferred:
+            for d in range(plan.days):
+                for k in keys:
+                    if k not in m.preferred and (d, k) in band_at:
+                        off_requests.append(M.ShiftRequest(employee=eid, day=d, shift=k, weight=1))
+    pairs = []
+    if post.keep_pairs:
+        seen = set()
+        for m in plan.members:
+            if m.pair_with_id and m.pair_with_id in ids:
+                pair = tuple(sorted((emp_id(m.person_id), emp_id(m.pair_with_id))))
+                if pair not in seen:
+                    seen.add(pair)
+                    pairs.append(M.PairPreference(employees=pair, weight=post.keep_pairs))
+    fairness = []
+    if post.fair_nights and any(_is_night(b) for b in plan.bands):
+        fairness.append(M.Fairness(kind="night", weight=post.fair_nights))
+    if post.fair_weekends:
+        fairness.append(M.Fairness(kind="weekend", weight=post.fair_weekends))
+    prev = None
+    if previous:
+        known = {emp_id(m.person_id) for m in plan.members}
+        prev = M.PreviousRoster(assignments={e: row for e, row in previous.items() if e in known},
+                                change_weight=post.change_weight)
+    inp = M.RosterInput(
+        name=f"{post.name} {start}", num_days=plan.days, start_weekday=start.weekday(), start_date=start,
+        shift_types=shift_types, employees=employees, cover=cover, off_requests=off_requests, pairs=pairs,
+        fairness=fairness, previous=prev, min_rest_minutes=post.min_rest_hours * 60 if post.min_rest_hours else None,
+        night_needs_age_at_most=post.night_mix_age,
+    )
+    return Built(inp=inp, plan=plan, keys=keys, band_at=band_at)
+
+
+def published_grid(post: Post, start: dt.date, days: int, exclude: int | None = None) -> dict[str, list[str]]:
+    """The published roster over these days, as the engine's employee -> [shift key] grid."""
+    grid: dict[str, list[str]] = defaultdict(lambda: [""] * days)
+    qs = (Assignment.objects.filter(post=post, roster__status=Roster.Status.PUBLISHED, date__gte=start,
+                                    date__lt=start + dt.timedelta(days=days)).select_related("band"))
+    if exclude:
+        qs = qs.exclude(roster_id=exclude)
+    for a in qs:
+        if a.band_id:
+            grid[emp_id(a.person_id)][(a.date - start).days] = a.band.key
+    return dict(grid)
+
+
+# ---- the background task
+
+def enqueue(roster_id: int) -> None:
+    solve_roster.enqueue(roster_id)
+
+
+@task()
+def solve_roster(roster_id: int) -> str:
+    """Solve a queued roster; the worker runs it, tests run it inline."""
+    return run(roster_id)
+
+
+def run(roster_id: int) -> str:
+    if not Roster.objects.filter(pk=roster_id, status=Roster.Status.QUEUED).update(status=Roster.Status.SOLVING):
+        return "skipped"
+    roster = Roster.objects.select_related("post").get(pk=roster_id)
+    try:
+        _run(roster)
+    except Exception as exc:  # the roster must never stay "solving" for ever
+        log.exception("roster %s: solve failed", roster_id)
+        Roster.objects.filter(pk=roster_id).update(status=Roster.Status.FAILED, finished_at=timezone.now(),
+                                                   problems=[_("The solver stopped with an error: %(e)s") % {"e": exc}])
+    return Roster.objects.get(pk=roster_id).status
+
+
+def _run(roster: Roster) -> None:
+    from muster.rosters.solver.solve import solve
+    from muster.rosters.solver.validate import validate
+
+    post = roster.post
+    previous = published_grid(post, roster.start, 7 * roster.weeks)
+    built = build_input(post, roster.start, roster.weeks, previous or None)
+    trail: list[dict] = []
+    last = [0.0]
+    home = threading.get_ident()
+
+    def on_progress(p) -> None:
+        trail.append({"seconds": p.seconds, "objective": p.objective, "lower_bound": p.lower_bound, "phase": p.phase})
+        now = time.monotonic()
+        # CP-SAT calls back from its own threads; only the task's thread may use its DB connection.
+        if threading.get_ident() == home and now - last[0] > 0.5:
+            last[0] = now
+            Roster.objects.filter(pk=roster.pk).update(progress=trail[-50:], objective=p.objective, lower_bound=p.lower_bound)
+
+    result = solve(built.inp, time_limit=float(roster.time_limit), workers=2, seed=roster.pk,
+                   on_progress=on_progress, hint=_hint(built, previous))
+    done = {"finished_at": timezone.now(), "engine_status": str(result.status), "seconds": result.seconds, "progress": trail[-50:]}
+    if result.roster is None:
+        problems = []
+        if result.explanation is not None:
+            problems.append(result.explanation.summary)
+            problems += [c.message for c in result.explanation.conflicts]
+        if not problems:
+            problems = ([_("The rules cannot all be met together.")] if result.status == "INFEASIBLE" else
+                        [_("No roster was found within the time limit of %(s)d seconds; try a longer limit.") % {"s": roster.time_limit}])
+        Roster.objects.filter(pk=roster.pk).update(status=Roster.Status.FAILED, problems=problems, **done)
+        return
+    # The engine validated its roster; check again here so that nothing broken is ever stored.
+    report = validate(built.inp, result.roster)
+    if not report.valid:
+        Roster.objects.filter(pk=roster.pk).update(
+            status=Roster.Status.FAILED, problems=[v.message for v in report.violations[:10]], **done)
+        return
+    penalties = _penalties(report)
+    changes = None
+    if previous:
+        changes = sum(1 for e, row in result.roster.items() for d, k in enumerate(row)
+                      if k != previous.get(e, [""] * len(row))[d])
+    rows = _assignments(roster, built, result.roster)
+    with transaction.atomic():
+        Assignment.objects.filter(roster=roster).delete()
+        Assignment.objects.bulk_create(rows)
+        Roster.objects.filter(pk=roster.pk).update(
+            status=Roster.Status.READY, objective=report.objective, lower_bound=result.lower_bound, penalties=penalties,
+            changes=changes, **done)
+
+
+def _hint(built: Built, previous: dict[str, list[str]]):
+    if not previous:
+        return None
+    # Only a hint: the engine validates it and ignores it when it breaks a rule now.
+    return {e.id: list(previous.get(e.id, [""] * built.plan.days)) for e in built.inp.employees}
+
+
+def _penalties(report) -> list[dict]:
+    by_rule: dict[str, dict] = {}
+    for it in report.items:
+        row = by_rule.setdefault(it.rule, {"rule": it.rule, "amount": 0, "count": 0, "examples": []})
+        row["amount"] += it.amount
+        row["count"] += 1
+        if len(row["examples"]) < 5:
+            row["examples"].append(it.message)
+    return sorted(by_rule.values(), key=lambda r: -r["amount"])
+
+
+def _assignments(roster: Roster, built: Built, grid: dict[str, list[str]]) -> list[Assignment]:
+    rows = []
+    for m in built.plan.members:
+        row = grid.get(emp_id(m.person_id), [])
+        for d, key in enumerate(row):
+            if not key:
+                continue
+            band = built.band_at.get((d, key))
+            if band is None:  # validator allows it (soft over-cover) but there is no band: do not store a ghost shift
+                continue
+            date = built.plan.date(d)
+            a, z = band_span(date, band)
+            rows.append(Assignment(roster=roster, post=roster.post, person_id=m.person_id, band=band, date=date,
+                                   line=band.line, starts_at=a, ends_at=z))
+    return rows
+
+
+def check_change(roster: Roster, moves: list[tuple[Assignment, object]]) -> list[str]:
+    """Hard rules a hand change (swap or cover) would break, in words; empty when it is fine."""
+    from muster.rosters.solver.validate import validate
+
+    built = build_input(roster.post, roster.start, roster.weeks)
+    grid = published_grid(roster.post, roster.start, built.plan.days) if roster.status == Roster.Status.PUBLISHED else {}
+    if roster.status != Roster.Status.PUBLISHED:
+        for a in roster.assignments.select_related("band"):
+            grid.setdefault(emp_id(a.person_id), [""] * built.plan.days)[(a.date - roster.start).days] = a.band.key if a.band_id else ""
+    known = {e.id for e in built.inp.employees}
+    problems = []
+    for a, person in moves:
+        d = (a.date - roster.start).days
+        old, new = emp_id(a.person_id), emp_id(person.pk)
+        if new not in known:
+            problems.append(_("%(name)s is not on this post's team.") % {"name": person.name})
+            continue
+        key = a.band.key if a.band_id else ""
+        grid.setdefault(old, [""] * built.plan.days)[d] = ""
+    for a, person in moves:
+        d = (a.date - roster.start).days
+        row = grid.setdefault(emp_id(person.pk), [""] * built.plan.days)
+        key = a.band.key if a.band_id else ""
+        if row[d]:
+            problems.append(_("%(name)s already has a shift on %(day)s.") % {"name": person.name, "day": _day_label(a.date)})
+        row[d] = key
+    if problems:
+        return problems
+    grid = {e: row for e, row in grid.items() if e in known}
+    for e in known:
+        grid.setdefault(e, [""] * built.plan.days)
+    report = validate(built.inp, grid)
+    return [v.message for v in report.violations[:5]]

@@ -1,0 +1,161 @@
+"""Reads of posts, rosters and the duty log, scoped by the acting user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from muster.accounts.scoping import MANAGERS, SITE_ROLES, Scope
+from muster.core.errors import NotFound
+from muster.rosters.models import Assignment, Band, CheckIn, DutyNote, Post, Roster, SwapRequest, TeamMember
+
+# A shift with nobody checked in this long after its start is flagged as missed.
+MISSED_AFTER = dt.timedelta(minutes=15)
+
+
+def posts_visible(user) -> QuerySet[Post]:
+    """Posts the user manages (region), works at (site role) or staffs (team)."""
+    scope = Scope.of(user)
+    q = scope.region_q("region", MANAGERS)
+    sites = scope.site_ids(SITE_ROLES)
+    if sites:
+        q |= Q(site_id__in=sites)
+    if getattr(user, "person_id", None):
+        q |= Q(team__person_id=user.person_id)
+    return Post.objects.filter(q).distinct().select_related("site", "region")
+
+
+def post_get(user, pk: int) -> Post:
+    post = posts_visible(user).filter(pk=pk).first()
+    if post is None:
+        raise NotFound()
+    return post
+
+
+def can_manage(user, post: Post) -> bool:
+    return Scope.of(user).covers(post.region, MANAGERS)
+
+
+def roster_get(user, pk: int) -> Roster:
+    roster = Roster.objects.select_related("post", "post__region", "post__site").filter(pk=pk).first()
+    if roster is None or not posts_visible(user).filter(pk=roster.post_id).exists():
+        raise NotFound()
+    if roster.status != Roster.Status.PUBLISHED and not can_manage(user, roster.post):
+        raise NotFound()
+    return roster
+
+
+def team_of(post: Post) -> QuerySet[TeamMember]:
+    return post.team.select_related("person", "pair_with").prefetch_related("person__skills", "absences").order_by("person__name")
+
+
+@dataclass
+class Week:
+    """One page of the book: the shift plan, the night-patrol plan and the duty record of one week."""
+
+    post: Post
+    monday: dt.date
+    days: list[dt.date]
+    # line -> [(band label, [cell per day: list of (assignment, checked_in)])]
+    plans: dict[str, list[tuple[str, list[list]]]] = field(default_factory=dict)
+    notes: list[DutyNote] = field(default_factory=list)
+    checkins: list[CheckIn] = field(default_factory=list)
+    roster: Roster | None = None
+
+    @property
+    def duty(self):
+        return self.plans.get(Band.Line.DUTY, [])
+
+    @property
+    def patrol(self):
+        return self.plans.get(Band.Line.PATROL, [])
+
+    @property
+    def by_day(self) -> list[tuple[dt.date, list[tuple[str, str, list]]]]:
+        """The same plans day by day, for a phone: [(date, [(line, band label, cell)])]."""
+        out = []
+        for i, date in enumerate(self.days):
+            rows = [(line, label, cells[i]) for line in (Band.Line.DUTY, Band.Line.PATROL) for label, cells in self.plans.get(line, [])]
+            out.append((date, rows))
+        return out
+
+
+def week_of(post: Post, monday: dt.date, roster: Roster | None = None) -> Week:
+    """The published roster of the week (or the given roster), grouped as the book had it."""
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+    qs = Assignment.objects.filter(post=post, date__gte=days[0], date__lte=days[-1]).select_related("person", "band")
+    qs = qs.filter(roster=roster) if roster is not None else qs.filter(roster__status=Roster.Status.PUBLISHED)
+    checked = set(CheckIn.objects.filter(assignment__in=qs).values_list("assignment_id", "person_id"))
+    stand_ins = defaultdict(list)
+    for c in CheckIn.objects.filter(assignment__in=qs).select_related("person"):
+        stand_ins[c.assignment_id].append(c)
+    rows: dict[tuple[str, str, dt.time], list[list]] = {}
+    labels: dict[tuple[str, str, dt.time], str] = {}
+    for b in post.bands.all():
+        key = (b.line, b.key, b.start)
+        rows.setdefault(key, [[] for _ in days])
+        labels[key] = b.clock
+    for a in qs.order_by("starts_at", "person__name"):
+        if a.band_id is None:
+            continue
+        key = (a.line, a.band.key, a.band.start)
+        rows.setdefault(key, [[] for _ in days])
+        labels.setdefault(key, a.band.clock)
+        others = [c.person for c in stand_ins.get(a.id, []) if c.person_id != a.person_id]
+        rows[key][(a.date - monday).days].append({"a": a, "in": (a.id, a.person_id) in checked, "stand_ins": others})
+    week = Week(post=post, monday=monday, days=days, roster=roster)
+    for key in sorted(rows, key=lambda k: (k[0], k[2])):
+        week.plans.setdefault(key[0], []).append((labels[key], rows[key]))
+    start = dt.datetime.combine(days[0], dt.time(0), tzinfo=timezone.get_current_timezone())
+    end = start + dt.timedelta(days=7)
+    week.notes = list(DutyNote.objects.filter(post=post, at__gte=start, at__lt=end).select_related("author", "by").order_by("at"))
+    week.checkins = list(CheckIn.objects.filter(post=post, at__gte=start, at__lt=end).select_related("person", "assignment"))
+    return week
+
+
+def my_shifts(user, since: dt.datetime | None = None) -> QuerySet[Assignment]:
+    if not getattr(user, "person_id", None):
+        return Assignment.objects.none()
+    since = since or timezone.now() - dt.timedelta(days=1)
+    return (Assignment.objects.filter(person_id=user.person_id, roster__status=Roster.Status.PUBLISHED, ends_at__gte=since)
+            .select_related("post", "post__site", "band").order_by("starts_at"))
+
+
+def missed_shifts(user, now: dt.datetime | None = None, days: int = 3) -> QuerySet[Assignment]:
+    """Published shifts that started more than 15 minutes ago with nobody checked in, at posts the user manages."""
+    now = now or timezone.now()
+    scope = Scope.of(user)
+    posts = Post.objects.filter(scope.region_q("region", MANAGERS))
+    any_checkin = CheckIn.objects.filter(assignment=OuterRef("pk"))
+    return (Assignment.objects.filter(post__in=posts, roster__status=Roster.Status.PUBLISHED,
+                                      starts_at__lte=now - MISSED_AFTER, starts_at__gte=now - dt.timedelta(days=days))
+            .exclude(Exists(any_checkin)).select_related("person", "post", "band").order_by("-starts_at"))
+
+
+def swaps_for(user, post: Post | None = None) -> QuerySet[SwapRequest]:
+    scope = Scope.of(user)
+    q = Q(assignment__post__in=Post.objects.filter(scope.region_q("region", MANAGERS))) | Q(requested_by=user)
+    if getattr(user, "person_id", None):
+        q |= Q(other_id=user.person_id)
+    qs = SwapRequest.objects.filter(q)
+    if post is not None:
+        qs = qs.filter(assignment__post=post)
+    return qs.select_related("assignment", "assignment__person", "assignment__post", "other", "other_assignment", "requested_by")
+
+
+def hours_by_person(post: Post, start: dt.date, end: dt.date) -> list[dict]:
+    """Checked-in minutes per person at the post between two dates: the hours that go to their record."""
+    lo = dt.datetime.combine(start, dt.time(0), tzinfo=timezone.get_current_timezone())
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=timezone.get_current_timezone())
+    rows = (CheckIn.objects.filter(post=post, at__gte=lo, at__lt=hi).values("person_id", "person__name")
+            .annotate(minutes=Sum("minutes")).order_by("-minutes", "person__name"))
+    return [{"person_id": r["person_id"], "name": r["person__name"], "hours": round((r["minutes"] or 0) / 60, 1)} for r in rows]
+
+
+def person_hours(person_id: int) -> float:
+    total = CheckIn.objects.filter(person_id=person_id).aggregate(m=Sum("minutes"))["m"] or 0
+    return round(total / 60, 1)

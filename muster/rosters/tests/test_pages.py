@@ -1,0 +1,109 @@
+import datetime as dt
+import shutil
+import subprocess
+
+import pytest
+from django.utils import timezone
+
+from muster.rosters import actions
+from muster.rosters.models import Assignment, CheckIn, Roster, SwapRequest, TeamMember
+
+
+def this_monday():
+    return actions.monday_of(timezone.localdate())
+
+
+@pytest.fixture
+def published(world, post, team, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        r = actions.roster_request(actor=world.coordinator, post=post, start=this_monday())
+    r.refresh_from_db()
+    assert r.status == Roster.Status.READY, r.problems
+    return actions.roster_publish(actor=world.coordinator, roster=r)
+
+
+def test_pages_render_for_the_coordinator(world, login, post, team, published):
+    c = login(world.coordinator)
+    monday = this_monday().isoformat()
+    for url in ["/rosters/", f"/rosters/{post.pk}/", f"/rosters/{post.pk}/cover/", f"/rosters/{post.pk}/rules/",
+                f"/rosters/{post.pk}/team/", f"/rosters/roster/{published.pk}/", f"/rosters/{post.pk}/week/{monday}/",
+                f"/rosters/{post.pk}/duty/", f"/rosters/{post.pk}/hours/", "/rosters/missed/", f"/rosters/{post.pk}/qr.svg",
+                f"/rosters/{post.pk}/team/{post.team.first().pk}/"]:
+        assert c.get(url).status_code == 200, url
+
+
+def test_outsider_sees_nothing(world, login, post, published):
+    c = login(world.outsider)
+    assert post.name not in c.get("/rosters/").content.decode()
+    for url in [f"/rosters/{post.pk}/", f"/rosters/roster/{published.pk}/", f"/rosters/{post.pk}/week/2026-01-05/"]:
+        assert c.get(url).status_code == 404, url
+    assert c.post(f"/rosters/{post.pk}/solve/", {"start": "2026-01-05", "weeks": 1}).status_code == 404
+
+
+def test_cover_form_refuses_overlap_and_zero_length(world, login, post):
+    c = login(world.coordinator)
+    r = c.post(f"/rosters/{post.pk}/cover/", {"text": "1-7 06:30-11:30 2\n1 11:00-17:30 2"})
+    assert r.status_code == 422 and "overlaps" in r.content.decode().replace("重叠", "overlaps")
+    r = c.post(f"/rosters/{post.pk}/cover/", {"text": "1 06:30-06:30 2"})
+    assert r.status_code == 422
+    assert post.bands.count() == 28 + 7  # nothing half-saved
+
+
+def test_week_pdf_has_chinese_text(world, login, post, published):
+    c = login(world.coordinator)
+    r = c.get(f"/rosters/{post.pk}/week/{this_monday().isoformat()}.pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=r.content, capture_output=True, check=True).stdout.decode()
+        assert "南门帐篷" in text and "队员" in text
+
+
+def test_member_sees_shifts_calendar_and_asks_for_cover(world, login, post, team, published, client):
+    person = Assignment.objects.filter(roster=published, starts_at__gt=timezone.now()).first().person
+    world.member.person = person
+    world.member.save(update_fields=["person"])
+    c = login(world.member)
+    assert c.get("/rosters/mine/").status_code == 200
+    c.post("/rosters/mine/calendar/")
+    token = person.calendar_feed.token
+    client.logout()
+    ics = client.get(f"/rosters/ical/{token}.ics")
+    assert ics.status_code == 200 and b"BEGIN:VEVENT" in ics.content
+    assert client.get("/rosters/ical/nope.ics").status_code == 404
+    c = login(world.member)
+    shift = Assignment.objects.filter(roster=published, person=person, starts_at__gt=timezone.now()).first()
+    free = TeamMember.objects.filter(post=post).exclude(person__assignments__date=shift.date).first().person
+    r = c.post(f"/rosters/shift/{shift.pk}/swap/", {"kind": "cover", "other": free.pk, "reason": "看病"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    req = SwapRequest.objects.get()
+    c = login(world.coordinator)
+    c.post(f"/rosters/swap/{req.pk}/decide/", {"decision": "approve"})
+    req.refresh_from_db()
+    shift.refresh_from_db()
+    if req.status == SwapRequest.Status.APPROVED:
+        assert shift.person_id == free.pk
+    else:  # the validator refused it (e.g. a rest rule): the roster must be unchanged
+        assert shift.person_id == person.pk
+
+
+def test_checkin_and_notes(world, login, post, published):
+    now = timezone.now()
+    a = Assignment.objects.filter(roster=published, starts_at__lte=now, ends_at__gt=now).first()
+    world.member.person = a.person
+    world.member.save(update_fields=["person"])
+    c = login(world.member)
+    assert c.post(f"/rosters/{post.pk}/duty/checkin/").status_code == 302
+    assert CheckIn.objects.filter(assignment=a, person=a.person).exists()
+    c.post(f"/rosters/{post.pk}/duty/", {"kind": "handover", "text": "体温枪电池快没电了"})
+    assert post.notes.count() == 1
+    assert "体温枪" in c.get(f"/rosters/{post.pk}/week/{this_monday().isoformat()}/").content.decode()
+    # a second check-in for the same shift is refused, not duplicated
+    c.post(f"/rosters/{post.pk}/duty/checkin/")
+    assert CheckIn.objects.filter(assignment=a).count() == 1
+
+
+def test_missed_shifts_are_listed(world, login, post, published):
+    c = login(world.coordinator)
+    html = c.get("/rosters/missed/").content.decode()
+    past = Assignment.objects.filter(roster=published, starts_at__lt=timezone.now() - dt.timedelta(minutes=20)).exists()
+    assert ("队员" in html) == past

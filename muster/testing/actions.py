@@ -1,0 +1,766 @@
+"""Writes of mass testing. Each one a transaction with its audit event (the desk hot path excepted, see desk_scan)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from muster.accounts.models import Role
+from muster.accounts.scoping import MANAGERS, Scope
+from muster.core import audit, pii
+from muster.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from muster.core.imports import ImportReport, RowError, read_table
+from muster.geo.actions import region_count_add
+from muster.geo.models import Region, Site
+from muster.people.models import Person
+from muster.testing.models import (
+    BOX_RE,
+    CODE_ALPHABET,
+    CODE_RE,
+    POOL_SIZES,
+    TUBE_RE,
+    Box,
+    Campaign,
+    CollectionPoint,
+    CustodyEvent,
+    LabRun,
+    Recall,
+    RecallItem,
+    Registration,
+    Report,
+    Sample,
+    SingleTubeFlag,
+    TeamMember,
+    Tube,
+)
+
+DESK_ROLES = frozenset({Role.SITE_LEAD, Role.SAMPLER, Role.CLERK})
+LAB_ROLES = frozenset({Role.LAB_TECH})
+
+
+# --- permissions -------------------------------------------------------------------------------
+
+def _require_manager(actor, region: Region) -> None:
+    if not Scope.of(actor).covers(region, MANAGERS):
+        raise Forbidden(_("Only command or coordinators of this region may do this."))
+
+
+def can_work_desk(actor, point: CollectionPoint) -> bool:
+    scope = Scope.of(actor)
+    return point.site_id in scope.site_ids(DESK_ROLES) or scope.covers(point.site.region, MANAGERS)
+
+
+def _require_desk(actor, point: CollectionPoint) -> None:
+    if not can_work_desk(actor, point):
+        raise Forbidden(_("You do not work at this collection point."))
+
+
+def can_work_lab(actor, lab: Site) -> bool:
+    scope = Scope.of(actor)
+    return lab.pk in scope.site_ids(LAB_ROLES) or scope.is_superuser
+
+
+def _require_lab(actor, lab: Site) -> None:
+    if not can_work_lab(actor, lab):
+        raise Forbidden(_("You do not work at this lab."))
+
+
+# --- campaigns ---------------------------------------------------------------------------------
+
+@dataclass
+class CampaignData:
+    name: str
+    region: Region
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    pool_size: int = 10
+    round: int = 1
+    prevalence: float = 0.001
+    labs: tuple[Site, ...] = ()
+
+
+def _clean_campaign(data: CampaignData) -> None:
+    if not (data.name or "").strip() or len(data.name) > 120:
+        raise InvalidInput(_("The name is required and has at most 120 characters."), field="name")
+    if data.pool_size not in POOL_SIZES:
+        raise InvalidInput(_("The pooling ratio must be 1, 5, 10 or 20."), field="pool_size")
+    if data.ends_at <= data.starts_at:
+        raise InvalidInput(_("The campaign must end after it starts."), field="ends_at")
+    if not (0 < data.prevalence < 1):
+        raise InvalidInput(_("The expected prevalence must be between 0 and 1."), field="prevalence")
+    if not (1 <= data.round <= 999):
+        raise InvalidInput(_("The round must be between 1 and 999."), field="round")
+    for lab in data.labs:
+        if lab.kind != Site.Kind.LAB:
+            raise InvalidInput(_("%(name)s is not a laboratory.") % {"name": lab.name}, field="labs")
+
+
+def campaign_create(*, actor, data: CampaignData) -> Campaign:
+    """Start a campaign over a region; the target population is counted from the registry."""
+    _require_manager(actor, data.region)
+    _clean_campaign(data)
+    target = Person.objects.filter(region__path__startswith=data.region.path).count()
+    with transaction.atomic(durable=True):
+        campaign = Campaign.objects.create(name=data.name.strip(), region=data.region, round=data.round, starts_at=data.starts_at,
+                                           ends_at=data.ends_at, pool_size=data.pool_size, prevalence=data.prevalence,
+                                           target_population=target, created_by=actor)
+        campaign.labs.set(data.labs)
+        audit.record(actor=actor, action="campaign.create", obj=campaign, region=data.region,
+                     changes={"pool_size": data.pool_size, "round": data.round, "target": target,
+                              "labs": [lab.name for lab in data.labs]})
+    return campaign
+
+
+def campaign_set_status(*, actor, campaign: Campaign, status: str) -> Campaign:
+    _require_manager(actor, campaign.region)
+    if status not in Campaign.Status.values:
+        raise InvalidInput(_("Unknown status."), field="status")
+    with transaction.atomic(durable=True):
+        old = campaign.status
+        Campaign.objects.filter(pk=campaign.pk).update(status=status)
+        campaign.status = status
+        audit.record(actor=actor, action="campaign.status", obj=campaign, region=campaign.region, changes={"status": [old, status]})
+    return campaign
+
+
+def point_add(*, actor, campaign: Campaign, site: Site, desks: int = 2, opens: dt.time = dt.time(7), closes: dt.time = dt.time(22)) -> CollectionPoint:
+    """Add a collection site of the campaign's region to the campaign."""
+    _require_manager(actor, campaign.region)
+    if site.kind != Site.Kind.COLLECTION:
+        raise InvalidInput(_("Only collection points can take part in sampling."), field="site")
+    if not campaign.region.contains(site.region):
+        raise InvalidInput(_("This collection point is outside the campaign's region."), field="site")
+    if not (1 <= desks <= 200):
+        raise InvalidInput(_("Desks must be between 1 and 200."), field="desks")
+    if closes <= opens:
+        raise InvalidInput(_("The point must close after it opens."), field="closes")
+    try:
+        with transaction.atomic(durable=True):
+            point = CollectionPoint.objects.create(campaign=campaign, site=site, desks=desks, opens=opens, closes=closes)
+            audit.record(actor=actor, action="campaign.point_add", obj=point, region=site.region,
+                         changes={"campaign": campaign.pk, "desks": desks, "hours": f"{opens:%H:%M}-{closes:%H:%M}"})
+    except IntegrityError:
+        raise Conflict(_("This collection point is already part of the campaign."), field="site") from None
+    return point
+
+
+def team_add(*, actor, point: CollectionPoint, person: Person, role: str) -> TeamMember:
+    _require_manager(actor, point.site.region)
+    if role not in TeamMember.Role.values:
+        raise InvalidInput(_("Unknown team role."), field="role")
+    try:
+        with transaction.atomic(durable=True):
+            member = TeamMember.objects.create(point=point, person=person, role=role)
+            audit.record(actor=actor, action="campaign.team_add", obj=point, region=point.site.region,
+                         changes={"person": person.name, "role": role})
+    except IntegrityError:
+        raise Conflict(_("This person is already in the team."), field="person") from None
+    return member
+
+
+def flag_set(*, actor, person: Person, reason: str, active: bool = True, note: str = "") -> None:
+    """Flag (or unflag) a person who must be sampled in a single tube. `actor=None` for system callers."""
+    if actor is not None:
+        _require_manager(actor, person.region)
+    if reason not in SingleTubeFlag.Reason.values:
+        raise InvalidInput(_("Unknown reason."), field="reason")
+    with transaction.atomic():
+        if active:
+            if not SingleTubeFlag.objects.filter(person=person, reason=reason, active=True).exists():
+                SingleTubeFlag.objects.create(person=person, reason=reason, note=note[:200])
+        else:
+            SingleTubeFlag.objects.filter(person=person, reason=reason, active=True).update(active=False)
+        audit.record(actor=actor, action="testing.flag", obj=person, region=person.region,
+                     changes={"reason": reason, "active": active})
+
+
+# --- pre-registration --------------------------------------------------------------------------
+
+def new_code() -> str:
+    return "MP" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+
+
+def preregister(*, campaign: Campaign, name: str, id_type: str, id_number: str, phone: str = "", community: Region | None = None) -> Registration:
+    """A resident registers themself for a campaign and gets a personal code (their QR).
+
+    Someone already in the registry must give the name on record; someone not in it is
+    added to the community they name, which must lie in the campaign's region.
+    """
+    if campaign.status == Campaign.Status.CLOSED:
+        raise InvalidInput(_("This campaign is closed."), field="campaign")
+    name = (name or "").strip()
+    if not name or len(name) > 60:
+        raise InvalidInput(_("The name is required and has at most 60 characters."), field="name")
+    sealed = pii.seal(id_type, id_number)
+    phone = pii.validate_phone(phone)
+    person = Person.objects.filter(id_type=id_type, id_hash=sealed.hash).select_related("region").first()
+    with transaction.atomic(durable=True):
+        if person is None:
+            if community is None or community.level != Region.Level.COMMUNITY or not campaign.region.contains(community):
+                raise InvalidInput(_("Choose your community in the campaign's area."), field="community")
+            birth = pii.birth_year_from_resident_id(sealed.number) if id_type == pii.IdType.RESIDENT else None
+            person = Person.objects.create(name=name, phone=phone, birth_year=birth, id_type=id_type, id_cipher=sealed.cipher,
+                                           id_hash=sealed.hash, id_masked=sealed.masked, region=community)
+            region_count_add(community, "people_count", 1)
+            audit.record(actor=None, action="person.self_register", obj=person, region=community, changes={"campaign": campaign.pk})
+        elif person.name != name:
+            # Same answer as for a wrong number: a stranger learns nothing about who is registered.
+            raise InvalidInput(_("The name does not match the registry for this ID number."), field="name")
+        existing = Registration.objects.filter(campaign=campaign, person=person).first()
+        if existing is not None:
+            return existing
+        reg = Registration.objects.create(campaign=campaign, person=person, code=new_code())
+        audit.record(actor=None, action="testing.preregister", obj=reg, region=person.region, changes={"campaign": campaign.pk},
+                     object_repr=person.id_masked)
+    return reg
+
+
+# --- the registration desk ---------------------------------------------------------------------
+
+def classify(scan: str) -> tuple[str, str]:
+    """What a scanned (or typed) string is: tube, box, person code, ID number, or bad."""
+    s = re.sub(r"\s", "", scan or "").upper()
+    if TUBE_RE.fullmatch(s):
+        return "tube", s
+    if BOX_RE.fullmatch(s):
+        return "box", s
+    if CODE_RE.fullmatch(s):
+        return "code", s
+    if re.fullmatch(r"\d{17}[\dX]", s):
+        return "id", s
+    return "bad", s
+
+
+def tube_open(*, actor, point: CollectionPoint, barcode: str, single: bool = False) -> Tube:
+    """Open a tube at a desk. Re-scanning a tube already open here resumes it."""
+    _require_desk(actor, point)
+    kind, barcode = classify(barcode)
+    if kind != "tube":
+        raise InvalidInput(_("This is not a tube barcode (T followed by 6 to 12 digits)."), field="barcode", code="bad_format")
+    if point.campaign.status != Campaign.Status.OPEN:
+        raise Conflict(_("The campaign is not open for sampling."), code="campaign_closed")
+    existing = Tube.objects.filter(barcode=barcode).first()
+    if existing is not None:
+        if existing.status == Tube.Status.OPEN and existing.point_id == point.pk:
+            return existing
+        raise Conflict(_("Tube %(code)s has already been used.") % {"code": barcode}, field="barcode", code="tube_used")
+    capacity = 1 if single else point.campaign.pool_size
+    try:
+        with transaction.atomic(durable=True):
+            tube = Tube.objects.create(barcode=barcode, campaign_id=point.campaign_id, point=point, capacity=capacity,
+                                       opened_at=timezone.now(), opened_by=actor)
+            audit.record(actor=actor, action="tube.open", obj=tube, region=point.site.region, changes={"capacity": capacity})
+    except IntegrityError:
+        raise Conflict(_("Tube %(code)s has already been used.") % {"code": barcode}, field="barcode", code="tube_used") from None
+    return tube
+
+
+def tube_close(*, actor, point: CollectionPoint, barcode: str) -> Tube:
+    """Close an open tube on demand (fewer swabs than its pool size)."""
+    _require_desk(actor, point)
+    tube = Tube.objects.filter(barcode=(barcode or "").strip().upper(), point=point).first()
+    if tube is None:
+        raise NotFound(_("No such tube at this collection point."), code="tube_unknown")
+    with transaction.atomic(durable=True):
+        now = timezone.now()
+        n = Tube.objects.filter(pk=tube.pk, status=Tube.Status.OPEN, count__gt=0).update(status=Tube.Status.CLOSED, closed_at=now)
+        if not n:
+            tube.refresh_from_db()
+            if tube.status == Tube.Status.CLOSED:
+                return tube
+            raise Conflict(_("An empty tube cannot be closed; scan a person first."), code="tube_empty")
+        tube.status, tube.closed_at = Tube.Status.CLOSED, now
+        audit.record(actor=actor, action="tube.close", obj=tube, region=point.site.region, changes={"count": tube.count})
+    return tube
+
+
+class Refused(Exception):
+    def __init__(self, error):
+        self.error = error
+
+
+_PERSON_SQL = """
+SELECT p.id, p.name,
+  EXISTS(SELECT 1 FROM testing_singletubeflag f WHERE f.person_id = p.id AND f.active),
+  (SELECT i.id FROM testing_recallitem i JOIN testing_recall r ON r.id = i.recall_id
+    WHERE i.person_id = p.id AND r.campaign_id = %s AND r.status = 'open' AND i.resample_id IS NULL LIMIT 1)
+"""
+_BY_CODE = _PERSON_SQL + " FROM testing_registration g JOIN people_person p ON p.id = g.person_id WHERE g.code = %s AND g.campaign_id = %s"
+_BY_ID = _PERSON_SQL + " FROM people_person p WHERE p.id_type = %s AND p.id_hash = %s"
+# Claim one place in the tube and close it when full, in one statement: the WHERE clause
+# (count < capacity) is re-checked under the row lock, so concurrent desks cannot overfill it.
+_CLAIM = """
+UPDATE testing_tube SET count = count + 1,
+  status = CASE WHEN count + 1 >= capacity THEN 'closed' ELSE 'open' END,
+  closed_at = CASE WHEN count + 1 >= capacity THEN %s ELSE NULL END
+WHERE barcode = %s AND point_id = %s AND status = 'open' AND count < capacity
+RETURNING id, count, capacity
+"""
+_INSERT = """
+INSERT INTO testing_sample (campaign_id, person_id, tube_id, point_id, registered_at, registered_by_id, client_key, is_resample)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id
+"""
+
+
+def resolve_person(campaign_id: int, scan: str) -> tuple[int, str, bool, int | None] | None:
+    """(person id, name, must be single, open recall item id) for a personal code or ID number."""
+    kind, value = classify(scan)
+    with connection.cursor() as cur:
+        if kind == "code":
+            cur.execute(_BY_CODE, [campaign_id, value, campaign_id])
+        elif kind == "id":
+            cur.execute(_BY_ID, [campaign_id, pii.IdType.RESIDENT, pii.lookup_hash(pii.IdType.RESIDENT, value)])
+        else:
+            return None
+        row = cur.fetchone()
+    return (row[0], row[1], bool(row[2]), row[3]) if row else None
+
+
+def _replay(client_key: str, actor) -> dict | None:
+    sample = Sample.objects.filter(client_key=client_key).select_related("tube").only(
+        "id", "registered_by_id", "person__name", "tube__barcode", "tube__count", "tube__capacity", "tube__status").select_related("person").first()
+    if sample is None:
+        return None
+    if sample.registered_by_id != getattr(actor, "pk", None):
+        raise InvalidInput(_("This idempotency key was used by someone else."), field="client_key")
+    t = sample.tube
+    return {"ok": True, "replayed": True, "sample": sample.pk, "person": sample.person.name,
+            "tube": {"barcode": t.barcode, "count": t.count, "capacity": t.capacity, "status": t.status}}
+
+
+def desk_scan(*, actor, point: CollectionPoint, tube_barcode: str, scan: str, client_key: str = "") -> dict:
+    """Register one person's swab into the open tube: the desk's hot path.
+
+    One person look-up, then one short transaction: a conditional UPDATE claims a place
+    in the tube (and closes it when full), one INSERT writes the sample. The sample row is
+    the record of who registered whom, where and when, so no separate audit row is written
+    per swab. `client_key` (the desk's idempotency key) is unique on the sample, so an
+    offline resend returns the first answer instead of writing twice.
+    """
+    _require_desk(actor, point)
+    client_key = (client_key or "").strip() or uuid.uuid4().hex
+    if len(client_key) > 64:
+        raise InvalidInput(_("The idempotency key has at most 64 characters."), field="client_key")
+    if point.campaign.status != Campaign.Status.OPEN:
+        raise Conflict(_("The campaign is not open for sampling."), code="campaign_closed")
+    kind, value = classify(scan)
+    if kind == "tube":
+        raise InvalidInput(_("Tube already open: scan a person, or close this tube first."), field="scan", code="tube_scan")
+    if kind not in ("code", "id"):
+        raise InvalidInput(_("Not a personal QR code or resident ID number: %(value)s") % {"value": value[:30]},
+                           field="scan", code="bad_format")
+    if kind == "id":
+        try:
+            pii.validate_id(pii.IdType.RESIDENT, value)
+        except InvalidInput as exc:
+            raise InvalidInput(exc.message, field="scan", code="bad_format") from None
+    tube_kind, tube_barcode = classify(tube_barcode)
+    if tube_kind != "tube":
+        raise InvalidInput(_("No tube is open: scan a tube barcode first."), field="tube", code="no_tube")
+    found = resolve_person(point.campaign_id, value)
+    if found is None:
+        replay = _replay(client_key, actor)
+        if replay:
+            return replay
+        if kind == "code":
+            raise NotFound(_("This personal code is not registered for this campaign."), field="scan", code="unknown_code")
+        raise NotFound(_("This ID number is not in the registry: register the walk-in."), field="scan", code="unknown_person")
+    person_id, name, must_single, recall_item_id = found
+    now = timezone.now()
+    db_now = connection.ops.adapt_datetimefield_value(now)
+    try:
+        with transaction.atomic(durable=True), connection.cursor() as cur:
+            cur.execute(_CLAIM, [db_now, tube_barcode, point.pk])
+            row = cur.fetchone()
+            if row is None:
+                raise Refused(_tube_refusal(tube_barcode, point))
+            tube_id, count, capacity = row
+            if (must_single or recall_item_id) and capacity > 1:
+                if count != 1:
+                    raise Refused(Conflict(_("%(name)s must be sampled in a single tube: close this tube and open a new one.")
+                                           % {"name": name}, code="needs_single"))
+                cur.execute("UPDATE testing_tube SET capacity = 1, status = 'closed', closed_at = %s WHERE id = %s", [db_now, tube_id])
+                capacity = 1
+            cur.execute(_INSERT, [point.campaign_id, person_id, tube_id, point.pk, db_now, actor.pk, client_key, bool(recall_item_id)])
+            sample_id = cur.fetchone()[0]
+            if recall_item_id:
+                cur.execute("UPDATE testing_recallitem SET resample_id = %s, status = 'resampled' WHERE id = %s AND resample_id IS NULL",
+                            [sample_id, recall_item_id])
+    except Refused as refused:
+        replay = _replay(client_key, actor)
+        if replay:
+            return replay
+        raise refused.error from None
+    except IntegrityError:
+        replay = _replay(client_key, actor)
+        if replay:
+            return replay
+        raise Conflict(_("%(name)s has already been sampled in this round.") % {"name": name}, field="scan",
+                       code="already_sampled") from None
+    return {"ok": True, "replayed": False, "sample": sample_id, "person": name, "resample": bool(recall_item_id),
+            "tube": {"barcode": tube_barcode, "count": count, "capacity": capacity,
+                     "status": "closed" if count >= capacity else "open"}}
+
+
+def _tube_refusal(barcode: str, point: CollectionPoint):
+    tube = Tube.objects.filter(barcode=barcode).only("status", "point_id", "count", "capacity").first()
+    if tube is None:
+        return NotFound(_("Tube %(code)s is not open: scan it to open it.") % {"code": barcode}, field="tube", code="tube_unknown")
+    if tube.point_id != point.pk:
+        return Conflict(_("Tube %(code)s belongs to another collection point.") % {"code": barcode}, field="tube", code="tube_used")
+    return Conflict(_("Tube %(code)s is full or closed: scan a new tube.") % {"code": barcode}, field="tube", code="tube_closed")
+
+
+def walkin_register(*, actor, point: CollectionPoint, name: str, id_number: str, phone: str = "") -> Person:
+    """A walk-in not in the registry, added at the desk to the collection point's community."""
+    _require_desk(actor, point)
+    name = (name or "").strip()
+    if not name or len(name) > 60:
+        raise InvalidInput(_("The name is required and has at most 60 characters."), field="name")
+    sealed = pii.seal(pii.IdType.RESIDENT, id_number)
+    phone = pii.validate_phone(phone)
+    region = point.site.region
+    try:
+        with transaction.atomic(durable=True):
+            person = Person.objects.create(name=name, phone=phone, birth_year=pii.birth_year_from_resident_id(sealed.number),
+                                           id_type=pii.IdType.RESIDENT, id_cipher=sealed.cipher, id_hash=sealed.hash,
+                                           id_masked=sealed.masked, region=region)
+            region_count_add(region, "people_count", 1)
+            audit.record(actor=actor, action="person.walkin", obj=person, region=region, changes={"point": point.pk})
+    except IntegrityError:
+        raise Conflict(_("A person with this ID number is already registered."), field="id_number") from None
+    return person
+
+
+# --- boxes and the chain of custody ------------------------------------------------------------
+
+def box_open(*, actor, point: CollectionPoint, barcode: str, lab: Site) -> Box:
+    _require_desk(actor, point)
+    kind, barcode = classify(barcode)
+    if kind != "box":
+        raise InvalidInput(_("This is not a box barcode (B followed by 4 to 12 digits)."), field="barcode", code="bad_format")
+    if not point.campaign.labs.filter(pk=lab.pk).exists():
+        raise InvalidInput(_("This lab is not one of the campaign's labs."), field="lab")
+    try:
+        with transaction.atomic(durable=True):
+            box = Box.objects.create(barcode=barcode, campaign_id=point.campaign_id, point=point, lab=lab, created_by=actor)
+            audit.record(actor=actor, action="box.open", obj=box, region=point.site.region, changes={"lab": lab.name})
+    except IntegrityError:
+        raise Conflict(_("Box %(code)s has already been used.") % {"code": barcode}, field="barcode", code="box_used") from None
+    return box
+
+
+def box_add_tubes(*, actor, box: Box, barcodes: list[str]) -> int:
+    """Put closed tubes of the box's collection point into the box (all or none)."""
+    _require_desk(actor, box.point)
+    if box.status != Box.Status.OPEN:
+        raise Conflict(_("The box is sealed."), code="box_sealed")
+    codes = []
+    for raw in barcodes:
+        kind, code = classify(raw)
+        if kind != "tube":
+            raise InvalidInput(_("Not a tube barcode: %(value)s") % {"value": code[:30]}, field="tubes", code="bad_format")
+        codes.append(code)
+    codes = list(dict.fromkeys(codes))
+    with transaction.atomic(durable=True):
+        n = Tube.objects.filter(barcode__in=codes, point_id=box.point_id, status=Tube.Status.CLOSED, box__isnull=True).update(box=box)
+        if n != len(codes):
+            found = set(Tube.objects.filter(barcode__in=codes, point_id=box.point_id, status=Tube.Status.CLOSED, box=box).values_list("barcode", flat=True))
+            bad = [c for c in codes if c not in found]
+            # Roll back: a half-filled box would not match its paper list.
+            transaction.set_rollback(True)
+            raise Conflict(_("These tubes are not closed tubes of this point waiting for a box: %(codes)s") % {"codes": ", ".join(bad[:10])},
+                           field="tubes", code="tube_unavailable")
+        Box.objects.filter(pk=box.pk).update(tube_count=Tube.objects.filter(box=box).count())
+        audit.record(actor=actor, action="box.add", obj=box, region=box.point.site.region, changes={"tubes": len(codes)})
+    box.refresh_from_db()
+    return n
+
+
+def _custody(box: Box, kind: str, actor, name: str, at) -> None:
+    CustodyEvent.objects.create(box=box, kind=kind, at=at, by=actor if getattr(actor, "pk", None) else None, name=name[:60])
+
+
+def box_seal(*, actor, box: Box) -> Box:
+    """Seal a box; if two clerks seal the same box at once, one wins and the other is told."""
+    _require_desk(actor, box.point)
+    if not box.tubes.exists():
+        raise Conflict(_("An empty box cannot be sealed."), code="box_empty")
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        n = Box.objects.filter(pk=box.pk, status=Box.Status.OPEN).update(status=Box.Status.CLOSED, closed_at=now, closed_by=actor)
+        if not n:
+            raise Conflict(_("Box %(code)s has already been sealed.") % {"code": box.barcode}, code="box_sealed")
+        _custody(box, CustodyEvent.Kind.SEALED, actor, actor.get_full_name() or actor.get_username(), now)
+        audit.record(actor=actor, action="box.seal", obj=box, region=box.point.site.region)
+    box.refresh_from_db()
+    return box
+
+
+def box_hand_over(*, actor, box: Box, courier: str) -> Box:
+    _require_desk(actor, box.point)
+    courier = (courier or "").strip()
+    if not courier or len(courier) > 60:
+        raise InvalidInput(_("Name the courier (at most 60 characters)."), field="courier")
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        n = Box.objects.filter(pk=box.pk, status=Box.Status.CLOSED).update(status=Box.Status.IN_TRANSIT, handed_at=now, courier=courier)
+        if not n:
+            raise Conflict(_("Only a sealed box can be handed over."), code="box_state")
+        _custody(box, CustodyEvent.Kind.HANDED, actor, courier, now)
+        audit.record(actor=actor, action="box.hand_over", obj=box, region=box.point.site.region, changes={"courier": courier})
+    box.refresh_from_db()
+    return box
+
+
+def box_receive(*, actor, lab: Site, barcode: str, receiver: str = "") -> Box:
+    """Scan a box in at the lab; its tubes can then take results."""
+    _require_lab(actor, lab)
+    kind, barcode = classify(barcode)
+    if kind != "box":
+        raise InvalidInput(_("This is not a box barcode (B followed by 4 to 12 digits)."), field="barcode", code="bad_format")
+    box = Box.objects.filter(barcode=barcode, lab=lab).first()
+    if box is None:
+        raise NotFound(_("No box %(code)s is addressed to this lab.") % {"code": barcode}, field="barcode")
+    receiver = (receiver or actor.get_full_name() or actor.get_username()).strip()[:60]
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        n = Box.objects.filter(pk=box.pk, status__in=[Box.Status.CLOSED, Box.Status.IN_TRANSIT]).update(
+            status=Box.Status.RECEIVED, received_at=now, received_by=actor, receiver=receiver)
+        if not n:
+            if box.status == Box.Status.RECEIVED:
+                raise Conflict(_("Box %(code)s was already received.") % {"code": barcode}, code="box_received")
+            raise Conflict(_("Box %(code)s has not been sealed yet.") % {"code": barcode}, code="box_state")
+        _custody(box, CustodyEvent.Kind.RECEIVED, actor, receiver, now)
+        audit.record(actor=actor, action="box.receive", obj=box, region=lab.region, changes={"receiver": receiver})
+    box.refresh_from_db()
+    return box
+
+
+# --- lab -----------------------------------------------------------------------------------------
+
+def run_create(*, actor, lab: Site, analyser: str = "", size: int = 94) -> LabRun:
+    """A worklist of received tubes waiting for a result (or for a re-run), in plate order."""
+    _require_lab(actor, lab)
+    if not (1 <= size <= 384):
+        raise InvalidInput(_("A run holds 1 to 384 tubes."), field="size")
+    with transaction.atomic(durable=True):
+        ids = list(Tube.objects.filter(box__lab=lab, box__status=Box.Status.RECEIVED)
+                   .filter(result__in=["", Tube.Result.INVALID, Tube.Result.RERUN])
+                   .exclude(result="", run__isnull=False).order_by("box__received_at", "barcode")
+                   .values_list("pk", flat=True)[:size])
+        if not ids:
+            raise Conflict(_("No received tube is waiting for a run."), code="nothing_to_run")
+        number = (LabRun.objects.filter(lab=lab).order_by("-number").values_list("number", flat=True).first() or 0) + 1
+        run = LabRun.objects.create(lab=lab, number=number, analyser=analyser.strip()[:40], created_by=actor)
+        tubes = list(Tube.objects.filter(pk__in=ids).order_by("box__received_at", "barcode"))
+        for pos, t in enumerate(tubes, start=1):
+            t.run, t.run_position = run, pos
+        Tube.objects.bulk_update(tubes, ["run", "run_position"])
+        audit.record(actor=actor, action="lab.run", obj=run, region=lab.region, changes={"tubes": len(tubes)})
+    return run
+
+
+RESULT_WORDS = {
+    "negative": Tube.Result.NEGATIVE, "neg": Tube.Result.NEGATIVE, "-": Tube.Result.NEGATIVE, "阴性": Tube.Result.NEGATIVE, "阴": Tube.Result.NEGATIVE,
+    "n": Tube.Result.NEGATIVE,
+    "positive": Tube.Result.POSITIVE, "pos": Tube.Result.POSITIVE, "+": Tube.Result.POSITIVE, "阳性": Tube.Result.POSITIVE, "阳": Tube.Result.POSITIVE,
+    "p": Tube.Result.POSITIVE,
+    "invalid": Tube.Result.INVALID, "inv": Tube.Result.INVALID, "无效": Tube.Result.INVALID,
+    "rerun": Tube.Result.RERUN, "re-run": Tube.Result.RERUN, "复检": Tube.Result.RERUN, "重测": Tube.Result.RERUN,
+}
+
+
+@dataclass
+class ResultRow:
+    line: int
+    barcode: str
+    result: str
+    ct: float | None = None
+
+
+def _ct(value: str, line: int, errors: list[RowError]) -> float | None:
+    if value in ("", None):
+        return None
+    try:
+        ct = float(value)
+    except ValueError:
+        errors.append(RowError(line, "ct", _("The Ct value is not a number.")))
+        return None
+    if not (0 <= ct <= 50):
+        errors.append(RowError(line, "ct", _("The Ct value must be between 0 and 50.")))
+    return ct
+
+
+def parse_result_text(text: str) -> tuple[list[ResultRow], list[RowError]]:
+    """Lines typed, scanned or pasted from an analyser export: a tube barcode, a result word, an optional Ct.
+
+    Columns may be separated by tabs, commas, semicolons or spaces, in any order; a first
+    line without a tube barcode is taken as the export's header and skipped.
+    """
+    rows, errors = [], []
+    for i, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        tokens = [t for t in re.split(r"[\t,;\s]+", line) if t]
+        barcode = next((t.upper() for t in tokens if TUBE_RE.fullmatch(t.upper())), None)
+        if barcode is None:
+            if not rows and not errors and i == 1 and not any(t.lower() in RESULT_WORDS for t in tokens):
+                continue
+            errors.append(RowError(i, "tube", _("No tube barcode on this line.")))
+            continue
+        result = next((RESULT_WORDS[t.lower()] for t in tokens if t.lower() in RESULT_WORDS), None)
+        if result is None:
+            errors.append(RowError(i, "result", _("No result on this line (negative, positive, invalid or rerun).")))
+            continue
+        numbers = [t for t in tokens if re.fullmatch(r"\d+(\.\d+)?", t)]
+        ct = _ct(numbers[0], i, errors) if numbers else None
+        rows.append(ResultRow(i, barcode, result, ct))
+    return rows, errors
+
+
+def parse_result_file(data: bytes, filename: str) -> tuple[list[ResultRow], list[RowError]]:
+    """CSV/XLSX with columns tube (or barcode), result, and optionally ct."""
+    rows, errors = [], []
+    for line, row in read_table(data, filename):
+        barcode = (row.get("tube") or row.get("barcode") or row.get("试管") or "").strip().upper()
+        word = (row.get("result") or row.get("结果") or "").strip().lower()
+        if not TUBE_RE.fullmatch(barcode):
+            errors.append(RowError(line, "tube", _("Not a tube barcode: %(value)s") % {"value": barcode[:30]}))
+            continue
+        if word not in RESULT_WORDS:
+            errors.append(RowError(line, "result", _("Unknown result: %(value)s") % {"value": word[:20]}))
+            continue
+        rows.append(ResultRow(line, barcode, RESULT_WORDS[word], _ct(row.get("ct", ""), line, errors)))
+    if not rows and not errors:
+        errors.append(RowError(1, "file", _("The file has no rows.")))
+    return rows, errors
+
+
+def results_enter(*, actor, lab: Site, rows: list[ResultRow], errors: list[RowError] | None = None) -> ImportReport:
+    """Enter results for tubes received at this lab: all or nothing, with a row report.
+
+    A positive pooled tube opens a recall of everyone in it; a result on a recall's single
+    tube resolves that person, and the recall closes when all are resolved.
+    """
+    _require_lab(actor, lab)
+    report = ImportReport(total=len(rows) + len(errors or []), errors=list(errors or []))
+    seen: dict[str, int] = {}
+    for r in rows:
+        if r.barcode in seen:
+            report.errors.append(RowError(r.line, "tube", _("Tube %(code)s is also on line %(line)s.") % {"code": r.barcode, "line": seen[r.barcode]}))
+        seen.setdefault(r.barcode, r.line)
+    if not rows and not report.errors:
+        report.errors.append(RowError(0, "tube", _("No results given.")))
+    if report.errors:
+        report.errors.sort(key=lambda e: e.line)
+        return report
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        tubes = {t.barcode: t for t in Tube.objects.select_for_update().filter(barcode__in=list(seen)).select_related("box")}
+        changed: list[Tube] = []
+        for r in rows:
+            t = tubes.get(r.barcode)
+            if t is None or t.box is None or t.box.lab_id != lab.pk or t.box.status != Box.Status.RECEIVED:
+                report.errors.append(RowError(r.line, "tube", _("Tube %(code)s has not been received at this lab.") % {"code": r.barcode}))
+                continue
+            if t.final:
+                if t.result == r.result:
+                    report.unchanged += 1
+                else:
+                    report.errors.append(RowError(r.line, "result", _("Tube %(code)s already has a final result.") % {"code": r.barcode}))
+                continue
+            t.result, t.ct, t.resulted_at, t.resulted_by = r.result, r.ct, now, actor
+            changed.append(t)
+        if report.errors:
+            transaction.set_rollback(True)
+            return report
+        Tube.objects.bulk_update(changed, ["result", "ct", "resulted_at", "resulted_by"], batch_size=1000)
+        report.updated = len(changed)
+        recalls = _follow_up(changed, now)
+        audit.record(actor=actor, action="lab.results", region=lab.region, obj=lab,
+                     changes={"tubes": len(changed), "positive": sum(1 for t in changed if t.result == Tube.Result.POSITIVE),
+                              "recalls": recalls})
+    return report
+
+
+def _follow_up(tubes: list[Tube], now) -> int:
+    """Open recalls for positive pooled tubes; resolve recall items from single-tube results."""
+    final = [t for t in tubes if t.final]
+    if not final:
+        return 0
+    by_id = {t.pk: t for t in final}
+    opened = 0
+    pooled_pos = [t for t in final if t.result == Tube.Result.POSITIVE and t.count > 1]
+    for t in pooled_pos:
+        if Recall.objects.filter(tube=t).exists():
+            continue
+        recall = Recall.objects.create(campaign_id=t.campaign_id, tube=t)
+        people = Sample.objects.filter(tube=t).values_list("person_id", flat=True)
+        RecallItem.objects.bulk_create([RecallItem(recall=recall, person_id=p) for p in people])
+        opened += 1
+    singles = [t.pk for t in final if t.count == 1]
+    if singles:
+        items = list(RecallItem.objects.filter(resample__tube_id__in=singles).select_related("resample"))
+        touched = set()
+        for item in items:
+            item.status = by_id[item.resample.tube_id].result  # negative/positive map onto the item's states
+            item.resolved_at = now
+            touched.add(item.recall_id)
+        RecallItem.objects.bulk_update(items, ["status", "resolved_at"])
+        for recall_id in touched:
+            if not RecallItem.objects.filter(recall_id=recall_id).exclude(
+                    status__in=[RecallItem.Status.NEGATIVE, RecallItem.Status.POSITIVE]).exists():
+                Recall.objects.filter(pk=recall_id, status=Recall.Status.OPEN).update(status=Recall.Status.CLOSED, closed_at=now)
+    return opened
+
+
+def results_import(*, actor, lab: Site, data: bytes, filename: str) -> ImportReport:
+    rows, errors = parse_result_file(data, filename)
+    return results_enter(actor=actor, lab=lab, rows=rows, errors=errors)
+
+
+# --- recalls -----------------------------------------------------------------------------------
+
+def recall_contact(*, actor, item: RecallItem) -> RecallItem:
+    """The community has reached the person and told them to isolate and come for a single tube."""
+    _require_manager(actor, item.person.region)
+    with transaction.atomic(durable=True):
+        n = RecallItem.objects.filter(pk=item.pk, status=RecallItem.Status.PENDING).update(
+            status=RecallItem.Status.CONTACTED, contacted_at=timezone.now())
+        if not n:
+            raise Conflict(_("This person has already been contacted."), code="recall_state")
+        audit.record(actor=actor, action="recall.contact", obj=item.person, region=item.person.region,
+                     changes={"recall": item.recall_id})
+    item.refresh_from_db()
+    return item
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+def report_issue(*, sample: Sample, result: str) -> Report:
+    """A verifiable test report for a resident's sample (one per sample and result)."""
+    existing = Report.objects.filter(sample=sample, result=result).first()
+    if existing:
+        return existing
+    with transaction.atomic():
+        report = Report.objects.create(sample=sample, token=secrets.token_urlsafe(24), result=result)
+        audit.record(actor=None, action="testing.report", obj=sample, region=None, changes={"result": result})
+    return report
+
+
+def bulk_recall_people(campaign: Campaign) -> dict[int, list[int]]:
+    """Positive pooled tube id -> person ids, for the bench's accounting."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for item in RecallItem.objects.filter(recall__campaign=campaign).values("recall__tube_id", "person_id"):
+        out[item["recall__tube_id"]].append(item["person_id"])
+    return out

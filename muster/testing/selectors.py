@@ -1,0 +1,254 @@
+"""Reads of mass testing, scoped by the acting user. Lab views never touch addresses or phones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from muster.accounts.scoping import MANAGERS, Scope
+from muster.core import pii
+from muster.core.errors import NotFound
+from muster.geo.models import Site
+from muster.people.models import Person
+from muster.testing.actions import DESK_ROLES, LAB_ROLES
+from muster.testing.models import (
+    OVERDUE_HOURS,
+    Box,
+    Campaign,
+    CollectionPoint,
+    Recall,
+    RecallItem,
+    Registration,
+    Report,
+    Sample,
+    Tube,
+)
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def campaigns_visible(user) -> QuerySet[Campaign]:
+    """Campaigns over, or inside, the user's managed regions; and those their site or lab works for."""
+    scope = Scope.of(user)
+    paths = scope.paths(MANAGERS)
+    if paths == ["/"]:
+        return Campaign.objects.select_related("region")
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(region__path__startswith=p) | Q(region__path__in=_ancestor_paths(p))
+    sites = scope.site_ids(DESK_ROLES)
+    if sites:
+        q |= Q(points__site_id__in=sites)
+    labs = scope.site_ids(LAB_ROLES)
+    if labs:
+        q |= Q(labs__in=labs)
+    return Campaign.objects.filter(pk__in=Campaign.objects.filter(q).values("pk")).select_related("region")
+
+
+def campaign_get(user, pk: int) -> Campaign:
+    campaign = campaigns_visible(user).filter(pk=pk).first()
+    if campaign is None:
+        raise NotFound()
+    return campaign
+
+
+def can_manage(user, campaign: Campaign) -> bool:
+    return Scope.of(user).covers(campaign.region, MANAGERS)
+
+
+def points_for_desk(user) -> QuerySet[CollectionPoint]:
+    """Collection points of open campaigns where the user may work a desk."""
+    scope = Scope.of(user)
+    q = Q(site_id__in=scope.site_ids(DESK_ROLES)) | scope.region_q("site__region", MANAGERS)
+    return CollectionPoint.objects.filter(q, campaign__status=Campaign.Status.OPEN).select_related("campaign", "site", "site__region")
+
+
+def point_get(user, pk: int) -> CollectionPoint:
+    scope = Scope.of(user)
+    q = Q(site_id__in=scope.site_ids(DESK_ROLES)) | scope.region_q("site__region", MANAGERS)
+    point = CollectionPoint.objects.filter(q, pk=pk).select_related("campaign", "site", "site__region").first()
+    if point is None:
+        raise NotFound()
+    return point
+
+
+def labs_for(user) -> QuerySet[Site]:
+    scope = Scope.of(user)
+    if scope.is_superuser:
+        return Site.objects.filter(kind=Site.Kind.LAB).select_related("region")
+    return Site.objects.filter(pk__in=scope.site_ids(LAB_ROLES), kind=Site.Kind.LAB).select_related("region")
+
+
+def lab_get(user, pk: int) -> Site:
+    lab = labs_for(user).filter(pk=pk).first()
+    if lab is None:
+        raise NotFound()
+    return lab
+
+
+def boxes_at_point(user, point: CollectionPoint) -> QuerySet[Box]:
+    return Box.objects.filter(point=point).select_related("lab")
+
+
+def box_get_for_point(user, point: CollectionPoint, pk: int) -> Box:
+    box = boxes_at_point(user, point).filter(pk=pk).select_related("point", "point__site", "point__site__region", "point__campaign").first()
+    if box is None:
+        raise NotFound()
+    return box
+
+
+def boxes_for_lab(lab: Site) -> QuerySet[Box]:
+    """Boxes sent to a lab: no collection-point address, only its name."""
+    return Box.objects.filter(lab=lab).exclude(status=Box.Status.OPEN).select_related("point__site").only(
+        "barcode", "status", "tube_count", "handed_at", "courier", "received_at", "receiver", "closed_at", "point__site__name")
+
+
+def tubes_for_lab(lab: Site) -> QuerySet[Tube]:
+    return Tube.objects.filter(box__lab=lab).select_related("box").only(
+        "barcode", "capacity", "count", "result", "ct", "resulted_at", "run_id", "run_position", "box__barcode", "box__status")
+
+
+def overdue_boxes(qs: QuerySet[Box]) -> QuerySet[Box]:
+    return qs.filter(status=Box.Status.IN_TRANSIT, handed_at__lt=timezone.now() - dt.timedelta(hours=OVERDUE_HOURS))
+
+
+def is_overdue(box: Box) -> bool:
+    return box.status == Box.Status.IN_TRANSIT and box.handed_at is not None and \
+        box.handed_at < timezone.now() - dt.timedelta(hours=OVERDUE_HOURS)
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+def progress(campaign: Campaign, point: CollectionPoint | None = None) -> dict:
+    """The board's figures for a campaign (or one of its points)."""
+    samples = Sample.objects.filter(campaign=campaign)
+    tubes = Tube.objects.filter(campaign=campaign)
+    if point is not None:
+        samples, tubes = samples.filter(point=point), tubes.filter(point=point)
+    s = samples.aggregate(sampled=Count("pk", filter=Q(is_resample=False)), resampled=Count("pk", filter=Q(is_resample=True)))
+    t = tubes.aggregate(
+        tubes=Count("pk"),
+        open=Count("pk", filter=Q(status=Tube.Status.OPEN)),
+        boxed=Count("pk", filter=Q(box__isnull=False)),
+        in_transit=Count("pk", filter=Q(box__status=Box.Status.IN_TRANSIT)),
+        received=Count("pk", filter=Q(box__status=Box.Status.RECEIVED)),
+        resulted=Count("pk", filter=Q(result__in=[Tube.Result.NEGATIVE, Tube.Result.POSITIVE])),
+        positive_tubes=Count("pk", filter=Q(result=Tube.Result.POSITIVE)),
+    )
+    positives = samples.filter(tube__result=Tube.Result.POSITIVE, tube__count=1).count()
+    recalls = Recall.objects.filter(campaign=campaign)
+    if point is not None:
+        recalls = recalls.filter(tube__point=point)
+    r = recalls.aggregate(open=Count("pk", filter=Q(status=Recall.Status.OPEN)), closed=Count("pk", filter=Q(status=Recall.Status.CLOSED)))
+    registered = Registration.objects.filter(campaign=campaign).count() if point is None else None
+    target = campaign.target_population if point is None else None
+    # Turnaround over the latest 5,000 results: enough for a steady figure, cheap at any scale.
+    pairs = list(tubes.filter(resulted_at__isnull=False).order_by("-resulted_at").values_list("opened_at", "resulted_at")[:5000])
+    hours = [(b - a).total_seconds() / 3600 for a, b in pairs]
+    overdue = overdue_boxes(Box.objects.filter(campaign=campaign, **({"point": point} if point else {}))).count()
+    return {
+        "registered": registered, "sampled": s["sampled"], "resampled": s["resampled"], **t, "positives": positives,
+        "recalls_open": r["open"], "recalls_closed": r["closed"], "target": target,
+        "coverage": (s["sampled"] / target) if target else None,
+        "turnaround_mean_h": round(statistics.fmean(hours), 1) if hours else None,
+        "turnaround_p90_h": round(statistics.quantiles(hours, n=10)[-1], 1) if len(hours) >= 2 else (round(hours[0], 1) if hours else None),
+        "overdue_boxes": overdue,
+    }
+
+
+def progress_by_point(campaign: Campaign) -> list[tuple[CollectionPoint, dict]]:
+    points = list(campaign.points.select_related("site"))
+    sampled = dict(Sample.objects.filter(campaign=campaign, is_resample=False).values_list("point").annotate(n=Count("pk")))
+    tubes = {row["point"]: row for row in Tube.objects.filter(campaign=campaign).values("point").annotate(
+        tubes=Count("pk"), in_transit=Count("pk", filter=Q(box__status=Box.Status.IN_TRANSIT)),
+        received=Count("pk", filter=Q(box__status=Box.Status.RECEIVED)),
+        resulted=Count("pk", filter=Q(result__in=[Tube.Result.NEGATIVE, Tube.Result.POSITIVE])),
+        positive_tubes=Count("pk", filter=Q(result=Tube.Result.POSITIVE)))}
+    empty = {"tubes": 0, "in_transit": 0, "received": 0, "resulted": 0, "positive_tubes": 0}
+    return [(p, {"sampled": sampled.get(p.pk, 0), **{k: v for k, v in tubes.get(p.pk, empty).items() if k != "point"}}) for p in points]
+
+
+def unsampled(user, campaign: Campaign, region=None) -> QuerySet[Person]:
+    """People of the campaign's area, in the user's regions, with no sample in this round."""
+    scope = Scope.of(user)
+    qs = Person.objects.filter(scope.region_q("region", MANAGERS), region__path__startswith=campaign.region.path)
+    if region is not None:
+        qs = qs.filter(region__path__startswith=region.path)
+    done = Sample.objects.filter(campaign=campaign, is_resample=False).values("person_id")
+    return qs.exclude(pk__in=done).select_related("region", "household", "household__building").order_by("region__code", "name", "pk")
+
+
+def recall_items(user, campaign: Campaign | None = None, *, open_only: bool = True) -> QuerySet[RecallItem]:
+    """Recalled people in the user's regions, for the community to contact."""
+    qs = RecallItem.objects.filter(Scope.of(user).region_q("person__region", MANAGERS))
+    if campaign is not None:
+        qs = qs.filter(recall__campaign=campaign)
+    if open_only:
+        qs = qs.filter(recall__status=Recall.Status.OPEN)
+    return qs.select_related("person", "person__region", "person__household", "person__household__building", "recall",
+                             "recall__tube", "resample", "resample__tube").order_by("status", "person__region__code", "person__name")
+
+
+# --- residents ---------------------------------------------------------------------------------
+
+def outcome(sample: Sample) -> str:
+    """A person's result in a round: pending, negative, positive, or recalled (pooled positive awaiting a single tube)."""
+    tube = sample.tube
+    if not tube.final:
+        return "pending"
+    if tube.result == Tube.Result.NEGATIVE:
+        return "negative"
+    if tube.count == 1:
+        return "positive"
+    item = RecallItem.objects.filter(recall__tube=tube, person_id=sample.person_id).select_related("resample__tube").first()
+    if item is not None and item.resolved:
+        return item.status
+    return "recalled"
+
+
+def resident_results(person: Person) -> list[dict]:
+    """Every round the person was sampled in, newest first, with the outcome."""
+    out = []
+    samples = Sample.objects.filter(person=person, is_resample=False).select_related("campaign", "tube", "point__site")
+    for s in samples.order_by("-registered_at"):
+        out.append({"sample": s, "campaign": s.campaign, "outcome": outcome(s)})
+    return out
+
+
+def resident_find(*, code: str = "", name: str = "", id_number: str = "") -> Person | None:
+    """Find a resident by personal code, or by name plus resident ID number (both must match)."""
+    code = (code or "").strip().upper()
+    if code:
+        reg = Registration.objects.filter(code=code).select_related("person").first()
+        return reg.person if reg else None
+    name = (name or "").strip()
+    if not name or not id_number:
+        return None
+    try:
+        number = pii.validate_id(pii.IdType.RESIDENT, id_number)
+    except Exception:
+        return None
+    person = Person.objects.filter(id_type=pii.IdType.RESIDENT, id_hash=pii.lookup_hash(pii.IdType.RESIDENT, number)).first()
+    if person is None or person.name != name:
+        return None
+    return person
+
+
+def report_by_token(token: str) -> Report | None:
+    if not token or len(token) > 40:
+        return None
+    return Report.objects.filter(token=token).select_related("sample__person", "sample__campaign", "sample__tube").first()
+
+
+def mask_name(name: str) -> str:
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -31,6 +31,9 @@ def make_user(username: str, role: str | None = None, region: Region | None = No
 
 def build_world() -> SimpleNamespace:
     from muster.people.actions import PersonData, person_create
+    from muster.people.catalogue import ensure_skills
+
+    ensure_skills()
 
     L = Region.Level
     w = SimpleNamespace()
@@ -70,6 +73,9 @@ def build_world() -> SimpleNamespace:
                                                            id_type="passport", id_number="E12345678"))
     w.member = make_user("member", Role.MEMBER, w.puanli, person=w.alice)
     w.volunteer = make_user("volunteer", Role.VOLUNTEER, w.bajiao, person=w.carol)
+    from muster.geo.actions import region_counts_refresh
+
+    region_counts_refresh()
     for r in (w.beijing, w.city, w.fengtai, w.shijingshan, w.street, w.bajiao_street, w.puanli, w.neighbour, w.bajiao):
         r.refresh_from_db()
     return w

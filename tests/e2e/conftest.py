@@ -67,7 +67,7 @@ def log_in(page, username, password=None):
     page.goto(page.base + "/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password or PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(page.base + "/")
 
 

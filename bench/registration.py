@@ -1,0 +1,250 @@
+"""Registration desk throughput: many desks at once through the desk's own action, on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/registration.py \
+        [--desks 8] [--people 40000] [--pool 10] [--resend 0.05]
+
+Builds a scratch database (`<name>_bench_reg`, dropped afterwards unless --keep), registers
+--people synthetic residents, then runs --desks worker processes, each with its own database
+connection, each opening tubes and scanning people through `testing.actions.desk_scan`: the
+same function the desk page and the offline queue's resend call. A share (--resend) of the
+scans is sent twice with the same idempotency key, as the offline queue does after a drop.
+Then the same sample rows are written again by plain one-row INSERT ... COMMIT statements from
+the same number of processes: the raw-SQL baseline. Prints JSON with registrations per second,
+p50/p99 latency, the ratio to the baseline and the accounting check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _setup(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "muster.settings")
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    import django
+
+    django.setup()
+
+
+def _scratch_url(base: str) -> str:
+    import psycopg
+
+    head, name = base.rsplit("/", 1)
+    scratch = f"{name or 'postgres'}_bench_reg"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{scratch}"')
+    return f"{head}/{scratch}"
+
+
+def _drop(base: str, url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def prepare(people: int, pool: int, desks: int) -> dict:
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("migrate", verbosity=0)
+    from muster.accounts.models import Role, RoleGrant, User
+    from muster.core import pii
+    from muster.core.testing import make_region
+    from muster.geo.models import Region, Site
+    from muster.people.models import Person
+    from muster.testing import actions
+
+    L = Region.Level
+    city = make_region("110100000000", "市辖区", L.CITY)
+    district = make_region("110106000000", "丰台区", L.DISTRICT, city)
+    street = make_region("110106007000", "东铁匠营街道", L.STREET, district)
+    community = make_region("110106007005", "蒲安里第二社区", L.COMMUNITY, street)
+    site = Site.objects.create(region=community, kind=Site.Kind.COLLECTION, name="采样点")
+    lab = Site.objects.create(region=community, kind=Site.Kind.LAB, name="实验室")
+    admin = User.objects.create_superuser("admin", password="x")
+    clerk_ids = []
+    for d in range(desks):
+        u = User.objects.create_user(f"clerk{d}", password="x")
+        RoleGrant.objects.create(user=u, role=Role.CLERK, region=community, site=site)
+        clerk_ids.append(u.pk)
+    ids = []
+    batch = []
+    for i in range(people):
+        # Year, month, day and sequence from the digits of i: unique for up to 23 million people.
+        first17 = f"110106{1940 + (i // 336_000) % 70:04d}{(i // 28_000) % 12 + 1:02d}{(i // 1000) % 28 + 1:02d}{i % 1000:03d}"
+        number = first17 + pii.resident_check_digit(first17)
+        ids.append(number)
+        batch.append(Person(name=f"居民{i}", region=community, id_type="resident", id_cipher="x",
+                            id_hash=pii.lookup_hash("resident", number), id_masked=pii.mask(number)))
+        if len(batch) == 5000:
+            Person.objects.bulk_create(batch)
+            batch = []
+    Person.objects.bulk_create(batch)
+    now = timezone.now()
+    c = actions.campaign_create(actor=admin, data=actions.CampaignData(
+        name="bench", region=district, starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=24),
+        pool_size=pool, labs=(lab,)))
+    point = actions.point_add(actor=admin, campaign=c, site=site, desks=desks)
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    return {"point": point.pk, "clerks": clerk_ids, "ids": ids}
+
+
+def desk_worker(args) -> dict:
+    url, point_id, clerk_id, desk, scans, pool, resend_share, start_at = args
+    _setup(url)
+    import random
+
+    from muster.accounts.models import User
+    from muster.core.errors import DomainError
+    from muster.testing import actions
+    from muster.testing.models import CollectionPoint
+
+    clerk = User.objects.get(pk=clerk_id)
+    point = CollectionPoint.objects.select_related("campaign", "site__region").get(pk=point_id)
+    rng = random.Random(desk)
+    lat, refused, replays = [], 0, 0
+    tube_no = 0
+    tube = None
+    while time.time() < start_at:
+        time.sleep(0.001)
+    t_start = time.perf_counter()
+    for i, scan in enumerate(scans):
+        if tube is None:
+            tube_no += 1
+            tube = f"T{desk:03d}{tube_no:06d}"
+            actions.tube_open(actor=clerk, point=point, barcode=tube)
+        key = f"d{desk}-{i}"
+        t0 = time.perf_counter()
+        try:
+            res = actions.desk_scan(actor=clerk, point=point, tube_barcode=tube, scan=scan, client_key=key)
+        except DomainError:
+            refused += 1
+            continue
+        lat.append(time.perf_counter() - t0)
+        if rng.random() < resend_share:  # the offline queue resends: same key, same answer, no new row
+            t0 = time.perf_counter()
+            again = actions.desk_scan(actor=clerk, point=point, tube_barcode=tube, scan=scan, client_key=key)
+            lat.append(time.perf_counter() - t0)
+            replays += 1
+            assert again["replayed"] and again["sample"] == res["sample"]
+        if res["tube"]["status"] == "closed":
+            tube = None
+    if tube is not None:
+        actions.tube_close(actor=clerk, point=point, barcode=tube)
+    return {"lat": lat, "refused": refused, "replays": replays, "secs": time.perf_counter() - t_start, "end": time.time()}
+
+
+def raw_worker(args) -> dict:
+    url, rows, start_at = args
+    import psycopg
+
+    lat = []
+    with psycopg.connect(url) as conn:
+        while time.time() < start_at:
+            time.sleep(0.001)
+        for row in rows:
+            t0 = time.perf_counter()
+            conn.execute("INSERT INTO bench_raw_sample (campaign_id, person_id, tube_id, point_id, registered_at, registered_by_id,"
+                         " client_key, is_resample) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", row)
+            conn.commit()
+            lat.append(time.perf_counter() - t0)
+    return {"lat": lat, "end": time.time()}
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--desks", type=int, default=8)
+    ap.add_argument("--people", type=int, default=40_000)
+    ap.add_argument("--pool", type=int, default=10, choices=[1, 5, 10, 20])
+    ap.add_argument("--resend", type=float, default=0.05, help="share of scans resent with the same key")
+    ap.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = ap.parse_args(argv)
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        print("Set DATABASE_URL to a PostgreSQL server (the scratch database is created beside it).", file=sys.stderr)
+        return 2
+    url = _scratch_url(base)
+    try:
+        _setup(url)
+        t0 = time.perf_counter()
+        prep = prepare(args.people, args.pool, args.desks)
+        setup_s = time.perf_counter() - t0
+        from django.db import connections
+
+        connections.close_all()
+        ids = prep["ids"]
+        shares = [ids[d :: args.desks] for d in range(args.desks)]
+        ctx = mp.get_context("spawn")
+        with ctx.Pool(args.desks) as pool:
+            start_at = time.time() + 3.0  # every worker set up and connected before the clock starts
+            t_wall = time.time()
+            res = pool.map(desk_worker, [(url, prep["point"], prep["clerks"][d], d, shares[d], args.pool, args.resend, start_at)
+                                         for d in range(args.desks)])
+        wall = max(r["end"] for r in res) - start_at
+        del t_wall
+        lat = [x for r in res for x in r["lat"]]
+        registrations = sum(len(r["lat"]) - r["replays"] for r in res)
+        # Accounting: every person exactly once, every tube within its pool size.
+        import psycopg
+
+        with psycopg.connect(url) as conn:
+            samples, distinct = conn.execute("SELECT count(*), count(DISTINCT person_id) FROM testing_sample").fetchone()
+            overfilled = conn.execute("SELECT count(*) FROM testing_tube WHERE count > capacity").fetchone()[0]
+            mismatched = conn.execute("SELECT count(*) FROM testing_tube t WHERE t.count <> (SELECT count(*) FROM testing_sample s"
+                                      " WHERE s.tube_id = t.id)").fetchone()[0]
+            conn.execute("CREATE TABLE bench_raw_sample (LIKE testing_sample INCLUDING ALL)")
+            rows = conn.execute("SELECT campaign_id, person_id, tube_id, point_id, registered_at, registered_by_id, client_key,"
+                                " is_resample FROM testing_sample ORDER BY id").fetchall()
+            conn.commit()
+        raw_shares = [rows[d :: args.desks] for d in range(args.desks)]
+        with ctx.Pool(args.desks) as pool:
+            start_at = time.time() + 2.0
+            raw = pool.map(raw_worker, [(url, raw_shares[d], start_at) for d in range(args.desks)])
+        raw_wall = max(r["end"] for r in raw) - start_at
+        raw_lat = [x for r in raw for x in r["lat"]]
+        out = {
+            "desks": args.desks, "people": args.people, "pool": args.pool, "setup_seconds": round(setup_s, 1),
+            "registrations": registrations, "resends": sum(r["replays"] for r in res), "refused": sum(r["refused"] for r in res),
+            "wall_seconds": round(wall, 2), "registrations_per_second": round(registrations / wall, 1),
+            "p50_ms": round(pct(lat, 0.50), 2), "p99_ms": round(pct(lat, 0.99), 2),
+            "raw_insert_per_second": round(len(rows) / raw_wall, 1), "raw_p50_ms": round(pct(raw_lat, 0.5), 2),
+            "raw_p99_ms": round(pct(raw_lat, 0.99), 2),
+            "ratio_to_raw": round((registrations / wall) / (len(rows) / raw_wall), 3),
+            "samples": samples, "distinct_people": distinct, "every_person_once": samples == distinct == args.people,
+            "overfilled_tubes": overfilled, "tube_count_mismatches": mismatched,
+            "target_met": registrations / wall >= 1000 and pct(lat, 0.99) < 100,
+        }
+        print(json.dumps(out, ensure_ascii=False))
+        return 0 if out["every_person_once"] and not overfilled and not mismatched else 1
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            _drop(base, url)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from muster.core.pii import IdType
+from muster.geo.models import Site
+from muster.testing.models import POOL_SIZES
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value):
+        return value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    region = forms.CharField(label=_("Region code"), max_length=12, help_text=_("12-digit code of the district or street"))
+    round = forms.IntegerField(label=_("Round"), min_value=1, max_value=999, initial=1)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeInput)
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=DateTimeInput)
+    pool_size = forms.TypedChoiceField(label=_("Pooling ratio"), coerce=int, initial=10,
+                                       choices=[(n, _("single tubes") if n == 1 else f"{n}混1") for n in POOL_SIZES])
+    prevalence = forms.FloatField(label=_("Expected prevalence"), initial=0.001, min_value=0.000001, max_value=0.5)
+    labs = forms.ModelMultipleChoiceField(label=_("Labs"), queryset=Site.objects.filter(kind=Site.Kind.LAB), required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+
+
+class PointForm(forms.Form):
+    site = forms.ModelChoiceField(label=_("Collection point"), queryset=Site.objects.none())
+    desks = forms.IntegerField(label=_("Desks"), min_value=1, max_value=200, initial=2)
+    opens = forms.TimeField(label=_("Opens"), initial="07:00", widget=forms.TimeInput(attrs={"type": "time"}))
+    closes = forms.TimeField(label=_("Closes"), initial="22:00", widget=forms.TimeInput(attrs={"type": "time"}))
+
+
+class PlanningForm(forms.Form):
+    prevalence = forms.FloatField(label=_("Prevalence"), min_value=0.000001, max_value=0.5)
+    max_pool = forms.IntegerField(label=_("Largest pool"), min_value=1, max_value=200, initial=20)
+    stages = forms.IntegerField(label=_("Testing rounds"), min_value=1, max_value=6, initial=2)
+    people = forms.IntegerField(label=_("People"), min_value=1, max_value=30_000_000)
+    hours = forms.FloatField(label=_("Sampling hours"), min_value=0.1, max_value=240)
+    service_seconds = forms.FloatField(label=_("Seconds per swab"), min_value=1, max_value=3600, initial=30)
+    max_mean_wait_minutes = forms.FloatField(label=_("Mean wait target (min)"), min_value=0.1, max_value=600, initial=5)
+    points = forms.IntegerField(label=_("Collection points"), min_value=1, max_value=5000, initial=1)
+    turnaround_hours = forms.FloatField(label=_("Turnaround target (h)"), min_value=1, max_value=240, initial=24)
+
+
+class PreregisterForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    id_type = forms.ChoiceField(label=_("Document type"), choices=IdType.CHOICES, initial=IdType.RESIDENT)
+    id_number = forms.CharField(label=_("Document number"), max_length=30)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    community = forms.ModelChoiceField(label=_("Community"), queryset=None, required=False,
+                                       help_text=_("Only needed if you are not yet in the registry."))
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(label=_("Personal code"), max_length=20, required=False)
+    name = forms.CharField(label=_("Name"), max_length=60, required=False)
+    id_number = forms.CharField(label=_("Resident ID number"), max_length=30, required=False)
+
+    def clean(self):
+        d = super().clean()
+        if not d.get("code") and not (d.get("name") and d.get("id_number")):
+            raise forms.ValidationError(_("Give your personal code, or your name and ID number."))
+        return d
+
+
+class BoxForm(forms.Form):
+    barcode = forms.CharField(label=_("Box barcode"), max_length=20)
+    lab = forms.ModelChoiceField(label=_("Lab"), queryset=Site.objects.none())
+
+
+class ResultsForm(forms.Form):
+    lines = forms.CharField(label=_("Results"), widget=forms.Textarea(attrs={"rows": 8}), required=False,
+                            help_text=_("One tube per line: barcode, result (negative/positive/invalid/rerun), optional Ct. "
+                                        "Paste the analyser's export as it is."))
+    file = forms.FileField(label=_("Or a CSV/XLSX file"), required=False, help_text=_("Columns: tube, result, ct"))

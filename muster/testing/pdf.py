@@ -1,0 +1,91 @@
+"""PDFs with an embedded Chinese font and a verification QR: the test report (and, for quarantine, the release notice)."""
+
+from __future__ import annotations
+
+import io
+import os
+from functools import cache
+
+FONT_CANDIDATES = [
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+]
+
+
+@cache
+def cjk_font() -> str:
+    """A system CJK TrueType font (embedded as a subset) if found, else reportlab's CID STSong-Light."""
+    from reportlab.pdfbase import pdfmetrics
+
+    for path in [os.environ.get("MUSTER_CJK_FONT", ""), *FONT_CANDIDATES]:
+        if path and os.path.exists(path):
+            from reportlab.pdfbase.ttfonts import TTFont
+
+            try:
+                pdfmetrics.registerFont(TTFont("MusterTestingCJK", path, subfontIndex=0))
+                return "MusterTestingCJK"
+            except Exception:  # noqa: BLE001 - a font reportlab cannot read: try the next
+                continue
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
+
+
+def _qr(canvas, url: str, x: float, y: float, size: float) -> None:
+    import segno
+
+    qr = segno.make(url, error="m")
+    matrix = list(qr.matrix)
+    n = len(matrix)
+    cell = size / (n + 8)
+    canvas.setFillColorRGB(0, 0, 0)
+    for r, row in enumerate(matrix):
+        for c, v in enumerate(row):
+            if v:
+                canvas.rect(x + (c + 4) * cell, y + size - (r + 5) * cell, cell, cell, stroke=0, fill=1)
+
+
+def document(pages: list[dict], title: str) -> bytes:
+    """One A4 page per entry: {"title", "lines": [(label, value)], "paragraphs": [...], "url", "footer"}."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    font = cjk_font()
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A4)
+    c.setTitle(title)
+    c.setAuthor("Muster")
+    w, h = A4
+    for page in pages:
+        c.setFont(font, 20)
+        c.drawCentredString(w / 2, h - 30 * mm, page["title"])
+        if page.get("subtitle"):
+            c.setFont(font, 11)
+            c.drawCentredString(w / 2, h - 38 * mm, page["subtitle"])
+        y = h - 55 * mm
+        c.setFont(font, 12)
+        for label, value in page.get("lines", []):
+            c.drawString(25 * mm, y, f"{label}：")
+            c.drawString(70 * mm, y, str(value))
+            y -= 9 * mm
+        y -= 4 * mm
+        for para in page.get("paragraphs", []):
+            for chunk in [para[i : i + 38] for i in range(0, len(para), 38)]:
+                c.drawString(25 * mm, y, chunk)
+                y -= 7 * mm
+            y -= 3 * mm
+        if page.get("url"):
+            _qr(c, page["url"], w - 75 * mm, 25 * mm, 50 * mm)
+            c.setFont(font, 8)
+            c.drawString(25 * mm, 30 * mm, page.get("verify_label", ""))
+            c.drawString(25 * mm, 25 * mm, page["url"])
+        if page.get("footer"):
+            c.setFont(font, 10)
+            c.drawString(25 * mm, 40 * mm, page["footer"])
+        c.showPage()
+    c.save()
+    return buf.getvalue()

@@ -1,0 +1,149 @@
+import json
+import shutil
+import subprocess
+
+import pytest
+from django.test import Client
+
+from muster.testing import actions
+from muster.testing.models import Box, Sample
+from muster.testing.tests.factories import campaign, people, resident_id_of, sample_all, ship
+
+
+def test_pages_render_for_their_roles(world, login):
+    c, point = campaign(world)
+    tubes = sample_all(world, point, people(world, 7))
+    box = ship(world, point, tubes)
+    client = login(world.coordinator)
+    for url in ["/testing/", f"/testing/{c.pk}/", f"/testing/{c.pk}/board/", f"/testing/{c.pk}/planning/",
+                f"/testing/{c.pk}/unsampled/", f"/testing/{c.pk}/recalls/", "/testing/new/"]:
+        assert client.get(url).status_code == 200, url
+    assert client.get(f"/testing/{c.pk}/points/add/").status_code == 403  # a district campaign is the district's to run
+    assert login(world.district_command).get(f"/testing/{c.pk}/points/add/").status_code == 200
+    client = login(world.clerk)
+    for url in [f"/testing/desk/{point.pk}/", f"/testing/desk/{point.pk}/boxes/", f"/testing/desk/{point.pk}/boxes/{box.pk}/"]:
+        assert client.get(url).status_code == 200, url
+    client = login(world.lab_tech)
+    r = client.get(f"/testing/lab/{world.lab_site.pk}/")
+    assert r.status_code == 200
+
+
+def test_outsider_sees_nothing(world, login):
+    c, point = campaign(world, region=world.puanli)
+    client = login(world.outsider)
+    assert c.name not in client.get("/testing/").content.decode()
+    assert client.get(f"/testing/{c.pk}/").status_code == 404
+    assert client.get(f"/testing/desk/{point.pk}/").status_code == 404
+    assert login(world.lab_tech).get(f"/testing/desk/{point.pk}/").status_code == 404
+    assert login(world.clerk).get(f"/testing/lab/{world.lab_site.pk}/").status_code == 404
+
+
+def test_lab_never_shows_addresses_or_phones(world, login):
+    world.collection.address = "蒲安里2号院"
+    world.collection.save()
+    c, point = campaign(world, pool_size=5)
+    ps = people(world, 5)
+    tubes = sample_all(world, point, ps)
+    ship(world, point, tubes)
+    actions.results_enter(actor=world.lab_tech, lab=world.lab_site, rows=actions.parse_result_text(f"{tubes[0]} positive")[0])
+    html = login(world.lab_tech).get(f"/testing/lab/{world.lab_site.pk}/").content.decode()
+    assert "蒲安里2号院" not in html and ps[0].phone not in html and ps[0].name not in html
+
+
+def test_desk_json_endpoints(world, login):
+    c, point = campaign(world, pool_size=5)
+    (p,) = people(world, 1)
+    client = login(world.clerk)
+    post = lambda url, body: client.post(url, json.dumps(body), content_type="application/json")  # noqa: E731
+    r = post(f"/testing/desk/{point.pk}/open", {"barcode": "T000000001"})
+    assert r.json()["ok"]
+    body = {"tube": "T000000001", "scan": resident_id_of(p), "key": "k1"}
+    r1, r2 = post(f"/testing/desk/{point.pk}/scan", body), post(f"/testing/desk/{point.pk}/scan", body)
+    assert r1.json()["sample"] == r2.json()["sample"] and r2.json()["replayed"]
+    r = post(f"/testing/desk/{point.pk}/scan", {"tube": "T000000001", "scan": "garbage!", "key": "k2"})
+    assert r.status_code == 422 and r.json()["type"] == "bad_format"
+    r = post(f"/testing/desk/{point.pk}/scan", {**body, "key": "k3"})
+    assert r.status_code == 409 and r.json()["type"] == "already_sampled"
+    r = post(f"/testing/desk/{point.pk}/close", {"barcode": "T000000001"})
+    assert r.json()["tube"]["status"] == "closed"
+    r = client.post(f"/testing/desk/{point.pk}/scan", b"not json", content_type="application/json")
+    assert r.status_code in (404, 422)
+
+
+def test_box_pages_flow(world, login):
+    c, point = campaign(world, pool_size=5)
+    tubes = sample_all(world, point, people(world, 5))
+    client = login(world.clerk)
+    r = client.post(f"/testing/desk/{point.pk}/boxes/", {"barcode": "B0001", "lab": world.lab_site.pk})
+    box = Box.objects.get()
+    assert r.status_code == 302
+    client.post(f"/testing/desk/{point.pk}/boxes/{box.pk}/", {"op": "add", "tubes": "\n".join(tubes)})
+    client.post(f"/testing/desk/{point.pk}/boxes/{box.pk}/", {"op": "seal"})
+    client.post(f"/testing/desk/{point.pk}/boxes/{box.pk}/", {"op": "hand", "courier": "老刘"})
+    box.refresh_from_db()
+    assert box.status == Box.Status.IN_TRANSIT and box.courier == "老刘"
+    lab = login(world.lab_tech)
+    lab.post(f"/testing/lab/{world.lab_site.pk}/", {"op": "receive", "barcode": "B0001"})
+    box.refresh_from_db()
+    assert box.status == Box.Status.RECEIVED
+    r = lab.post(f"/testing/lab/{world.lab_site.pk}/", {"op": "results", "lines": f"{tubes[0]} negative\nT9 what"})
+    assert r.status_code == 200 and "T9" not in "" and "2" in r.content.decode()
+    r = lab.post(f"/testing/lab/{world.lab_site.pk}/", {"op": "results", "lines": f"{tubes[0]} negative"})
+    assert r.status_code == 302
+
+
+def test_resident_preregisters_looks_up_and_downloads_a_verifiable_report(world):
+    c, point = campaign(world, pool_size=5)
+    resident = Client()
+    r = resident.post(f"/testing/c/{c.pk}/register/", {"name": "张秀英", "id_type": "resident", "id_number": "11010519491231002X"})
+    assert r.status_code == 302
+    page = resident.get(f"/testing/c/{c.pk}/my-code/").content.decode()
+    code = world_code = page.split('id="code"')[1].split(">")[1].split("<")[0]
+    assert world_code.startswith("MP")
+    actions.tube_open(actor=world.clerk, point=point, barcode="T000000001")
+    actions.desk_scan(actor=world.clerk, point=point, tube_barcode="T000000001", scan=code)
+    actions.tube_close(actor=world.clerk, point=point, barcode="T000000001")
+    ship(world, point, ["T000000001"])
+    actions.results_enter(actor=world.lab_tech, lab=world.lab_site, rows=actions.parse_result_text("T000000001 negative")[0])
+    other = Client()
+    r = other.post("/testing/result/", {"name": "张秀英", "id_number": "11010519491231002X"})
+    assert r.status_code == 302
+    page = other.get("/testing/result/mine/").content.decode()
+    assert "阴性" in page
+    sample = Sample.objects.get()
+    pdf = other.get(f"/testing/result/report/{sample.pk}.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    token = sample.reports.get().token
+    verify = Client().get(f"/testing/verify/{token}/").content.decode()
+    assert "张*英" in verify and "阴性" in verify and "11010519491231002X" not in verify
+    assert Client().get("/testing/verify/forged/").status_code == 404
+    # Someone else's sample cannot be fetched with this session.
+    assert Client().get(f"/testing/result/report/{sample.pk}.pdf").status_code == 404
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout.decode()
+        assert "核酸检测报告" in text and "阴性" in text and "张秀英" in text
+
+
+def test_wrong_name_gives_nothing(world):
+    c, point = campaign(world)
+    r = Client().post("/testing/result/", {"name": "王五", "id_number": "11010519491231002X"})
+    assert r.status_code == 200 and "/result/mine/" not in r.get("Location", "")
+
+
+@pytest.mark.parametrize("query, expect", [
+    ("prevalence=0.01&max_pool=20&stages=2&people=11450&hours=7&service_seconds=30&max_mean_wait_minutes=5&points=1&turnaround_hours=24",
+     ["0.1956", 'id="pool-sizes">11<', 'id="desks">14<', "13.63", "1.2 min"]),
+    ("prevalence=0.02&max_pool=200&stages=4&people=1000&hours=7&service_seconds=30&max_mean_wait_minutes=5&points=1&turnaround_hours=24",
+     ["0.1980", "27 → 9 → 3"]),
+])
+def test_planning_page_shows_the_engine_figures(world, login, query, expect):
+    c, point = campaign(world)
+    html = login(world.coordinator).get(f"/testing/{c.pk}/planning/?{query}").content.decode()
+    for e in expect:
+        assert e in html, e
+
+
+def test_planning_page_bad_input(world, login):
+    c, point = campaign(world)
+    r = login(world.coordinator).get(f"/testing/{c.pk}/planning/?prevalence=2&people=-1")
+    assert r.status_code == 200

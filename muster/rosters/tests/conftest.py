@@ -30,6 +30,12 @@ def make_team(world, post, n=16, ages=None):
     return people
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The world creates a dozen users; PBKDF2 on a busy 2-core machine makes that take seconds."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def post(world):
     p = actions.post_create(actor=world.coordinator, site=world.gate, name="南门帐篷", solve_seconds=5)

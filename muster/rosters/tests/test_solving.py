@@ -1,7 +1,10 @@
 import datetime as dt
 
-from muster.rosters import actions
-from muster.rosters.models import Assignment, Roster
+import pytest
+
+from muster.core.errors import InvalidInput
+from muster.rosters import actions, solving
+from muster.rosters.models import Assignment, Roster, TeamMember
 
 
 def next_monday():
@@ -17,3 +20,74 @@ def test_solve_stores_a_valid_roster(world, post, team, django_capture_on_commit
     assert roster.engine_status in ("OPTIMAL", "FEASIBLE")
     # every band of every day has its two people (one on patrol)
     assert Assignment.objects.filter(roster=roster).count() == 7 * (4 * 2 + 1)
+
+
+def test_precheck_explains_a_team_too_old_for_nights(world, post):
+    from muster.rosters.tests.conftest import make_team
+
+    make_team(world, post, n=12, ages=[75] * 11 + [60])
+    actions.post_update_rules(actor=world.coordinator, post=post, night_age_limit=70)
+    problems = solving.precheck(post, next_monday(), 1)
+    assert any("01:00–06:30 needs 2 people; only 1 is available and under 71" in p for p in problems), problems
+    with pytest.raises(InvalidInput) as e:
+        actions.roster_request(actor=world.coordinator, post=post, start=next_monday())
+    assert len(e.value.errors) >= 1
+    assert not Roster.objects.exists()
+
+
+def test_consent_lets_older_people_do_nights(world, post):
+    from muster.rosters.tests.conftest import make_team
+
+    people = make_team(world, post, n=16, ages=[75] * 16)
+    actions.post_update_rules(actor=world.coordinator, post=post, night_age_limit=70)
+    TeamMember.objects.filter(post=post, person__in=people[:10]).update(night_consent=True)
+    built = solving.build_input(post, next_monday(), 1)
+    ok = {e.id: e.night_ok for e in built.inp.employees}
+    assert sum(ok.values()) == 10
+
+
+def test_rules_reach_the_engine(world, post, team):
+    actions.post_update_rules(actor=world.coordinator, post=post, max_hours_day=8, max_hours_week=30, min_rest_hours=10,
+                              max_consecutive_days=4, night_mix_age=65, fair_nights=2, fair_weekends=1)
+    inp = solving.build_input(post, next_monday(), 2).inp
+    e = inp.employees[0]
+    assert (e.max_minutes_per_day, e.max_minutes_per_week, e.max_consecutive_shifts) == (480, 1800, 4)
+    assert inp.min_rest_minutes == 600 and inp.night_needs_age_at_most == 65
+    assert {f.kind for f in inp.fairness} == {"night", "weekend"}
+    assert inp.num_days == 14 and len(inp.shift_types) == 5
+    assert {s.id: s.is_night for s in inp.shift_types}["patrol-2200-0600"]
+
+
+def test_republish_keeps_most_of_the_old_roster(world, post, team, django_capture_on_commit_callbacks):
+    start = next_monday()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = actions.roster_request(actor=world.coordinator, post=post, start=start)
+    first.refresh_from_db()
+    actions.roster_publish(actor=world.coordinator, roster=first)
+    # one person falls ill for two days; the re-solve should move little else
+    ill = Assignment.objects.filter(roster=first).first().person
+    member = TeamMember.objects.get(post=post, person=ill)
+    actions.absence_add(actor=world.coordinator, member=member, start=start, end=start + dt.timedelta(days=6))
+    with django_capture_on_commit_callbacks(execute=True):
+        second = actions.roster_request(actor=world.coordinator, post=post, start=start)
+    second.refresh_from_db()
+    assert second.status == Roster.Status.READY, second.problems
+    lost = Assignment.objects.filter(roster=first, person=ill).count()
+    assert second.changes is not None and second.changes <= 3 * lost
+    assert not Assignment.objects.filter(roster=second, person=ill).exists()
+    actions.roster_publish(actor=world.coordinator, roster=second)
+    first.refresh_from_db()
+    assert first.status == Roster.Status.SUPERSEDED
+
+
+def test_an_impossible_roster_fails_with_reasons(world, post, django_capture_on_commit_callbacks):
+    from muster.rosters.tests.conftest import make_team
+
+    make_team(world, post, n=12)
+    # enough people each day, but a 10-hour week cannot carry the week's 70 shifts
+    actions.post_update_rules(actor=world.coordinator, post=post, max_hours_week=10, solve_seconds=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = actions.roster_request(actor=world.coordinator, post=post, start=next_monday())
+    r.refresh_from_db()
+    assert r.status == Roster.Status.FAILED and r.problems
+    assert not r.assignments.exists()

@@ -30,9 +30,11 @@ NOTES = [
 def build(ctx) -> None:
     rng = ctx.rng
     site = ctx.sites["puanli.checkpoint"]
+    # The team's ages are those of summer 2020; the age rules keep their 2020 meaning as the years pass.
+    years = max(0, timezone.localdate().year - 2020)
     post = Post.objects.create(site=site, region=site.region, name="南门帐篷值守点", kind=Post.Kind.TENT,
                                max_hours_day=8, max_hours_week=24, min_rest_hours=10, max_consecutive_days=4,
-                               night_age_limit=70, night_mix_age=66, fair_nights=2, fair_weekends=1, keep_pairs=1,
+                               night_age_limit=70 + years, night_mix_age=66 + years, fair_nights=2, fair_weekends=1, keep_pairs=1,
                                change_weight=5, solve_seconds=15)
     skill = Skill.objects.filter(code="health_code_app").first()
     Band.objects.bulk_create([Band(post=post, weekday=wd, start=a, end=z, required=n, line=line,
@@ -41,9 +43,9 @@ def build(ctx) -> None:
     team = ctx.gate_team
     members = []
     for i, p in enumerate(team):
-        age = (timezone.localdate().year - p.birth_year) if p.birth_year else None
+        age = (timezone.localdate().year - years - p.birth_year) if p.birth_year else None
         members.append(TeamMember(post=post, person=p, night_consent=bool(age and age > 70 and i % 2 == 0),
-                                  no_nights=(i == 3), available_weekdays=[0, 1, 2, 3, 4] if i == 5 else [],
+                                  no_nights=(i == 3 or (age is not None and age < 18)), available_weekdays=[0, 1, 2, 3, 4] if i == 5 else [],
                                   preferred=["duty-0630-1130", "duty-1130-1730"] if i in (7, 8) else []))
     members = TeamMember.objects.bulk_create(members)
     # Two old neighbours who like to keep the gate together.

@@ -76,28 +76,70 @@ class Arcs:
         return Arcs(self.p[sel], self.j[sel], self.m[sel])
 
 
-def filter_pairs(idx: PeopleIndex, needs: NeedTable, p: np.ndarray, j: np.ndarray, radius_m: float) -> Arcs:
-    """Apply every rule to candidate pairs; cheap look-ups first so the trig sees fewer pairs."""
-    if needs.covers is not None:
-        keep = window_covers(idx, needs, p, j)
+def filter_pairs(idx: PeopleIndex, needs: NeedTable, p: np.ndarray, j: np.ndarray, radius_m: float,
+                 prechecked: bool = False) -> Arcs:
+    """Apply every rule to candidate pairs; cheap look-ups first so the trig sees fewer pairs.
+
+    ``prechecked``: the pairs are known to pass the window and skill rules.
+    """
+    if not prechecked:
+        if needs.covers is not None:
+            keep = window_covers(idx, needs, p, j)
+            p, j = p[keep], j[keep]
+        keep = has_required_skills(idx, needs, p, j)
         p, j = p[keep], j[keep]
-    keep = has_required_skills(idx, needs, p, j)
     if needs.has_affs.any():
-        keep &= has_affiliation(idx, needs, p, j)
-    p, j = p[keep], j[keep]
+        keep = has_affiliation(idx, needs, p, j)
+        p, j = p[keep], j[keep]
     ok, d = within_distance(idx, needs, p, j, radius_m)
     p, j, d = p[ok], j[ok], d[ok]
-    if needs.covers is None:
+    if needs.covers is None and not prechecked:
         keep = window_covers(idx, needs, p, j)
         p, j, d = p[keep], j[keep], d[keep]
     return Arcs(p, j, round_m(d))
 
 
+# Grouping needs costs one pass over everyone per group: worth it while
+# groups x people stays below this.
+_MAX_GROUP_WORK = 200_000_000
+
+
+def need_groups(idx: PeopleIndex, needs: NeedTable, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """Need rows grouped by (time span, required skills), each with the people passing both rules.
+
+    Shifts and roles repeat, so there are few groups; searching each group's
+    people only skips the pairs those rules would reject. None when there
+    is no span table or too many groups.
+    """
+    if needs.covers is None or len(rows) == 0:
+        return None
+    skill_sets, skill_of = np.unique(needs.skills[rows], axis=0, return_inverse=True)
+    key = needs.span[rows] * len(skill_sets) + skill_of.ravel()
+    groups, group_of = np.unique(key, return_inverse=True)
+    if len(groups) * idx.size > _MAX_GROUP_WORK:
+        return None
+    order = np.argsort(group_of.ravel(), kind="stable")
+    cuts = np.searchsorted(group_of.ravel()[order], np.arange(len(groups) + 1))
+    out = []
+    for g, k in enumerate(groups.tolist()):
+        span, skill = divmod(k, len(skill_sets))
+        ok = needs.covers[span] & ~np.any((skill_sets[skill] & ~idx.skills) != 0, axis=1)
+        out.append((rows[order[cuts[g]:cuts[g + 1]]], np.nonzero(ok)[0]))
+    return out
+
+
 def eligible_arcs(idx: PeopleIndex, needs: NeedTable, radius_m: float, rows: np.ndarray | None = None) -> Arcs:
-    """Every eligible pair for the given need rows (default: all with places), sorted by need row."""
+    """Every eligible pair for the given need rows (default: all with places)."""
     if rows is None:
         rows = np.nonzero(needs.possible & (needs.places > 0))[0]
-    parts = [filter_pairs(idx, needs, p, j, radius_m) for j, p in idx.candidate_chunks(needs, rows, radius_m)]
+    groups = need_groups(idx, needs, rows)
+    if groups is None:
+        parts = [filter_pairs(idx, needs, p, j, radius_m)
+                 for j, p in idx.candidate_chunks(needs, rows, radius_m)]
+    else:
+        parts = [filter_pairs(idx, needs, p, j, radius_m, prechecked=True)
+                 for group_rows, members in groups if len(members)
+                 for j, p in idx.candidate_chunks(needs, group_rows, radius_m, subset=members)]
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return Arcs(empty, empty.copy(), empty.copy())

@@ -47,6 +47,22 @@ def to_us(dt: datetime) -> int:
     return (dt - _EPOCH) // _US
 
 
+def to_us_array(dts: list[datetime]) -> np.ndarray:
+    """``to_us`` of many datetimes, converting each distinct object once.
+
+    Parsed instances share one object per distinct time string (see
+    models._parse_time), so this converts a few hundred objects instead of
+    millions. Object ids are stable here: ``dts`` keeps them all alive.
+    """
+    if not dts:
+        return np.zeros(0, dtype=np.int64)
+    ids = np.fromiter(map(id, dts), dtype=np.uint64, count=len(dts))
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    epoch, us = _EPOCH, _US
+    values = np.array([(dts[i] - epoch) // us for i in first.tolist()], dtype=np.int64)
+    return values[inverse.ravel()]
+
+
 class Vocab:
     """Strings (skills, affiliations) to bit positions in uint64 masks."""
 
@@ -91,8 +107,22 @@ def _frame(xyz: np.ndarray) -> np.ndarray:
     return np.stack([x, np.cross(z, x), z])
 
 
+@dataclass
+class Cells:
+    """Non-empty cells of a key-sorted list of rows: key and [start, end) positions."""
+
+    keys: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+
+    @classmethod
+    def of(cls, sorted_keys: np.ndarray) -> Cells:
+        keys, starts = np.unique(sorted_keys, return_index=True)
+        return cls(keys, starts.astype(np.int64), np.append(starts[1:], len(sorted_keys)).astype(np.int64))
+
+
 class Grid:
-    """Cell keys of (rotated) unit vectors, for points already sorted by key."""
+    """Cell keys of (rotated) unit vectors; rows are sorted by key once built."""
 
     def __init__(self, xyz: np.ndarray, radius_m: float):
         self.cell = max(chord_for(radius_m) / _CELLS_PER_RADIUS, _MIN_CELL)
@@ -100,55 +130,54 @@ class Grid:
         cells = np.floor(xyz / self.cell).astype(np.int64)
         self.lo = cells.min(axis=0) if n else np.zeros(3, dtype=np.int64)
         self.dims = (cells.max(axis=0) - self.lo + 1) if n else np.ones(3, dtype=np.int64)
-        self.point_keys = self._key(cells)
-        self.keys = np.zeros(0, dtype=np.int64)
-        self.starts = np.zeros(0, dtype=np.int64)
-        self.ends = np.zeros(0, dtype=np.int64)
+        self.row_keys = self._key(cells)
+        self.cells = Cells.of(np.zeros(0, dtype=np.int64))
 
-    def finish(self, order: np.ndarray) -> None:
-        """Record cell boundaries once the points are sorted by ``point_keys[order]``."""
-        sorted_keys = self.point_keys[order]
-        self.keys, self.starts = np.unique(sorted_keys, return_index=True)
-        self.ends = np.append(self.starts[1:], len(sorted_keys)).astype(np.int64)
-        del self.point_keys
+    def sort(self) -> np.ndarray:
+        """Sort rows by cell; returns the permutation applied (new row -> old row)."""
+        order = np.argsort(self.row_keys, kind="stable")
+        self.row_keys = self.row_keys[order]
+        self.cells = Cells.of(self.row_keys)
+        return order
 
     def _key(self, cells: np.ndarray) -> np.ndarray:
         c = cells - self.lo
         return (c[..., 0] * self.dims[1] + c[..., 1]) * self.dims[2] + c[..., 2]
 
-    def ranges(self, xyz: np.ndarray, radius_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """For each query point, the row slices that may hold points within the radius.
+    def ranges(self, xyz: np.ndarray, radius_m: float, cells: Cells | None = None) -> tuple[
+            np.ndarray, np.ndarray, np.ndarray] | None:
+        """For each query point, the slices of rows that may lie within the radius.
 
-        Returns (query number, start, end) per non-empty neighbouring cell,
-        sorted by query number, or None when the radius spans so many cells
-        that a full scan is cheaper.
+        Returns (query number, start, end) per non-empty neighbouring cell of
+        ``cells`` (default: all rows), sorted by query number, or None when
+        the radius spans so many cells that a full scan is cheaper.
         """
+        cells = cells or self.cells
         reach = max(1, math.ceil(chord_for(radius_m) / self.cell))
         side = 2 * reach + 1
         if side ** 3 > _MAX_CELLS_PER_QUERY:
             return None
-        cells = np.floor(xyz / self.cell).astype(np.int64)
+        at = np.floor(xyz / self.cell).astype(np.int64)
         lo, hi = self.lo, self.lo + self.dims
         span = np.arange(-reach, reach + 1, dtype=np.int64)
+        dx, dy = (a.ravel() for a in np.meshgrid(span, span, indexing="ij"))
+        n_keys = len(cells.keys)
         # Walk the occupied z layers only: a city spans one or two of them.
         qs, ss, es = [], [], []
         for dz in span:
-            cz = cells[:, 2] + dz
+            cz = at[:, 2] + dz
             live = np.nonzero((cz >= lo[2]) & (cz < hi[2]))[0]
-            if len(live) == 0:
+            if len(live) == 0 or n_keys == 0:
                 continue
-            dx, dy = np.meshgrid(span, span, indexing="ij")
-            cx = cells[live, 0][:, None] + dx.ravel()[None, :]
-            cy = cells[live, 1][:, None] + dy.ravel()[None, :]
-            ok = (cx >= lo[0]) & (cx < hi[0]) & (cy >= lo[1]) & (cy < hi[1])
-            q, o = np.nonzero(ok)
+            cx = at[live, 0][:, None] + dx[None, :]
+            cy = at[live, 1][:, None] + dy[None, :]
+            q, o = np.nonzero((cx >= lo[0]) & (cx < hi[0]) & (cy >= lo[1]) & (cy < hi[1]))
             key = ((cx[q, o] - lo[0]) * self.dims[1] + (cy[q, o] - lo[1])) * self.dims[2] + (cz[live[q]] - lo[2])
-            pos = np.searchsorted(self.keys, key)
-            pos_c = np.minimum(pos, max(len(self.keys) - 1, 0))
-            hit = (pos < len(self.keys)) & (self.keys[pos_c] == key) if len(self.keys) else np.zeros(len(key), bool)
+            pos = np.minimum(np.searchsorted(cells.keys, key), n_keys - 1)
+            hit = cells.keys[pos] == key
             qs.append(live[q[hit]])
-            ss.append(self.starts[pos_c[hit]])
-            es.append(self.ends[pos_c[hit]])
+            ss.append(cells.starts[pos[hit]])
+            es.append(cells.ends[pos[hit]])
         if not qs:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty
@@ -221,23 +250,20 @@ class PeopleIndex:
     def build(cls, people: Sequence[Person], max_km: float) -> PeopleIndex:
         """Index ``people`` for queries with a radius around ``max_km``."""
         n = len(people)
-        # One pass for the scalar columns: attribute access dominates at city scale.
-        cols = list(zip(*((p.lat, p.lon, p.load, p.max_assignments, len(p.available)) for p in people),
-                        strict=True)) or [(), (), (), (), ()]
-        lat0 = np.array(cols[0], dtype=np.float64)
-        lon0 = np.array(cols[1], dtype=np.float64)
-        has_load = any(v is not None for v in cols[2])
-        load0 = np.array([v or 0 for v in cols[2]], dtype=np.int64)
-        cap0 = np.array(cols[3], dtype=np.int64)
-        counts0 = np.array(cols[4], dtype=np.int64)
+        lat0 = np.array([p.lat for p in people], dtype=np.float64)
+        lon0 = np.array([p.lon for p in people], dtype=np.float64)
+        loads = [p.load for p in people]
+        has_load = any(v is not None for v in loads)
+        load0 = np.array([v or 0 for v in loads], dtype=np.int64)
+        cap0 = np.array([p.max_assignments for p in people], dtype=np.int64)
+        counts0 = np.array([len(p.available) for p in people], dtype=np.int64)
 
         xyz = unit_vectors(lat0, lon0).reshape(n, 3)
         frame = _frame(xyz)
         xyz = xyz @ frame.T
         radius_m = max_km * 1000.0
         grid = Grid(xyz, radius_m)
-        order = np.argsort(grid.point_keys, kind="stable")
-        grid.finish(order)
+        order = grid.sort()
         xyz = xyz[order]
         row_of = np.empty(n, dtype=np.int64)
         row_of[order] = np.arange(n)
@@ -253,9 +279,7 @@ class PeopleIndex:
                           for p in people], dtype=np.int64)
 
         total = int(counts0.sum())
-        epoch, us = _EPOCH, _US
-        bounds = np.array([(t - epoch) // us for p in people for w in p.available for t in w],
-                          dtype=np.int64).reshape(total, 2)
+        bounds = to_us_array([t for p in people for w in p.available for t in w]).reshape(total, 2)
         w_row = np.repeat(row_of, counts0)
         w_order = np.lexsort((bounds[:, 0], w_row))
         w_row, win_start, win_end = w_row[w_order], bounds[w_order, 0], bounds[w_order, 1]
@@ -276,22 +300,27 @@ class PeopleIndex:
         )
 
     def candidate_chunks(self, needs: NeedTable, rows: np.ndarray, radius_m: float,
+                         subset: np.ndarray | None = None,
                          chunk: int = 4_000_000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(need row, person row) pairs that may be within ``radius_m``, in chunks.
 
         An exact superset of the pairs within radius for the need ``rows``
-        asked for; each need's candidates all come in the same chunk.
+        asked for, among the person rows in ``subset`` (ascending; default
+        everyone); each need's candidates all come in the same chunk.
         """
-        if len(rows) == 0 or self.size == 0:
+        members = subset if subset is not None else None
+        n_people = self.size if members is None else len(members)
+        if len(rows) == 0 or n_people == 0:
             return
-        found = self.grid.ranges(needs.xyz[rows], radius_m)
+        cells = None if members is None else Cells.of(self.grid.row_keys[members])
+        found = self.grid.ranges(needs.xyz[rows], radius_m, cells)
         if found is None:
             # Radius covers most of the grid: scan everyone, a few needs at a time.
-            step = max(1, chunk // self.size)
-            everyone = np.arange(self.size, dtype=np.int64)
+            step = max(1, chunk // n_people)
+            everyone = np.arange(self.size, dtype=np.int64) if members is None else members
             for i in range(0, len(rows), step):
                 part = rows[i:i + step]
-                yield np.repeat(part, self.size), np.tile(everyone, len(part))
+                yield np.repeat(part, n_people), np.tile(everyone, len(part))
             return
         q, starts, ends = found
         counts = ends - starts
@@ -309,7 +338,7 @@ class PeopleIndex:
             seg = np.repeat(np.arange(a, b, dtype=np.int64), part_counts)
             seg_start = np.cumsum(part_counts) - part_counts
             pos = starts[seg] + (np.arange(total, dtype=np.int64) - np.repeat(seg_start, part_counts))
-            yield rows[q[seg]], pos
+            yield rows[q[seg]], pos if members is None else members[pos]
 
 
 @dataclass
@@ -345,8 +374,8 @@ class NeedTable:
         n = len(needs)
         lat = np.fromiter((x.lat for x in needs), dtype=np.float64, count=n)
         lon = np.fromiter((x.lon for x in needs), dtype=np.float64, count=n)
-        start = np.fromiter((to_us(x.start) for x in needs), dtype=np.int64, count=n)
-        end = np.fromiter((to_us(x.end) for x in needs), dtype=np.int64, count=n)
+        start = to_us_array([x.start for x in needs])
+        end = to_us_array([x.end for x in needs])
         skills, skills_known = index.skill_vocab.masks([x.skills for x in needs])
         affs, _ = index.aff_vocab.masks([x.affiliations for x in needs])
         has_affs = np.fromiter((bool(x.affiliations) for x in needs), dtype=bool, count=n)

@@ -7,17 +7,47 @@ JSON form of both is what ``muster dispatch solve`` reads and prints.
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import lru_cache
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
+
+@lru_cache(maxsize=1 << 16)
+def _iso(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _parse_time(value):
+    # A city's availability repeats the same few shift boundaries hundreds of
+    # thousands of times: parse each string once and share the (immutable)
+    # datetime. Anything fromisoformat rejects goes to pydantic's own parser,
+    # which then reports the error.
+    if isinstance(value, str):
+        try:
+            return _iso(value)
+        except ValueError:
+            return value
+    return value
+
+
+Time = Annotated[AwareDatetime, BeforeValidator(_parse_time)]
 Id = Annotated[str, Field(min_length=1)]
 Lat = Annotated[float, Field(ge=-90.0, le=90.0)]
 Lon = Annotated[float, Field(ge=-180.0, le=180.0)]
 
 
-def _window_ordered(window: tuple[AwareDatetime, AwareDatetime]) -> tuple[AwareDatetime, AwareDatetime]:
+def _window_ordered(window: tuple[datetime, datetime]) -> tuple[datetime, datetime]:
     if window[1] <= window[0]:
         raise PydanticCustomError(
             "window_order", "availability window must end after it starts ({start} >= {end})",
@@ -26,7 +56,7 @@ def _window_ordered(window: tuple[AwareDatetime, AwareDatetime]) -> tuple[AwareD
     return window
 
 
-Window = Annotated[tuple[AwareDatetime, AwareDatetime], AfterValidator(_window_ordered)]
+Window = Annotated[tuple[Time, Time], AfterValidator(_window_ordered)]
 
 
 class _Input(BaseModel):
@@ -43,8 +73,8 @@ class Need(_Input):
     lon: Lon
     places: int = Field(ge=0)
     skills: list[str] = Field(default_factory=list, description="all required")
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Time
+    end: Time
     region: str | None = Field(default=None, description="community code, for the prefer_home bonus")
     affiliations: list[str] = Field(
         default_factory=list, description="if non-empty, the person must hold at least one of them"
@@ -53,7 +83,7 @@ class Need(_Input):
 
     @field_validator("end")
     @classmethod
-    def _end_after_start(cls, end: AwareDatetime, info) -> AwareDatetime:
+    def _end_after_start(cls, end: datetime, info) -> datetime:
         start = info.data.get("start")
         if start is not None and end <= start:
             raise PydanticCustomError(

@@ -32,7 +32,7 @@ from .terms import Load, first_slot_costs
 
 def default_keep(places: np.ndarray) -> np.ndarray:
     """Arcs kept per need before pricing: generous for the places to fill."""
-    return 3 * places + 50
+    return 2 * places + 100
 
 
 _MAX_PRICING_ROUNDS = 8
@@ -56,7 +56,7 @@ class FlowStats:
 
 @dataclass
 class _Network:
-    persons: np.ndarray  # person rows with at least one arc, node u = position
+    persons: np.ndarray  # person rows in the network, node u = position
     tails: np.ndarray
     heads: np.ndarray
     caps: np.ndarray
@@ -68,12 +68,15 @@ class _Network:
 
 
 def _network(idx: PeopleIndex, needs: NeedTable, p: np.ndarray, j: np.ndarray, cost: np.ndarray,
-             persons: np.ndarray, degree: np.ndarray, w: Weights) -> _Network:
-    n_u = len(persons)
-    n_j = needs.size
+             degree: np.ndarray, w: Weights) -> _Network:
+    """Flow network over the arcs (p, j); ``degree`` counts every eligible arc of each person row."""
+    persons = np.nonzero(np.bincount(p, minlength=idx.size))[0]
+    node = np.full(idx.size, -1, dtype=np.int64)
+    node[persons] = np.arange(len(persons))
+    n_u, n_j = len(persons), needs.size
     s, t = n_u + n_j, n_u + n_j + 1
-    u = np.searchsorted(persons, p)
-    cap = np.minimum(idx.cap[persons], degree)
+    # A person cannot take more needs than they have arcs to.
+    cap = np.minimum(idx.cap[persons], degree[persons])
     if Load.active(idx, needs, w):
         # One unit arc per slot, each dearer than the last: a convex cost.
         owner = np.repeat(np.arange(n_u, dtype=np.int64), cap)
@@ -83,11 +86,33 @@ def _network(idx: PeopleIndex, needs: NeedTable, p: np.ndarray, j: np.ndarray, c
     else:
         src_heads, src_caps, src_costs = np.arange(n_u, dtype=np.int64), cap, np.zeros(n_u, dtype=np.int64)
     need_rows = np.nonzero(needs.places > 0)[0]
-    tails = np.concatenate([u, np.full(len(src_heads), s), n_u + need_rows])
+    tails = np.concatenate([node[p], np.full(len(src_heads), s), n_u + need_rows])
     heads = np.concatenate([n_u + j, src_heads, np.full(len(need_rows), t)])
-    caps = np.concatenate([np.ones(len(u), dtype=np.int64), src_caps, needs.places[need_rows]])
+    caps = np.concatenate([np.ones(len(p), dtype=np.int64), src_caps, needs.places[need_rows]])
     costs = np.concatenate([cost, src_costs, np.zeros(len(need_rows), dtype=np.int64)])
-    return _Network(persons, tails, heads, caps, costs, len(u), n_u + n_j + 2, s, t)
+    return _Network(persons, tails, heads, caps, costs, len(p), n_u + n_j + 2, s, t)
+
+
+def cheapest_per_need(j: np.ndarray, rank_cost: np.ndarray, keep_n: np.ndarray) -> np.ndarray:
+    """Mask of the ``keep_n[j]`` cheapest arcs of each need (ties broken arbitrarily but deterministically)."""
+    n = len(j)
+    order = None
+    if n > 1 and np.any(j[1:] < j[:-1]):
+        order = np.argsort(j.astype(np.uint16) if len(keep_n) <= 1 << 16 else j, kind="stable")
+        j, rank_cost = j[order], rank_cost[order]
+    bounds = np.searchsorted(j, np.arange(len(keep_n) + 1))
+    counts = np.diff(bounds)
+    keep = np.ones(n, dtype=bool)
+    for r in np.nonzero(counts > keep_n)[0].tolist():
+        a, b, k = int(bounds[r]), int(bounds[r + 1]), int(keep_n[r])
+        keep[a:b] = False
+        if k > 0:
+            keep[a + np.argpartition(rank_cost[a:b], k - 1)[:k]] = True
+    if order is not None:
+        unsorted = np.empty(n, dtype=bool)
+        unsorted[order] = keep
+        keep = unsorted
+    return keep
 
 
 def _solve(net: _Network, supply: int) -> np.ndarray:
@@ -150,33 +175,26 @@ def assign(idx: PeopleIndex, needs: NeedTable, p: np.ndarray, j: np.ndarray, cos
     if n == 0:
         stats.proof = "no arcs"
         return np.zeros(0, dtype=np.int64)
-    persons, degree = np.unique(p, return_counts=True)
-    supply = int(min(needs.places[np.unique(j)].sum(), np.minimum(idx.cap[persons], degree).sum()))
-
+    degree = np.bincount(p, minlength=idx.size)
+    has_arcs = np.bincount(j, minlength=needs.size) > 0
+    supply = int(min(needs.places[has_arcs].sum(), np.minimum(idx.cap, degree).sum()))
+    load_on = Load.active(idx, needs, w)
     max_abs_cost = int(np.abs(cost).max()) + (w.load * int(idx.load.max(initial=0) + idx.cap.max(initial=1))
-                                                if Load.active(idx, needs, w) else 0)
+                                                if load_on else 0)
     keep = np.ones(n, dtype=bool)
     if prune:
         # Cheapest first per need, counting the person's first-slot load cost,
         # so that the kept arcs are the ones an optimum is most likely to use.
-        rank_cost = cost + (w.load * idx.load[p] if Load.active(idx, needs, w) else 0)
-        lo = int(rank_cost.min())
-        key = j * (int(rank_cost.max()) - lo + 1) + (rank_cost - lo)
-        order = np.argsort(key, kind="stable")
-        js = j[order]
-        group_start = np.searchsorted(js, js, side="left")
-        rank = np.arange(n) - group_start
-        keep[order] = rank < default_keep(needs.places[js])
+        rank_cost = cost + w.load * idx.load[p] if load_on else cost
+        keep = cheapest_per_need(j, rank_cost, default_keep(needs.places))
     if keep.all():
         prune = False
 
     for rnd in range(1, _MAX_PRICING_ROUNDS + 1):
         sel = np.nonzero(keep)[0]
         t0 = time.perf_counter()
-        # People with no kept arc cannot carry flow: leave them out of the network.
-        in_net, in_degree = np.unique(p[sel], return_counts=True)
-        net = _network(idx, needs, p[sel], j[sel], cost[sel], in_net,
-                       degree[np.searchsorted(persons, in_net)], w)
+        # People with no kept arc cannot carry flow: _network leaves them out.
+        net = _network(idx, needs, p[sel], j[sel], cost[sel], degree, w)
         flows = _solve(net, supply)
         stats.flow_s += time.perf_counter() - t0
         stats.rounds, stats.arcs_solved = rnd, len(sel)
@@ -193,15 +211,12 @@ def assign(idx: PeopleIndex, needs: NeedTable, p: np.ndarray, j: np.ndarray, cos
             keep[:] = True
             prune = False
             continue
+        # People outside the network are reached only from the source, over
+        # their first supply arc: d(s) + its cost is a valid potential.
+        d_person = d[net.s] + first_slot_costs(idx, needs, np.arange(idx.size), w)
+        d_person[net.persons] = d[:len(net.persons)]
         out = np.nonzero(~keep)[0]
-        # Potentials of people left out of the network: only the source reaches
-        # them, through their first supply arc (cost 0, or the load term).
-        d_person = np.minimum(0, d[net.s] + first_slot_costs(idx, needs, persons, w))
-        at = np.searchsorted(in_net, persons)
-        inside = at < len(in_net)
-        inside[inside] = in_net[at[inside]] == persons[inside]
-        d_person[inside] = d[at[inside]]
-        reduced = cost[out] + d_person[np.searchsorted(persons, p[out])] - d[len(in_net) + j[out]]
+        reduced = cost[out] + d_person[p[out]] - d[len(net.persons) + j[out]]
         bad = out[reduced < 0]
         stats.price_s += time.perf_counter() - t0
         if len(bad) == 0:
@@ -210,7 +225,7 @@ def assign(idx: PeopleIndex, needs: NeedTable, p: np.ndarray, j: np.ndarray, cos
         keep[bad] = True
     # Pricing keeps finding arcs: settle it with every arc.
     stats.proof = "fallback: pricing rounds exhausted"
-    net = _network(idx, needs, p, j, cost, persons, degree, w)
+    net = _network(idx, needs, p, j, cost, degree, w)
     t0 = time.perf_counter()
     flows = _solve(net, supply)
     stats.flow_s += time.perf_counter() - t0

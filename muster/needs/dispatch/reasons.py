@@ -14,12 +14,12 @@ def reason(need: Need, person: Person, m: int) -> str:
     parts = [distance_text(m)]
     if need.skills:
         parts.append("has " + ", ".join(need.skills))
-    held = set(person.skills)
-    preferred = [s for s in need.preferred_skills if s in held]
-    if preferred:
-        parts.append("also " + ", ".join(preferred))
+    if need.preferred_skills:
+        preferred = [s for s in need.preferred_skills if s in person.skills]
+        if preferred:
+            parts.append("also " + ", ".join(preferred))
     if need.affiliations:
-        shared = [a for a in need.affiliations if a in set(person.affiliations)]
+        shared = [a for a in need.affiliations if a in person.affiliations]
         if shared:
             parts.append("member of " + shared[0])
     if need.region is not None and person.home_region == need.region:

@@ -10,7 +10,7 @@ import numpy as np
 from . import cpsat, flow
 from .eligibility import Arcs, eligible_arcs
 from .index import NeedTable, PeopleIndex
-from .models import Assignment, Instance, Proposal, Status, Unfilled
+from .models import Instance, Proposal, Status
 from .reasons import reason
 from .terms import Load, arc_costs
 
@@ -65,11 +65,24 @@ def prepare(instance: Instance, index: PeopleIndex | None = None, stats: SolveSt
     return Prepared(instance, index, needs, arcs, cost)
 
 
+def stable_order(keys: np.ndarray, bound: int) -> np.ndarray:
+    """Stable argsort of small non-negative ints (radix sort when they fit 16 bits)."""
+    return np.argsort(keys.astype(np.uint16 if bound <= 1 << 16 else np.int64), kind="stable")
+
+
+def by_need_then_distance(j: np.ndarray, m: np.ndarray, tie: np.ndarray, n_needs: int) -> np.ndarray:
+    """Order of arcs by need row, then metres, then ``tie`` (the person's input position)."""
+    if len(j) == 0:
+        return np.zeros(0, dtype=np.int64)
+    inner = np.argsort(m.astype(np.int64) * (int(tie.max()) + 1) + tie)
+    return inner[stable_order(j[inner], n_needs)]
+
+
 def _proposal(prep: Prepared, chosen: np.ndarray, status: Status) -> Proposal:
     inst, idx, needs, arcs = prep.instance, prep.index, prep.needs, prep.arcs
     chosen = np.asarray(chosen, dtype=np.int64)
     p, j, m, c = arcs.p[chosen], arcs.j[chosen], arcs.m[chosen], prep.cost[chosen]
-    order = np.lexsort((idx.orig[p], m, j))
+    order = by_need_then_distance(j, m, idx.orig[p], needs.size)
     p, j, m, c = p[order], j[order], m[order], c[order]
     if Load.active(idx, needs, inst.weights):
         # The k-th need a person takes costs load * (shifts + k); charge it
@@ -79,23 +92,29 @@ def _proposal(prep: Prepared, chosen: np.ndarray, status: Status) -> Proposal:
         slot = np.empty(len(p), dtype=np.int64)
         slot[by_person] = np.arange(len(p)) - np.searchsorted(ps, ps, side="left")
         c = c + Load.slot_costs(idx, p, slot, inst.weights)
+    # One validation of plain dicts (in pydantic's Rust core) is much cheaper
+    # than building tens of thousands of models one by one.
+    people = [idx.people[o] for o in idx.orig[p].tolist()]
     assignments = [
-        Assignment(need=needs.ids[jj], person=idx.person(pp).id, m=int(mm), cost=int(cc),
-                   reason=reason(inst.needs[jj], idx.person(pp), int(mm)))
-        for pp, jj, mm, cc in zip(p.tolist(), j.tolist(), m.tolist(), c.tolist(), strict=True)
+        {"need": needs.ids[jj], "person": ps.id, "m": mm, "cost": cc, "reason": reason(inst.needs[jj], ps, mm)}
+        for ps, jj, mm, cc in zip(people, j.tolist(), m.tolist(), c.tolist(), strict=True)
     ]
     got = np.bincount(j, minlength=needs.size)
-    unfilled = [Unfilled(need=needs.ids[r], open=int(needs.places[r] - got[r]))
+    unfilled = [{"need": needs.ids[r], "open": int(needs.places[r] - got[r])}
                 for r in np.nonzero(got < needs.places)[0].tolist()]
-    return Proposal(filled=len(assignments), total_m=int(m.sum()), cost=int(c.sum()),
-                    assignments=assignments, status=status, unfilled=unfilled)
+    return Proposal.model_validate({"filled": len(assignments), "total_m": int(m.sum()), "cost": int(c.sum()),
+                                    "assignments": assignments, "status": status, "unfilled": unfilled})
 
 
 def solve_detailed(instance: Instance, *, index: PeopleIndex | None = None, time_limit_s: float = 30.0,
-                   prune: bool = True) -> tuple[Proposal, SolveStats]:
-    """Like :func:`solve`, also returning timings and how optimality was proven."""
+                   prune: bool = True, prepared: Prepared | None = None) -> tuple[Proposal, SolveStats]:
+    """Like :func:`solve`, also returning timings and how optimality was proven.
+
+    ``prepared`` reuses the arcs of an earlier :func:`prepare` of the same
+    instance (e.g. to run ``greedy`` on the same pairs).
+    """
     stats = SolveStats()
-    prep = prepare(instance, index, stats)
+    prep = prepared or prepare(instance, index, stats)
     idx, needs, arcs, cost, w = prep.index, prep.needs, prep.arcs, prep.cost, instance.weights
     t0 = time.perf_counter()
     chosen = flow.assign(idx, needs, arcs.p, arcs.j, cost, w, prune=prune, stats=stats.flow)
@@ -139,27 +158,34 @@ def greedy(instance: Instance, *, index: PeopleIndex | None = None, prep: Prepar
     """
     prep = prep or prepare(instance, index)
     idx, needs, arcs = prep.index, prep.needs, prep.arcs
-    order = np.lexsort((idx.orig[arcs.p], arcs.m, arcs.j))
-    js = arcs.j[order]
-    bounds = np.searchsorted(js, np.arange(needs.size + 1))
+    order = by_need_then_distance(arcs.j, arcs.m, idx.orig[arcs.p], needs.size)
+    p_sorted = arcs.p[order]
+    bounds = np.searchsorted(arcs.j[order], np.arange(needs.size + 1))
     left = idx.cap.copy()
+    multi = bool((idx.cap > 1).any())
     busy: dict[int, list[tuple[int, int]]] = {}
-    chosen: list[int] = []
-    p_sorted = arcs.p[order].tolist()
+    chosen: list[np.ndarray] = []
     for r in range(needs.size):
         want = int(needs.places[r])
-        s, e = int(needs.start_us[r]), int(needs.end_us[r])
-        for k in range(bounds[r], bounds[r + 1]):
-            if want == 0:
-                break
-            pp = p_sorted[k]
-            if left[pp] == 0:
-                continue
-            spans = busy.get(pp)
-            if spans and any(a < e and s < b for a, b in spans):
-                continue
-            left[pp] -= 1
-            busy.setdefault(pp, []).append((s, e))
-            chosen.append(int(order[k]))
-            want -= 1
-    return _proposal(prep, np.asarray(chosen, dtype=np.int64), "heuristic")
+        if want == 0 or bounds[r] == bounds[r + 1]:
+            continue
+        free = bounds[r] + np.nonzero(left[p_sorted[bounds[r]:bounds[r + 1]]] > 0)[0]
+        if multi:
+            # People with several needs must not be double-booked in time.
+            s, e = int(needs.start_us[r]), int(needs.end_us[r])
+            ok = []
+            for k in free.tolist():
+                spans = busy.get(int(p_sorted[k]))
+                if not spans or all(b <= s or e <= a for a, b in spans):
+                    ok.append(k)
+                    if len(ok) == want:
+                        break
+            free = np.asarray(ok, dtype=np.int64)
+        take = free[:want]
+        left[p_sorted[take]] -= 1
+        if multi:
+            for pp in p_sorted[take].tolist():
+                busy.setdefault(pp, []).append((int(needs.start_us[r]), int(needs.end_us[r])))
+        chosen.append(order[take])
+    picked = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+    return _proposal(prep, picked, "heuristic")

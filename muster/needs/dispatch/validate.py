@@ -13,9 +13,10 @@ from .geo import haversine_m, round_m
 from .models import Instance, Need, Person, Proposal
 
 
-def eligible(need: Need, person: Person, max_km: float) -> tuple[bool, int, str]:
-    """(eligible?, rounded metres, why not) for one pair."""
-    d = float(haversine_m(person.lat, person.lon, need.lat, need.lon))
+def eligible(need: Need, person: Person, max_km: float, d: float | None = None) -> tuple[bool, int, str]:
+    """(eligible?, rounded metres, why not) for one pair; ``d``: its haversine_m if known."""
+    if d is None:
+        d = float(haversine_m(person.lat, person.lon, need.lat, need.lon))
     m = int(round_m(d))
     missing = [s for s in need.skills if s not in set(person.skills)]
     if missing:
@@ -69,6 +70,11 @@ def validate(instance: Instance, proposal: Proposal) -> list[str]:
     per_need: Counter[str] = Counter()
     per_person: dict[str, list[Need]] = defaultdict(list)
     pairs: set[tuple[str, str]] = set()
+    # Distances in one numpy call (same function, same floats as one by one).
+    known = [(needs[a.need], people[a.person]) for a in proposal.assignments
+             if a.need in needs and a.person in people]
+    dist = iter(haversine_m([p.lat for _, p in known], [p.lon for _, p in known],
+                            [n.lat for n, _ in known], [n.lon for n, _ in known]).tolist())
     for i, a in enumerate(proposal.assignments):
         need, person = needs.get(a.need), people.get(a.person)
         if need is None or person is None:
@@ -77,7 +83,7 @@ def validate(instance: Instance, proposal: Proposal) -> list[str]:
         if (a.need, a.person) in pairs:
             problems.append(f"assignments[{i}]: {a.person} assigned to {a.need} twice")
         pairs.add((a.need, a.person))
-        ok, m, why = eligible(need, person, instance.max_km)
+        ok, m, why = eligible(need, person, instance.max_km, next(dist))
         if not ok:
             problems.append(f"assignments[{i}]: {a.person} not eligible for {a.need}: {why}")
         if a.m != m:

@@ -108,7 +108,8 @@ def week_of(post: Post, monday: dt.date, roster: Roster | None = None) -> Week:
         others = [c.person for c in stand_ins.get(a.id, []) if c.person_id != a.person_id]
         rows[key][(a.date - monday).days].append({"a": a, "in": (a.id, a.person_id) in checked, "stand_ins": others})
     week = Week(post=post, monday=monday, days=days, roster=roster)
-    for key in sorted(rows, key=lambda k: (k[0], k[2])):
+    # The book's day starts with the morning band, not at midnight.
+    for key in sorted(rows, key=lambda k: (k[0], (k[2].hour * 60 + k[2].minute - 360) % 1440)):
         week.plans.setdefault(key[0], []).append((labels[key], rows[key]))
     start = dt.datetime.combine(days[0], dt.time(0), tzinfo=timezone.get_current_timezone())
     end = start + dt.timedelta(days=7)

@@ -147,3 +147,30 @@ def test_planning_page_bad_input(world, login):
     c, point = campaign(world)
     r = login(world.coordinator).get(f"/testing/{c.pk}/planning/?prevalence=2&people=-1")
     assert r.status_code == 200
+
+
+def test_api_desk_and_results(world, login):
+    c, point = campaign(world, pool_size=5)
+    (p,) = people(world, 1)
+    client = login(world.clerk)
+    r = client.post(f"/api/v1/testing/points/{point.pk}/tubes", {"barcode": "T000000001"}, content_type="application/json")
+    assert r.status_code == 201
+    body = {"tube": "T000000001", "scan": resident_id_of(p), "key": "api-1"}
+    a = client.post(f"/api/v1/testing/points/{point.pk}/scan", body, content_type="application/json").json()
+    b = client.post(f"/api/v1/testing/points/{point.pk}/scan", body, content_type="application/json").json()
+    assert a["sample"] == b["sample"] and b["replayed"]
+    client.post(f"/api/v1/testing/points/{point.pk}/tubes/T000000001/close")
+    ship(world, point, ["T000000001"])
+    lab = login(world.lab_tech)
+    r = lab.post(f"/api/v1/testing/labs/{world.lab_site.pk}/results", {"results": [{"tube": "T000000001", "result": "neg"},
+                                                                                  {"tube": "T000000002", "result": "neg"}]},
+                 content_type="application/json")
+    assert r.status_code == 422 and r.json()["errors"][0]["line"] == "2"
+    r = lab.post(f"/api/v1/testing/labs/{world.lab_site.pk}/results", {"results": [{"tube": "T000000001", "result": "negative", "ct": 35}]},
+                 content_type="application/json")
+    assert r.json() == {"updated": 1, "unchanged": 0}
+    r = lab.get(f"/api/v1/testing/labs/{world.lab_site.pk}/tubes").json()
+    assert r["items"][0]["result"] == "negative" and "person" not in r["items"][0]
+    board = login(world.district_command).get(f"/api/v1/testing/campaigns/{c.pk}/progress").json()
+    assert board["campaign"]["sampled"] == 1 and board["campaign"]["resulted"] == 1
+    assert login(world.bajiao_coordinator).get(f"/api/v1/testing/campaigns/{c.pk}").status_code == 404

@@ -184,6 +184,19 @@ def emp_id(person_id: int) -> str:
     return f"p{person_id}"
 
 
+def sid(key: str) -> str:
+    """The engine's id of a band's shift type, readable in its messages: "06:30–11:30", "patrol 22:00–06:00"."""
+    line, a, z = key.split("-")
+    clock = f"{a[:2]}:{a[2:]}–{z[:2]}:{z[2:]}"
+    return clock if line == Band.Line.DUTY else f"{line} {clock}"
+
+
+def key_of(shift_id: str) -> str:
+    line, _sep, clock = shift_id.rpartition(" ")
+    a, z = clock.split("–")
+    return f"{line or Band.Line.DUTY}-{a.replace(':', '')}-{z.replace(':', '')}"
+
+
 @dataclass
 class Built:
     inp: object  # RosterInput
@@ -202,7 +215,7 @@ def build_input(post: Post, start: dt.date, weeks: int, previous: dict[str, list
     for b in plan.bands:
         types.setdefault(b.key, b)
     keys = sorted(types, key=lambda k: (types[k].line, types[k].start))
-    shift_types = [M.ShiftType(id=k, length_minutes=types[k].minutes, start_minute=types[k].start.hour * 60 + types[k].start.minute,
+    shift_types = [M.ShiftType(id=sid(k), length_minutes=types[k].minutes, start_minute=types[k].start.hour * 60 + types[k].start.minute,
                                name=types[k].clock, night=True if types[k].line == Band.Line.PATROL else None) for k in keys]
     band_at: dict[tuple[int, str], Band] = {}
     cover = []
@@ -213,10 +226,10 @@ def build_input(post: Post, start: dt.date, weeks: int, previous: dict[str, list
                 b, req = present[k]
                 band_at[(d, k)] = b
                 skills = {b.skill.code: min(b.skill_count, req)} if b.skill_id and b.skill_count else {}
-                cover.append(M.Cover(day=d, shift=k, requirement=req, hard_min=req, under_weight=100, over_weight=OVER_WEIGHT,
+                cover.append(M.Cover(day=d, shift=sid(k), requirement=req, hard_min=req, under_weight=100, over_weight=OVER_WEIGHT,
                                      skills=skills))
             else:
-                cover.append(M.Cover(day=d, shift=k, requirement=0, under_weight=0, over_weight=NO_BAND_WEIGHT))
+                cover.append(M.Cover(day=d, shift=sid(k), requirement=0, under_weight=0, over_weight=NO_BAND_WEIGHT))
     employees = []
     off_requests = []
     ids = {m.person_id for m in plan.members}
@@ -234,7 +247,7 @@ def build_input(post: Post, start: dt.date, weeks: int, previous: dict[str, list
             for d in range(plan.days):
                 for k in keys:
                     if k not in m.preferred and (d, k) in band_at:
-                        off_requests.append(M.ShiftRequest(employee=eid, day=d, shift=k, weight=1))
+                        off_requests.append(M.ShiftRequest(employee=eid, day=d, shift=sid(k), weight=1))
     pairs = []
     if post.keep_pairs:
         seen = set()
@@ -272,7 +285,7 @@ def published_grid(post: Post, start: dt.date, days: int, exclude: int | None = 
         qs = qs.exclude(roster_id=exclude)
     for a in qs:
         if a.band_id:
-            grid[emp_id(a.person_id)][(a.date - start).days] = a.band.key
+            grid[emp_id(a.person_id)][(a.date - start).days] = sid(a.band.key)
     return dict(grid)
 
 
@@ -375,10 +388,10 @@ def _assignments(roster: Roster, built: Built, grid: dict[str, list[str]]) -> li
     rows = []
     for m in built.plan.members:
         row = grid.get(emp_id(m.person_id), [])
-        for d, key in enumerate(row):
-            if not key:
+        for d, shift_id in enumerate(row):
+            if not shift_id:
                 continue
-            band = built.band_at.get((d, key))
+            band = built.band_at.get((d, key_of(shift_id)))
             if band is None:  # validator allows it (soft over-cover) but there is no band: do not store a ghost shift
                 continue
             date = built.plan.date(d)
@@ -396,7 +409,7 @@ def check_change(roster: Roster, moves: list[tuple[Assignment, object]]) -> list
     grid = published_grid(roster.post, roster.start, built.plan.days) if roster.status == Roster.Status.PUBLISHED else {}
     if roster.status != Roster.Status.PUBLISHED:
         for a in roster.assignments.select_related("band"):
-            grid.setdefault(emp_id(a.person_id), [""] * built.plan.days)[(a.date - roster.start).days] = a.band.key if a.band_id else ""
+            grid.setdefault(emp_id(a.person_id), [""] * built.plan.days)[(a.date - roster.start).days] = sid(a.band.key) if a.band_id else ""
     known = {e.id for e in built.inp.employees}
     problems = []
     for a, person in moves:
@@ -405,12 +418,11 @@ def check_change(roster: Roster, moves: list[tuple[Assignment, object]]) -> list
         if new not in known:
             problems.append(_("%(name)s is not on this post's team.") % {"name": person.name})
             continue
-        key = a.band.key if a.band_id else ""
         grid.setdefault(old, [""] * built.plan.days)[d] = ""
     for a, person in moves:
         d = (a.date - roster.start).days
         row = grid.setdefault(emp_id(person.pk), [""] * built.plan.days)
-        key = a.band.key if a.band_id else ""
+        key = sid(a.band.key) if a.band_id else ""
         if row[d]:
             problems.append(_("%(name)s already has a shift on %(day)s.") % {"name": person.name, "day": _day_label(a.date)})
         row[d] = key

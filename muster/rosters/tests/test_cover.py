@@ -14,7 +14,7 @@ def test_overlap_across_midnight_is_refused(world, post):
     bands = [BandData(weekday=6, start=T(22), end=T(2), required=1), BandData(weekday=0, start=T(1), end=T(6), required=1)]
     with pytest.raises(InvalidInput) as e:
         actions.cover_set(actor=world.coordinator, post=post, bands=bands)
-    assert "overlaps" in str(e.value.message)
+    assert "22:00–02:00" in str(e.value.message)
     assert post.bands.count() == 35  # the old cover is untouched
 
 

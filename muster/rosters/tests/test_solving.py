@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from muster.core.errors import InvalidInput
 from muster.rosters import actions, solving
@@ -27,7 +28,8 @@ def test_precheck_explains_a_team_too_old_for_nights(world, post):
 
     make_team(world, post, n=12, ages=[75] * 11 + [60])
     actions.post_update_rules(actor=world.coordinator, post=post, night_age_limit=70)
-    problems = solving.precheck(post, next_monday(), 1)
+    with translation.override("en"):
+        problems = solving.precheck(post, next_monday(), 1)
     assert any("01:00–06:30 needs 2 people; only 1 is available and under 71" in p for p in problems), problems
     with pytest.raises(InvalidInput) as e:
         actions.roster_request(actor=world.coordinator, post=post, start=next_monday())
@@ -55,7 +57,7 @@ def test_rules_reach_the_engine(world, post, team):
     assert inp.min_rest_minutes == 600 and inp.night_needs_age_at_most == 65
     assert {f.kind for f in inp.fairness} == {"night", "weekend"}
     assert inp.num_days == 14 and len(inp.shift_types) == 5
-    assert {s.id: s.is_night for s in inp.shift_types}["patrol-2200-0600"]
+    assert {s.id: s.is_night for s in inp.shift_types}["patrol 22:00–06:00"]
 
 
 def test_republish_keeps_most_of_the_old_roster(world, post, team, django_capture_on_commit_callbacks):

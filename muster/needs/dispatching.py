@@ -1,0 +1,312 @@
+"""The adapter between the ORM and the pure dispatch engine (`muster.needs.dispatch`).
+
+It turns open needs and available people into the engine's pydantic Instance,
+runs the solver (inline for a small region, as a background task for a large
+one), and stores the answer as a reviewable proposal: one ProposalLine per
+(person, need) with the engine's one-line reason. Confirming a proposal makes
+each kept line an accepted Report through the ordinary actions, so the same
+capacity and double-booking rules hold whoever fills a place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from muster.accounts.scoping import MANAGERS, Scope
+from muster.core import audit
+from muster.core.errors import Conflict, DomainError, Forbidden, InvalidInput
+from muster.geo.models import Region
+from muster.needs import actions
+from muster.needs.dispatch import Instance, PeopleIndex, Weights, solve_detailed, suggest
+from muster.needs.dispatch import Need as ENeed
+from muster.needs.dispatch import Person as EPerson
+from muster.needs.models import Deployment, DispatchRun, Need, ProposalLine, Report
+from muster.people.models import Affiliation, Person
+
+log = logging.getLogger("muster.needs")
+
+# Above these sizes a run goes to the task worker; below, the coordinator waits for it inline.
+SYNC_MAX_PEOPLE = 20_000
+SYNC_MAX_NEEDS = 300
+TIME_LIMIT_S = 20.0
+DEFAULT_MAX_KM = 5.0
+DEPLOYMENT_MAX_KM = 60.0
+
+
+@dataclass
+class Built:
+    instance: Instance
+    needs: dict[str, Need]
+    skipped_needs: int
+
+
+def _region_coords(region_ids) -> dict[int, tuple[float, float]]:
+    """Coordinates per region id, falling back to the nearest ancestor that has some."""
+    rows = {r["id"]: r for r in Region.objects.filter(pk__in=set(region_ids)).values("id", "lat", "lon", "path")}
+    missing_anc = {int(a) for r in rows.values() if r["lat"] is None for a in r["path"].strip("/").split("/")}
+    anc = {r["id"]: r for r in Region.objects.filter(pk__in=missing_anc).values("id", "lat", "lon")} if missing_anc else {}
+    out = {}
+    for rid, r in rows.items():
+        if r["lat"] is not None and r["lon"] is not None:
+            out[rid] = (r["lat"], r["lon"])
+            continue
+        for a in reversed([int(x) for x in r["path"].strip("/").split("/")]):
+            ar = anc.get(a)
+            if ar and ar["lat"] is not None and ar["lon"] is not None:
+                out[rid] = (ar["lat"], ar["lon"])
+                break
+    return out
+
+
+def need_point(need: Need, coords: dict[int, tuple[float, float]]) -> tuple[float, float] | None:
+    if need.site_id and need.site.lat is not None and need.site.lon is not None:
+        return need.site.lat, need.site.lon
+    return coords.get(need.region_id)
+
+
+def engine_need(need: Need, point: tuple[float, float], places: int | None = None) -> ENeed:
+    return ENeed(id=f"n{need.pk}", lat=point[0], lon=point[1], places=need.open_places if places is None else places,
+                 skills=sorted(s.code for s in need.skills.all()), start=need.start, end=need.end,
+                 region=need.region.code, affiliations=list(need.affiliation_kinds))
+
+
+def engine_people(person_ids, *, horizon: tuple[dt.datetime, dt.datetime], with_load: bool = True) -> list[EPerson]:
+    """Engine people for the given ids: home community coordinates, skills, affiliation kinds,
+    availability (the horizon minus their live commitments) and this week's load. A few bulk queries, no per-row ones."""
+    ids = list(person_ids)
+    if not ids:
+        return []
+    rows = list(Person.objects.filter(pk__in=ids).values_list("pk", "region_id", "region__code"))
+    coords = _region_coords({r[1] for r in rows})
+    skills: dict[int, list[str]] = defaultdict(list)
+    for pid, code in Person.skills.through.objects.filter(person_id__in=ids).values_list("person_id", "skill__code"):
+        skills[pid].append(code)
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for pid, kind in Affiliation.objects.filter(person_id__in=ids).values_list("person_id", "organisation__kind"):
+        kinds[pid].add(kind)
+    h0, h1 = horizon
+    busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for pid, s, e in (Report.objects.filter(person_id__in=ids, status__in=Report.ACTIVE, need__end__gt=h0, need__start__lt=h1)
+                      .exclude(need__status__in=[Need.Status.CANCELLED, Need.Status.CLOSED])
+                      .values_list("person_id", "need__start", "need__end")):
+        busy[pid].append((s, e))
+    load: dict[int, int] = defaultdict(int)
+    if with_load:
+        week_ago = timezone.now() - dt.timedelta(days=7)
+        for pid in (Report.objects.filter(person_id__in=ids, status__in=Report.HOLDS_PLACE, need__start__gte=week_ago)
+                    .values_list("person_id", flat=True)):
+            load[pid] += 1
+    out = []
+    for pid, region_id, region_code in rows:
+        point = coords.get(region_id)
+        if point is None:
+            continue
+        windows = _free_windows(h0, h1, busy.get(pid, []))
+        if not windows:
+            continue
+        out.append(EPerson(id=f"p{pid}", lat=point[0], lon=point[1], skills=sorted(skills.get(pid, [])), available=windows,
+                           load=load.get(pid, 0) if with_load else None, home_region=region_code,
+                           affiliations=sorted(kinds.get(pid, set()))))
+    return out
+
+
+def _free_windows(h0, h1, busy) -> list[tuple[dt.datetime, dt.datetime]]:
+    windows, cursor = [], h0
+    for s, e in sorted(busy):
+        if s > cursor:
+            windows.append((cursor, min(s, h1)))
+        cursor = max(cursor, e)
+        if cursor >= h1:
+            break
+    if cursor < h1:
+        windows.append((cursor, h1))
+    return [(a, b) for a, b in windows if b > a]
+
+
+def run_needs(run: DispatchRun) -> list[Need]:
+    qs = Need.objects.filter(status=Need.Status.OPEN, end__gt=timezone.now(), accepted_count__lt=F("headcount"))
+    if run.deployment_id:
+        qs = qs.filter(deployment_id=run.deployment_id)
+    else:
+        qs = qs.filter(region__path__startswith=run.region.path, deployment__isnull=True)
+    return list(qs.select_related("region", "site", "role").prefetch_related("skills").order_by("start", "id")[:20_000])
+
+
+def run_people_ids(run: DispatchRun):
+    if run.deployment_id:
+        return (Affiliation.objects.filter(organisation__in=run.deployment.organisations.all())
+                .values_list("person_id", flat=True).distinct())
+    return Person.objects.filter(region__path__startswith=run.region.path).values_list("pk", flat=True)
+
+
+def build_instance(run: DispatchRun) -> Built:
+    needs = run_needs(run)
+    coords = _region_coords({n.region_id for n in needs})
+    eneeds, by_id, skipped = [], {}, 0
+    for n in needs:
+        point = need_point(n, coords)
+        if point is None:
+            skipped += 1
+            continue
+        eneeds.append(engine_need(n, point))
+        by_id[f"n{n.pk}"] = n
+    horizon = (min((n.start for n in needs), default=timezone.now()), max((n.end for n in needs), default=timezone.now()))
+    people = engine_people(list(run_people_ids(run)), horizon=horizon) if eneeds else []
+    return Built(Instance(needs=eneeds, people=people, max_km=run.max_km, weights=Weights()), by_id, skipped)
+
+
+# --- runs --------------------------------------------------------------------------------------
+
+
+def dispatch_start(*, actor, region: Region, max_km: float = DEFAULT_MAX_KM, deployment: Deployment | None = None,
+                   background: bool | None = None) -> DispatchRun:
+    """Start a dispatch run for the actor's region (or a deployment); small runs finish before this returns."""
+    if not Scope.of(actor).covers(region, MANAGERS):
+        raise Forbidden(_("You can only run the dispatcher for your own region."))
+    try:
+        max_km = float(max_km)
+    except (TypeError, ValueError):
+        raise InvalidInput(_("The radius must be a number of kilometres."), field="max_km") from None
+    if not 0.1 <= max_km <= 100:
+        raise InvalidInput(_("The radius must be between 0.1 and 100 km."), field="max_km")
+    with actions.atomic():
+        run = DispatchRun.objects.create(region=region, deployment=deployment, max_km=max_km, requested_by=actor)
+        audit.record(actor=actor, action="dispatch.start", obj=run, region=region,
+                     changes={"max_km": max_km, "deployment": deployment.pk if deployment else None})
+    if background is None:
+        people = region.people_count if deployment is None else SYNC_MAX_PEOPLE
+        needs = len(run_needs(run)) if people <= SYNC_MAX_PEOPLE else SYNC_MAX_NEEDS + 1
+        background = people > SYNC_MAX_PEOPLE or needs > SYNC_MAX_NEEDS
+    if background:
+        from muster.needs.tasks import dispatch_run
+
+        transaction.on_commit(lambda: dispatch_run.enqueue(run.pk))
+    else:
+        dispatch_execute(run.pk)
+        run.refresh_from_db()
+    return run
+
+
+def dispatch_execute(run_id: int) -> str:
+    """Solve one queued run and write its proposal. Called inline or by the worker; never raises."""
+    if not DispatchRun.objects.filter(pk=run_id, status=DispatchRun.Status.QUEUED).update(status=DispatchRun.Status.RUNNING):
+        return "skipped"
+    run = DispatchRun.objects.select_related("region", "deployment").get(pk=run_id)
+    try:
+        t0 = time.perf_counter()
+        built = build_instance(run)
+        proposal, stats = solve_detailed(built.instance, time_limit_s=TIME_LIMIT_S)
+        solve_ms = int((time.perf_counter() - t0) * 1000)
+        people = {int(p.id[1:]) for p in built.instance.people}
+        lines = [ProposalLine(run=run, need=built.needs[a.need], person_id=int(a.person[1:]), metres=a.m, reason=a.reason[:200])
+                 for a in proposal.assignments]
+        with transaction.atomic():
+            ProposalLine.objects.bulk_create(lines)
+            DispatchRun.objects.filter(pk=run.pk).update(
+                status=DispatchRun.Status.READY, needs_count=len(built.instance.needs), people_count=len(people),
+                places=sum(n.places for n in built.instance.needs), filled=proposal.filled, total_m=proposal.total_m,
+                solve_ms=solve_ms, engine_status=proposal.status, finished_at=timezone.now())
+        return DispatchRun.Status.READY
+    except Exception as e:  # noqa: BLE001 - a failed run is shown to the coordinator, not raised at them
+        log.exception("dispatch run %s failed", run_id)
+        DispatchRun.objects.filter(pk=run_id).update(status=DispatchRun.Status.FAILED, error=str(e)[:300],
+                                                     finished_at=timezone.now())
+        return DispatchRun.Status.FAILED
+
+
+def _manage_run(actor, run: DispatchRun) -> None:
+    if not Scope.of(actor).covers(run.region, MANAGERS):
+        raise Forbidden()
+
+
+def proposal_adjust(*, actor, run: DispatchRun, keep: set[int]) -> int:
+    """Keep only the given lines of a ready proposal; returns how many are kept."""
+    _manage_run(actor, run)
+    if run.status != DispatchRun.Status.READY:
+        raise Conflict(_("Only a proposal waiting for review can be changed."))
+    with actions.atomic():
+        ProposalLine.objects.filter(run=run).exclude(pk__in=keep).update(included=False)
+        kept = ProposalLine.objects.filter(run=run, pk__in=keep).update(included=True)
+        audit.record(actor=actor, action="dispatch.adjust", obj=run, region=run.region, changes={"kept": kept})
+    return kept
+
+
+def proposal_confirm(*, actor, run: DispatchRun) -> DispatchRun:
+    """Turn every kept line into an accepted report and notify the people.
+
+    Lines that no longer fit (the need filled meanwhile, the person booked
+    elsewhere) are skipped with the reason recorded on the line.
+    """
+    _manage_run(actor, run)
+    with actions.atomic():
+        if not DispatchRun.objects.filter(pk=run.pk, status=DispatchRun.Status.READY).update(status=DispatchRun.Status.CONFIRMED):
+            raise Conflict(_("This proposal is not waiting for review any more."))
+        confirmed = 0
+        for line in ProposalLine.objects.filter(run=run, included=True).select_related(
+                "need", "need__region", "need__role", "need__site", "person"):
+            try:
+                report = actions.report_create(actor=actor, need=line.need, person=line.person, accept=True,
+                                               source=Report.Source.DISPATCH, note=line.reason)
+                line.report, line.outcome = report, ""
+                confirmed += 1
+            except DomainError as e:
+                line.outcome = str(e.message)[:200]
+            line.save(update_fields=["report", "outcome"])
+        DispatchRun.objects.filter(pk=run.pk).update(confirmed_count=confirmed)
+        if run.deployment_id:
+            Deployment.objects.filter(pk=run.deployment_id).update(status=Deployment.Status.ALLOCATED)
+        audit.record(actor=actor, action="dispatch.confirm", obj=run, region=run.region, changes={"confirmed": confirmed})
+    run.refresh_from_db()
+    return run
+
+
+def proposal_discard(*, actor, run: DispatchRun) -> None:
+    _manage_run(actor, run)
+    with actions.atomic():
+        if not DispatchRun.objects.filter(pk=run.pk, status__in=[DispatchRun.Status.READY, DispatchRun.Status.FAILED]).update(
+                status=DispatchRun.Status.DISCARDED):
+            raise Conflict(_("This proposal is not waiting for review any more."))
+        audit.record(actor=actor, action="dispatch.discard", obj=run, region=run.region)
+
+
+# --- suggestions -------------------------------------------------------------------------------
+
+
+@dataclass
+class Suggested:
+    person: Person
+    metres: int
+    reason: str
+
+
+def suggestions_for(user, need: Need, *, k: int = 20, max_km: float = DEFAULT_MAX_KM) -> list[Suggested]:
+    """The top `k` people for one need among those the user manages near it, best first (same rules as a run)."""
+    scope = Scope.of(user)
+    if not scope.covers(need.region, MANAGERS):
+        return []
+    coords = _region_coords([need.region_id])
+    point = need_point(need, coords)
+    if point is None or need.open_places <= 0:
+        return []
+    # Candidates: people the user may see who live in the need's district.
+    ids = list(Person.objects.filter(scope.region_q("region", MANAGERS))
+               .filter(region__path__startswith="/".join(need.region.path.split("/")[:4]) + "/")
+               .values_list("pk", flat=True)[:300_000])
+    people = engine_people(ids, horizon=(need.start, need.end))
+    if not people:
+        return []
+    index = PeopleIndex.build(people, max_km)
+    taken = [f"p{pid}" for pid in Report.objects.filter(need=need).exclude(
+        status__in=[Report.Status.WITHDRAWN, Report.Status.DECLINED]).values_list("person_id", flat=True)]
+    top = suggest(engine_need(need, point), index, k=k, exclude=taken)
+    by_id = Person.objects.in_bulk([int(s.person[1:]) for s in top])
+    return [Suggested(by_id[int(s.person[1:])], s.m, s.reason) for s in top if int(s.person[1:]) in by_id]

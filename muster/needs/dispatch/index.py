@@ -153,7 +153,9 @@ class Grid:
         the radius spans so many cells that a full scan is cheaper.
         """
         cells = cells or self.cells
-        reach = max(1, math.ceil(chord_for(radius_m) / self.cell))
+        # chord_for's own slack (1e-9 relative) covers the tolerance that stops
+        # a ratio of 3.0000000000000004 from scanning a whole extra ring.
+        reach = max(1, math.ceil(chord_for(radius_m) / self.cell - 1e-9))
         side = 2 * reach + 1
         if side ** 3 > _MAX_CELLS_PER_QUERY:
             return None

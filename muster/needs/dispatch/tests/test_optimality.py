@@ -98,3 +98,14 @@ def test_falls_back_to_all_arcs_when_pricing_keeps_finding_arcs(monkeypatch):
 def test_solution_is_deterministic():
     inst = random_instance(9, n_needs=20, n_people=80)
     assert solve(inst) == solve(inst)
+
+
+def test_a_prebuilt_index_is_reused_only_for_its_own_people():
+    from muster.needs.dispatch import PeopleIndex
+
+    inst = random_instance(10, n_needs=5, n_people=30)
+    index = PeopleIndex.build(inst.people, inst.max_km)
+    assert solve(inst, index=index) == solve(inst)
+    other = random_instance(11, n_needs=5, n_people=30)
+    with pytest.raises(ValueError, match="not built from this instance's people"):
+        solve(other, index=index)

@@ -127,3 +127,15 @@ def test_costs_add_up_and_match_the_independent_objective():
     assert proposal.cost == sum(a.cost for a in proposal.assignments) == objective(inst, proposal)
     assert proposal.total_m == sum(a.m for a in proposal.assignments)
     assert validate(inst, proposal) == []
+
+
+def test_double_booking_by_the_flow_is_settled_by_cp_sat():
+    from muster.needs.dispatch import solve_detailed
+
+    # The flow relaxation would give both overlapping needs to "multi" (nearest).
+    inst = instance([need("a", start=8, end=12), need("b", start=9, end=11)],
+                    [person("multi", east_m=10, max_assignments=2), person("far", east_m=3000)])
+    proposal, stats = solve_detailed(inst)
+    assert stats.cpsat == "OPTIMAL" and proposal.status == "optimal"
+    assert proposal.filled == 2 and proposal.total_m == 10 + 3000
+    assert validate(inst, proposal) == []

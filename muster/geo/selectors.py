@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from muster.accounts.scoping import ALL_ROLES, MANAGERS, Scope
 from muster.core.errors import NotFound
@@ -73,3 +73,10 @@ def buildings_visible(user) -> QuerySet[Building]:
 
 def households_visible(user) -> QuerySet[Household]:
     return Household.objects.filter(Scope.of(user).region_q("region", MANAGERS)).select_related("region", "building")
+
+
+def buildings_with_households(user, region: Region) -> QuerySet[Building]:
+    """A community's buildings with their household and resident counts (managers only)."""
+    return (buildings_visible(user).filter(region=region)
+            .annotate(n_households=Count("households", distinct=True), n_people=Count("households__members", distinct=True))
+            .order_by("name"))

@@ -29,8 +29,12 @@ def region(request, code: str):
     children = list(selectors.region_children(request.user, region))
     scope = Scope.of(request.user)
     ancestors = [a for a in selectors.region_ancestors(region) if scope.covers(a, ALL_ROLES)]
-    sites = list(selectors.sites_visible(request.user).filter(region=region)[:100]) if region.level == region.Level.COMMUNITY else []
-    return render(request, "geo/region.html", {"section": "regions", "region": region, "children": children, "ancestors": ancestors, "sites": sites})
+    sites, buildings = [], []
+    if region.level == region.Level.COMMUNITY:
+        sites = list(selectors.sites_visible(request.user).filter(region=region)[:100])
+        buildings = list(selectors.buildings_with_households(request.user, region))
+    return render(request, "geo/region.html", {"section": "regions", "region": region, "children": children, "ancestors": ancestors,
+                                               "sites": sites, "buildings": buildings})
 
 
 @login_required

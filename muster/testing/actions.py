@@ -666,7 +666,7 @@ def results_enter(*, actor, lab: Site, rows: list[ResultRow], errors: list[RowEr
         return report
     now = timezone.now()
     with transaction.atomic(durable=True):
-        tubes = {t.barcode: t for t in Tube.objects.select_for_update().filter(barcode__in=list(seen)).select_related("box")}
+        tubes = {t.barcode: t for t in Tube.objects.select_for_update(of=("self",)).filter(barcode__in=list(seen)).select_related("box")}
         changed: list[Tube] = []
         for r in rows:
             t = tubes.get(r.barcode)

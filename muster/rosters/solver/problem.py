@@ -1,0 +1,124 @@
+"""Index-based view of a RosterInput, built once per solve.
+
+The rules work on integers (employee e, day d, shift type s) rather than on ids;
+this module does the translation and precomputes what several rules share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .model import Cover, RosterInput
+
+OFF = -1
+
+
+@dataclass
+class CoverEntry:
+    day: int
+    shift: int
+    requirement: int
+    under_weight: int
+    over_weight: int
+    hard_min: int | None
+    skills: dict[str, int]
+
+    @classmethod
+    def of(cls, c: Cover, s: int) -> CoverEntry:
+        return cls(c.day, s, c.requirement, c.under_weight, c.over_weight, c.hard_min, dict(c.skills))
+
+
+@dataclass
+class Problem:
+    inp: RosterInput
+    E: int = 0
+    D: int = 0
+    S: int = 0
+    emp_ids: list[str] = field(default_factory=list)
+    shift_ids: list[str] = field(default_factory=list)
+    emp_index: dict[str, int] = field(default_factory=dict)
+    shift_index: dict[str, int] = field(default_factory=dict)
+    length: list[int] = field(default_factory=list)
+    night: list[bool] = field(default_factory=list)
+    length_array: np.ndarray | None = None
+    cover: dict[tuple[int, int], CoverEntry] = field(default_factory=dict)
+    # (e, d, s, weight)
+    on_requests: list[tuple[int, int, int, int]] = field(default_factory=list)
+    # (e, d, s or OFF for "any shift", weight)
+    off_requests: list[tuple[int, int, int, int]] = field(default_factory=list)
+    weekends: list[list[int]] = field(default_factory=list)
+    weeks: list[list[int]] = field(default_factory=list)
+    previous: np.ndarray | None = None  # E x D shift index, OFF, or -2 for "no previous"
+
+    @classmethod
+    def of(cls, inp: RosterInput) -> Problem:
+        p = cls(inp=inp)
+        p.E, p.D, p.S = len(inp.employees), inp.num_days, len(inp.shift_types)
+        p.emp_ids = [e.id for e in inp.employees]
+        p.shift_ids = [s.id for s in inp.shift_types]
+        p.emp_index = {x: i for i, x in enumerate(p.emp_ids)}
+        p.shift_index = {x: i for i, x in enumerate(p.shift_ids)}
+        p.length = [s.length_minutes for s in inp.shift_types]
+        p.night = [s.is_night for s in inp.shift_types]
+        p.length_array = np.array(p.length, dtype=np.int64)
+        for c in inp.cover:
+            p.cover[(c.day, p.shift_index[c.shift])] = CoverEntry.of(c, p.shift_index[c.shift])
+        p.on_requests = [(p.emp_index[r.employee], r.day, p.shift_index[r.shift], r.weight)
+                         for r in inp.on_requests if r.weight]
+        p.off_requests = [(p.emp_index[r.employee], r.day,
+                           OFF if r.shift is None else p.shift_index[r.shift], r.weight)
+                          for r in inp.off_requests if r.weight]
+        weekends: dict[int, list[int]] = {}
+        weeks: dict[int, list[int]] = {}
+        for d in range(p.D):
+            w = inp.weekend_of(d)
+            if w is not None:
+                weekends.setdefault(w, []).append(d)
+            weeks.setdefault(inp.week_of(d), []).append(d)
+        p.weekends = [weekends[k] for k in sorted(weekends)]
+        p.weeks = [weeks[k] for k in sorted(weeks)]
+        if inp.previous is not None:
+            prev = np.full((p.E, p.D), -2, dtype=np.int32)
+            for eid, days in inp.previous.assignments.items():
+                for d, sid in enumerate(days[: p.D]):
+                    prev[p.emp_index[eid], d] = p.shift_index[sid] if sid else OFF
+            p.previous = prev
+        return p
+
+    def available_prefix(self, e: int) -> list[int]:
+        """avail[t]: days before t that employee e is not declared off."""
+        cache = self.__dict__.setdefault("_avail", {})
+        if e not in cache:
+            off = set(self.inp.employees[e].days_off)
+            acc = [0]
+            for d in range(self.D):
+                acc.append(acc[-1] + (d not in off))
+            cache[e] = acc
+        return cache[e]
+
+    # --- conversions between the id-based roster and the index array
+
+    def to_array(self, roster: dict[str, list[str]]) -> np.ndarray:
+        a = np.full((self.E, self.D), OFF, dtype=np.int32)
+        for eid, days in roster.items():
+            e = self.emp_index[eid]
+            for d, sid in enumerate(days[: self.D]):
+                a[e, d] = self.shift_index[sid] if sid else OFF
+        return a
+
+    def to_roster(self, a: np.ndarray) -> dict[str, list[str]]:
+        return {eid: [self.shift_ids[s] if s >= 0 else "" for s in a[e].tolist()]
+                for e, eid in enumerate(self.emp_ids)}
+
+    def shift_label(self, s: int) -> str:
+        st = self.inp.shift_types[s]
+        name = st.name or st.id
+        # Benchmarks give no clock times (every shift "starts" at midnight).
+        if any(t.start_minute for t in self.inp.shift_types):
+            return f"{name} {st.clock()}"
+        return name
+
+    def emp_label(self, e: int) -> str:
+        return self.inp.employees[e].label

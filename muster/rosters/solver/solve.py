@@ -1,0 +1,327 @@
+"""Engine entry point: solve a roster under a time limit.
+
+The search runs in phases on one CP-SAT process (two workers by default):
+
+1. *construct*: a first roster from a rolling horizon (a few weeks at a time,
+   looking ahead a week, with the horizon-wide limits prorated), unless the
+   whole model is small;
+2. *full*: the whole model, with the run-length flow formulation for a strong
+   bound, hinted with the first roster; small rosters finish here proven best;
+3. *lns*: large neighbourhood search: free a window of days, a group of
+   people, or both, fix the rest to the best roster, re-solve the sub-model
+   briefly and keep it when it is no worse; neighbourhood sizes adapt to how
+   fast their sub-models solve.
+
+Every roster returned has been through the independent validator.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .build import build, run, static_allowed
+from .context import Region
+from .model import Roster, RosterInput
+from .problem import OFF, Problem
+from .result import Progress, SolveResult, SolveStatus
+from .validate import validate
+
+ProgressCallback = Callable[[Progress], bool | None]
+
+# CP-SAT subsolvers for two workers: the default LP search plus the one with
+# every cut (linearization level 2), which finds the bounds on these models.
+FULL_PARAMS = {"subsolvers": ["max_lp", "default_lp"]}
+SUB_PARAMS: dict = {"subsolvers": ["max_lp"]}
+FULL_SHARE = 0.25
+
+
+@dataclass
+class _State:
+    p: Problem
+    t0: float
+    deadline: float
+    best: np.ndarray | None = None
+    best_obj: int | None = None
+    bound: int | None = None
+    optimal: bool = False
+    on_progress: ProgressCallback | None = None
+    stopped: bool = False
+    hint: np.ndarray | None = None  # guide for the first search when there is no valid roster yet
+    stats: dict = field(default_factory=dict)
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.t0
+
+    def offer(self, a: np.ndarray, phase: str) -> bool:
+        """Keep `a` if it is valid and no worse than the best; True if strictly better."""
+        rep = validate(self.p.inp, self.p.to_roster(a))
+        if not rep.valid:
+            self.stats["rejected_invalid"] = self.stats.get("rejected_invalid", 0) + 1
+            return False
+        if self.best_obj is not None and rep.objective > self.best_obj:
+            return False
+        better = self.best_obj is None or rep.objective < self.best_obj
+        self.best, self.best_obj = a.copy(), rep.objective
+        if better:
+            self.report(phase)
+        return better
+
+    def report(self, phase: str) -> None:
+        if self.on_progress is None or self.best_obj is None:
+            return
+        msg = Progress(seconds=round(self.elapsed(), 3), objective=self.best_obj, lower_bound=self.bound,
+                       phase=phase)
+        if self.on_progress(msg) is False:
+            self.stopped = True
+
+    def done(self) -> bool:
+        if self.bound is not None and self.best_obj is not None and self.best_obj <= self.bound:
+            self.optimal = True
+        return self.optimal or self.stopped or self.left() <= 0.05
+
+
+def _model_size(p: Problem) -> int:
+    return int(static_allowed(p).sum())
+
+
+def construct(st: _State, workers: int, seed: int, budget: float) -> str:
+    """A first roster meeting every hard rule, ignoring the costs.
+
+    The whole model when it is of moderate size (CP-SAT's feasibility jump
+    finds one in a second or so); otherwise a rolling horizon.
+    """
+    p = st.p
+    if _model_size(p) <= 60000:
+        ctx = build(p, soft=False)
+        res = run(ctx, min(budget, st.left()), workers=workers, seed=seed, hint=st.hint,
+                  params={"stop_after_first_solution": True})
+        if res.array is not None:
+            st.offer(res.array, "construct")
+        return res.status
+    return rolling_horizon(st, workers, seed, budget)
+
+
+def rolling_horizon(st: _State, workers: int, seed: int, budget: float, soft: bool = True) -> str:
+    """First roster a few weeks at a time, each window solved with a week of look-ahead.
+
+    Horizon-wide limits are prorated to the modelled prefix (see
+    Context.prorate_*); a window that cannot be completed re-opens the
+    previous one.
+    """
+    p = st.p
+    size_per_day = max(1, _model_size(p) // p.D)
+    step = max(7, min(28, (4000 // size_per_day) // 7 * 7))
+    ahead = 7 if p.D > step else 0
+    base = np.full((p.E, p.D), OFF, dtype=np.int32)
+    lo = 0
+    retreat = 0
+    t_end = time.monotonic() + budget
+    while lo < p.D:
+        if st.stopped:
+            return "UNKNOWN"
+        start = max(0, lo - retreat * step)
+        cut = min(p.D, lo + step + ahead)
+        ctx = build(p, Region(None, start, cut, cut), base, soft=soft)
+        remaining_windows = max(1, math.ceil((p.D - lo) / step))
+        limit = max(1.0, (t_end - time.monotonic()) / remaining_windows)
+        limit = min(limit, st.left())
+        res = run(ctx, limit, workers=workers, seed=seed, params=SUB_PARAMS)
+        if res.array is None:
+            if retreat < 2 and start > 0 and st.left() > 1:
+                retreat += 1
+                continue
+            st.stats["construct_failed_at_day"] = lo
+            return "UNKNOWN"
+        retreat = 0
+        keep = min(p.D, lo + step) if cut < p.D else p.D
+        base[:, start:keep] = res.array[:, start:keep]
+        lo = keep
+    st.stats["construct_step"] = step
+    st.offer(base, "construct")
+    return "FEASIBLE"
+
+
+def full_solve(st: _State, workers: int, seed: int, limit: float) -> str:
+    p = st.p
+    ctx = build(p, flow=True)
+    t_start = time.monotonic()
+
+    def on_solution(a: np.ndarray, obj: int, bound: float) -> bool | None:
+        if st.best_obj is None or obj < st.best_obj:
+            st.offer(a, "full")
+        return False if st.stopped else None
+
+    res = run(ctx, min(limit, st.left()), workers=workers, seed=seed,
+              hint=st.best if st.best is not None else st.hint, params=FULL_PARAMS,
+              on_solution=on_solution)
+    st.stats["full_seconds"] = round(st.stats.get("full_seconds", 0) + time.monotonic() - t_start, 2)
+    if res.array is not None:
+        st.offer(res.array, "full")
+    if res.bound is not None:
+        st.bound = max(st.bound or 0, res.bound)
+    if res.status == "OPTIMAL" and res.array is not None:
+        st.optimal = True
+        st.bound = st.best_obj
+    return res.status
+
+
+@dataclass
+class _Hood:
+    """One kind of neighbourhood, with its adaptive size and sub-solve time."""
+
+    name: str
+    size: float
+    lo: float
+    hi: float
+    time: float
+    tries: int = 0
+    wins: int = 0
+    gain: float = 1.0  # decayed improvement per second, for choosing the next kind
+    spent: float = 0.0
+
+    def score(self) -> float:
+        return self.gain + 1e-3
+
+
+def lns(st: _State, workers: int, seed: int) -> None:
+    """Large neighbourhood search until the deadline (see the module docstring)."""
+    p = st.p
+    rng = random.Random(seed)
+    per_cell = max(1.0, _model_size(p) / (p.E * p.D))
+    base_time = 1.0 if p.E * p.D * per_cell < 20000 else 2.0
+    hoods = [
+        # all employees over a window of days: fixes cover day by day
+        _Hood("days", max(2.0, min(p.D, 600 / (p.E * per_cell))), 2, p.D, base_time),
+        # a few employees over the whole horizon: moves whole runs between people
+        _Hood("staff", max(2.0, min(p.E, 250 / (p.D * per_cell))), 2, p.E, base_time),
+        # more employees over a shorter window
+        _Hood("block", 8.0, 3, max(p.E, p.D), base_time),
+    ]
+    it = 0
+    while not st.done():
+        it += 1
+        if rng.random() < 0.3:
+            h = rng.choice(hoods)  # keep exploring every kind
+        else:
+            h = max(hoods, key=lambda x: x.score())
+        region = _pick(p, h, rng, st)
+        limit = min(h.time, st.left())
+        if limit < 0.05:
+            break
+        before = st.best_obj
+        t_start = time.monotonic()
+        ctx = build(p, region, st.best, flow=h.name == "staff")
+        res = run(ctx, limit, workers=workers, seed=seed + it, hint=st.best, params=SUB_PARAMS)
+        spent = time.monotonic() - t_start
+        h.tries += 1
+        h.spent += spent
+        if res.array is not None and not np.array_equal(res.array, st.best):
+            st.offer(res.array, f"lns/{h.name}")
+        gain = (before or 0) - (st.best_obj or 0)
+        if gain > 0:
+            h.wins += 1
+        h.gain = 0.7 * h.gain + 0.3 * gain / max(spent, 0.05)
+        if res.status == "OPTIMAL":
+            # solved in time: try a larger neighbourhood next time
+            h.size = min(h.hi, h.size * 1.1)
+        else:
+            h.size = max(h.lo, h.size * 0.95)
+    st.stats["lns_iterations"] = it
+    for h in hoods:
+        st.stats[f"lns_{h.name}"] = f"{h.wins}/{h.tries} wins, size {h.size:.1f}, {h.spent:.1f}s"
+
+
+def _pick(p: Problem, h: _Hood, rng: random.Random, st: _State) -> Region:
+    if h.name == "days":
+        w = max(1, min(p.D, round(h.size)))
+        lo = rng.randrange(0, p.D - w + 1)
+        return Region(None, lo, lo + w, p.D)
+    if h.name == "staff":
+        k = max(1, min(p.E, round(h.size)))
+        return Region(sorted(rng.sample(range(p.E), k)), 0, p.D, p.D)
+    # block: a square-ish patch of people x days around the same number of cells
+    k = max(1, min(p.E, round(h.size * 0.8)))
+    w = max(1, min(p.D, round(h.size * 1.25)))
+    lo = rng.randrange(0, p.D - w + 1)
+    return Region(sorted(rng.sample(range(p.E), k)), lo, lo + w, p.D)
+
+
+def solve(inp: RosterInput, time_limit: float = 60.0, *, workers: int = 2, seed: int = 0,
+          on_progress: ProgressCallback | None = None, hint: Roster | None = None,
+          explain: bool = True) -> SolveResult:
+    """Best roster found within `time_limit` seconds.
+
+    `on_progress` is called with a :class:`Progress` each time a better roster
+    is found; returning False from it stops the search (the best roster so far
+    is returned). `hint` is a roster to start from (e.g. last week's). When
+    the hard rules cannot all be met and `explain` is set, the result carries
+    an :class:`Explanation` naming a minimal set of conflicting rules.
+    """
+    t0 = time.monotonic()
+    p = Problem.of(inp)
+    st = _State(p, t0, t0 + time_limit, on_progress=on_progress)
+    if hint is not None:
+        # a previous roster may break today's rules: then it only guides the search
+        st.hint = _hint_array(p, hint)
+        if st.hint is not None:
+            st.offer(st.hint, "hint")
+    size = _model_size(p)
+    st.stats["variables"] = size
+    if size <= 3000:
+        # small: the whole model usually proves the best roster within seconds
+        status = full_solve(st, workers, seed, st.left())
+        if status == "INFEASIBLE":
+            return _infeasible(inp, st, explain)
+    if st.best is None and not st.done():
+        status = construct(st, workers, seed, budget=0.25 * time_limit)
+        if status == "INFEASIBLE":
+            return _infeasible(inp, st, explain)
+    if st.best is None and not st.done():
+        status = full_solve(st, workers, seed, st.left())
+        if status == "INFEASIBLE":
+            return _infeasible(inp, st, explain)
+    if st.best is not None and not st.done():
+        lns(st, workers, seed)
+    return _result(st)
+
+
+def _hint_array(p: Problem, hint: Roster) -> np.ndarray | None:
+    a = np.full((p.E, p.D), OFF, dtype=np.int32)
+    for eid, days in hint.items():
+        e = p.emp_index.get(eid)
+        if e is None:
+            continue
+        for d, sid in enumerate(list(days)[: p.D]):
+            a[e, d] = p.shift_index.get(sid, OFF) if sid else OFF
+    return a
+
+
+def _infeasible(inp: RosterInput, st: _State, explain: bool) -> SolveResult:
+    explanation = None
+    if explain:
+        from .explain import explain_infeasibility
+
+        explanation = explain_infeasibility(inp, time_limit=max(5.0, st.left()))
+    return SolveResult(status=SolveStatus.INFEASIBLE, seconds=round(st.elapsed(), 3), explanation=explanation,
+                       stats=st.stats)
+
+
+def _result(st: _State) -> SolveResult:
+    if st.best is None:
+        return SolveResult(status=SolveStatus.UNKNOWN, seconds=round(st.elapsed(), 3), stats=st.stats)
+    roster = st.p.to_roster(st.best)
+    rep = validate(st.p.inp, roster)
+    status = SolveStatus.OPTIMAL if st.optimal and rep.valid else SolveStatus.FEASIBLE
+    bound = st.bound if st.bound is None else min(st.bound, rep.objective)
+    return SolveResult(status=status, objective=rep.objective, lower_bound=bound,
+                       seconds=round(st.elapsed(), 3), roster=roster, penalties=rep.penalties, items=rep.items,
+                       violations=rep.violations, valid=rep.valid, stats=st.stats)

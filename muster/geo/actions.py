@@ -94,35 +94,53 @@ def regions_import(*, actor, data: bytes, filename: str = "regions.csv", progres
             return d
 
         rows.sort(key=lambda r: (depth(r["code"]), r["code"]))
+        # One level at a time: parents exist (with ids) before their children are
+        # created, so a new region's path is known from its parent's without a re-save.
         done = 0
-        for r in rows:
-            parent = by_code.get(r["parent"]) if r["parent"] else None
-            fields = {"name": r["name"], "level": r["level"], "urban_rural": r["urban_rural"], "lat": r["lat"], "lon": r["lon"],
-                      "parent_id": parent.id if parent else None}
-            region = by_code.get(r["code"])
-            if region is None:
-                region = Region(code=r["code"], path=f"/new-{r['code']}/", depth=depth(r["code"]), **fields)
-                region.save()
-                region.path = (parent.path if parent else "/") + f"{region.id}/"
-                region.save(update_fields=["path"])
-                by_code[r["code"]] = region
-                report.created += 1
-            else:
+        changed_rows: list[Region] = []
+        moved: list[tuple[str, str]] = []
+        for level_depth in sorted({depth(r["code"]) for r in rows}):
+            level_rows = [r for r in rows if depth(r["code"]) == level_depth]
+            new_regions = []
+            for r in level_rows:
+                parent = by_code.get(r["parent"]) if r["parent"] else None
+                fields = {"name": r["name"], "level": r["level"], "urban_rural": r["urban_rural"], "lat": r["lat"], "lon": r["lon"],
+                          "parent_id": parent.id if parent else None}
+                region = by_code.get(r["code"])
+                if region is None:
+                    new_regions.append(Region(code=r["code"], path=f"/new-{r['code']}/", depth=level_depth, **fields))
+                    continue
                 changed = audit.diff(region, fields)
                 new_path = (parent.path if parent else "/") + f"{region.id}/"
-                if region.path != new_path:
+                if region.path != new_path or region.depth != level_depth:
+                    moved.append((region.path, new_path))
                     changed["path"] = [region.path, new_path]
-                    region.path, region.depth = new_path, depth(r["code"])
+                    region.path, region.depth = new_path, level_depth
                 if changed:
-                    region.save()
+                    changed_rows.append(region)
                     report.updated += 1
                 else:
                     report.unchanged += 1
-            done += 1
-            if progress and done % 200 == 0:
-                progress(200)
-        if progress:
-            progress(done % 200)
+            created = Region.objects.bulk_create(new_regions, batch_size=500)
+            for region in created:
+                parent = by_code.get(parent_of[region.code]) if parent_of.get(region.code) else None
+                region.path = (parent.path if parent else "/") + f"{region.id}/"
+                by_code[region.code] = region
+            Region.objects.bulk_update(created, ["path"], batch_size=500)
+            report.created += len(created)
+            done += len(level_rows)
+            if progress:
+                progress(len(level_rows))
+        if changed_rows:
+            Region.objects.bulk_update(changed_rows, ["name", "level", "urban_rural", "lat", "lon", "parent_id", "path", "depth"], batch_size=500)
+        # A region that moved takes the descendants the file did not mention along with it.
+        in_file = {r["code"] for r in rows}
+        for old, new in moved:
+            stale = [d for d in Region.objects.filter(path__startswith=old) if d.code not in in_file]
+            for d in stale:
+                d.path = new + d.path[len(old):]
+                d.depth = d.path.count("/") - 2
+            Region.objects.bulk_update(stale, ["path", "depth"], batch_size=500)
         audit.record(actor=actor, action="regions.import", changes={"file": filename, "created": report.created,
                                                                     "updated": report.updated, "unchanged": report.unchanged})
     return report

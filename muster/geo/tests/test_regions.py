@@ -36,3 +36,12 @@ def test_counts_roll_up_the_tree(world):
     region_counts_refresh()
     world.city.refresh_from_db()
     assert world.city.people_count == 3 and world.city.sites_count == 5
+
+
+def test_moving_a_street_to_another_district_moves_its_communities(world):
+    data = "code,parent,name,level\n110106007000,110107000000,东铁匠营街道,street\n".encode()
+    report = regions_import(actor=world.admin, data=data, filename="r.csv")
+    assert report.ok and report.updated == 1
+    world.puanli.refresh_from_db()
+    world.shijingshan.refresh_from_db()
+    assert world.puanli.path.startswith(world.shijingshan.path) and world.puanli.depth == 4

@@ -105,7 +105,7 @@ class RulesForm(forms.ModelForm):
     class Meta:
         model = Post
         fields = ["fever_threshold", "max_hours_day", "max_hours_week", "min_rest_hours", "max_consecutive_days",
-                  "night_age_limit", "night_mix_age", "fair_nights", "fair_weekends", "keep_pairs", "change_weight",
+                  "max_consecutive_nights", "night_age_limit", "night_mix_age", "fair_nights", "fair_weekends", "keep_pairs", "change_weight",
                   "solve_seconds"]
 
 

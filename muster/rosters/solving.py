@@ -175,7 +175,26 @@ def precheck(post: Post, start: dt.date, weeks: int) -> list[str]:
                                     % {"band": label, "age": post.night_mix_age})
         if len(problems) >= 12:
             break
+    problems += _hours_shortage(plan)
     return problems[:12]
+
+
+def _hours_shortage(plan: Plan) -> list[str]:
+    """A week whose bands need more person-hours than the team can give under the hour limits."""
+    out = []
+    for w in range(plan.days // 7):
+        days = range(7 * w, 7 * w + 7)
+        need = sum(req * band.minutes for d in days for band, req in plan.need[d])
+        capacity = 0
+        for m in plan.members:
+            # one band a day at most: the longest band they may take that day
+            most = sum(max((b.minutes for b, _r in plan.need[d] if _can_take(plan, m, d, b)), default=0) for d in days)
+            limits = [h * 60 for h in (plan.post.max_hours_week, m.max_hours_week) if h]
+            capacity += min([most, *limits])
+        if need > capacity:
+            out.append(_("The week of %(day)s needs %(need)s person-hours; under the hour limits the team can give at most %(cap)s.")
+                       % {"day": _day_label(plan.date(7 * w)), "need": round(need / 60, 1), "cap": round(capacity / 60, 1)})
+    return out
 
 
 # ---- engine input
@@ -217,6 +236,10 @@ def build_input(post: Post, start: dt.date, weeks: int, previous: dict[str, list
     keys = sorted(types, key=lambda k: (types[k].line, types[k].start))
     shift_types = [M.ShiftType(id=sid(k), length_minutes=types[k].minutes, start_minute=types[k].start.hour * 60 + types[k].start.minute,
                                name=types[k].clock, night=True if types[k].line == Band.Line.PATROL else None) for k in keys]
+    if post.max_consecutive_nights == 1:
+        # "No two nights in a row": a night shift type forbids every night shift type the next day.
+        nights = [st.id for st in shift_types if st.is_night]
+        shift_types = [st.model_copy(update={"forbidden_successors": nights}) if st.is_night else st for st in shift_types]
     band_at: dict[tuple[int, str], Band] = {}
     cover = []
     for d in range(plan.days):
@@ -338,6 +361,11 @@ def _run(roster: Roster) -> None:
     done = {"finished_at": timezone.now(), "engine_status": str(result.status), "seconds": result.seconds, "progress": trail[-50:]}
     if result.roster is None:
         problems = []
+        if result.status == "INFEASIBLE" and result.explanation is None:
+            # The solve used up its time proving there is no roster; give the explanation its own budget.
+            from muster.rosters.solver.explain import explain_infeasibility
+
+            result.explanation = explain_infeasibility(built.inp, time_limit=max(10.0, float(roster.time_limit)))
         if result.explanation is not None:
             problems.append(result.explanation.summary)
             problems += [c.message for c in result.explanation.conflicts]

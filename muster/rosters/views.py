@@ -377,6 +377,7 @@ def duty(request, pk):
         "notes": post.notes.select_related("author", "by")[:30],
         "checkins": post.checkins.select_related("person", "assignment")[:30],
         "missed": selectors.missed_shifts(request.user).filter(post=post)[:30] if manage else [],
+        "team": post.team.filter(active=True).select_related("person") if manage else [],
         "checkin_url": request.build_absolute_uri(reverse("rosters:checkin_qr", args=[post.checkin_token])) if manage else "",
     }, status=422 if form.errors else 200)
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muster.geo.models import Region, Site
 from muster.people.models import Person
@@ -25,9 +26,9 @@ class Campaign(models.Model):
     """One round of sampling over a region (a district, a street), pooled at a fixed ratio."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")  # being prepared; desks refuse scans
-        OPEN = "open", _("Open")  # sampling under way
-        CLOSED = "closed", _("Closed")  # no more sampling; results may still arrive
+        DRAFT = "draft", pgettext_lazy("testing", "Draft")  # being prepared; desks refuse scans
+        OPEN = "open", pgettext_lazy("testing", "Open")  # sampling under way
+        CLOSED = "closed", pgettext_lazy("testing", "Closed")  # no more sampling; results may still arrive
 
     name = models.CharField(max_length=120, verbose_name=_("name"))
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
@@ -209,11 +210,11 @@ class Tube(models.Model):
     """A sampling tube: one barcode, up to `capacity` swabs (the pooling ratio, or 1)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")  # at a desk, taking swabs
-        CLOSED = "closed", _("Closed")  # full or closed on demand
+        OPEN = "open", pgettext_lazy("testing", "Open")  # at a desk, taking swabs
+        CLOSED = "closed", pgettext_lazy("testing", "Closed")  # full or closed on demand
 
     class Result(models.TextChoices):
-        PENDING = "", _("Pending")
+        PENDING = "", pgettext_lazy("testing", "Pending")
         NEGATIVE = "negative", _("Negative")
         POSITIVE = "positive", _("Positive")
         INVALID = "invalid", _("Invalid")  # needs a re-run in the lab
@@ -255,8 +256,8 @@ class Recall(models.Model):
     """Everyone in a positive pooled tube, called back for single tubes."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")  # some people not yet resolved
-        CLOSED = "closed", _("Closed")  # every person re-tested alone
+        OPEN = "open", pgettext_lazy("testing", "Open")  # some people not yet resolved
+        CLOSED = "closed", pgettext_lazy("testing", "Closed")  # every person re-tested alone
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="recalls")
     tube = models.OneToOneField(Tube, on_delete=models.PROTECT, related_name="recall")

@@ -82,14 +82,41 @@ def test_republish_keeps_most_of_the_old_roster(world, post, team, django_captur
     assert first.status == Roster.Status.SUPERSEDED
 
 
-def test_an_impossible_roster_fails_with_reasons(world, post, django_capture_on_commit_callbacks):
+def test_a_team_short_of_hours_is_explained(world, post):
     from muster.rosters.tests.conftest import make_team
 
     make_team(world, post, n=12)
-    # enough people each day, but a 10-hour week cannot carry the week's 70 shifts
-    actions.post_update_rules(actor=world.coordinator, post=post, max_hours_week=10, solve_seconds=5)
+    # enough people each day, but 12 people at 10 hours a week cannot carry the week's 240 person-hours
+    actions.post_update_rules(actor=world.coordinator, post=post, max_hours_week=10)
+    with pytest.raises(InvalidInput) as e, translation.override("en"):
+        actions.roster_request(actor=world.coordinator, post=post, start=next_monday())
+    assert "person-hours" in str(e.value.message)
+    assert not Roster.objects.exists()
+
+
+def test_an_impossible_roster_fails_with_reasons(world, post, django_capture_on_commit_callbacks):
+    from muster.rosters.tests.conftest import make_team
+
+    make_team(world, post, n=10)
+    # every day has its 9 people, but 7 days running under a 4-day limit cannot work for all
+    actions.post_update_rules(actor=world.coordinator, post=post, max_consecutive_days=1, solve_seconds=5)
     with django_capture_on_commit_callbacks(execute=True):
         r = actions.roster_request(actor=world.coordinator, post=post, start=next_monday())
     r.refresh_from_db()
     assert r.status == Roster.Status.FAILED and r.problems
     assert not r.assignments.exists()
+
+
+def test_no_two_nights_in_a_row(world, post, team, django_capture_on_commit_callbacks):
+    actions.post_update_rules(actor=world.coordinator, post=post, max_consecutive_nights=1)
+    with pytest.raises(InvalidInput):
+        actions.post_update_rules(actor=world.coordinator, post=post, max_consecutive_nights=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = actions.roster_request(actor=world.coordinator, post=post, start=next_monday())
+    r.refresh_from_db()
+    assert r.status == Roster.Status.READY, r.problems
+    nights = set()
+    for a in Assignment.objects.filter(roster=r).select_related("band"):
+        if a.line == "patrol" or a.band.start.hour < 6 or a.band.start.hour >= 17:
+            nights.add((a.person_id, a.date))
+    assert not any((p, d + dt.timedelta(days=1)) in nights for p, d in nights)

@@ -112,7 +112,7 @@
       render(); flush();
     }, function () {
       sending = false; setNet(false); render();
-      log("wait", item.scan + ": " + T.queued);
+      if (!item.logged) { item.logged = true; save(); log("wait", (item.scan || item.barcode) + ": " + T.queued); }
       setTimeout(flush, 3000);
     });
   }

@@ -1,0 +1,77 @@
+"""The registration desk with a (simulated) wedge scanner, its offline queue, the board, and the residents' phone pages."""
+
+from tests.e2e.conftest import log_in
+
+
+def _setup(world, n=7):
+    from muster.testing.tests.factories import campaign, people
+
+    c, point = campaign(world, pool_size=5)
+    return c, point, people(world, n)
+
+
+def scan(page, text):
+    page.fill("#scan", text)
+    page.press("#scan", "Enter")
+
+
+def test_desk_scans_fills_tube_and_survives_a_network_drop(page, world, shots):
+    from muster.testing.models import Sample, Tube
+    from muster.testing.tests.factories import resident_id_of
+
+    c, point, ps = _setup(world)
+    log_in(page, "clerk")
+    page.goto(page.base + f"/testing/desk/{point.pk}/")
+    scan(page, "T000000001")
+    page.wait_for_function("document.getElementById('tube').textContent === 'T000000001'")
+    for p in ps[:3]:
+        scan(page, resident_id_of(p))
+    page.wait_for_function("document.getElementById('done').textContent === '3'")
+    assert page.inner_text("#last") == ps[2].name
+    scan(page, "hello-world")
+    assert "格式错误" in page.inner_text("#flash")
+    scan(page, resident_id_of(ps[0]))  # already sampled in this round
+    page.wait_for_function("document.getElementById('flash').textContent.includes('本轮已采样')")
+    assert "bad" in page.get_attribute("#flash", "class")
+    page.screenshot(path=str(shots / "testing_desk.png"))
+    # The network drops: scans are kept on the device and sent when it returns, once each.
+    page.context.set_offline(True)
+    scan(page, resident_id_of(ps[3]))
+    scan(page, resident_id_of(ps[4]))
+    page.wait_for_function("document.getElementById('queued').textContent === '2'")
+    page.screenshot(path=str(shots / "testing_desk_offline.png"))
+    page.context.set_offline(False)
+    page.wait_for_function("document.getElementById('queued').textContent === '0'", timeout=20_000)
+    page.wait_for_function("document.getElementById('done').textContent === '5'")
+    assert Sample.objects.filter(campaign=c).count() == 5
+    tube = Tube.objects.get(barcode="T000000001")
+    assert (tube.count, tube.status) == (5, "closed")
+    # The tube closed itself at 5: the desk asks for a new one.
+    assert page.inner_text("#tube") == "—"
+
+
+def test_desk_on_a_phone_and_the_board(phone, page, world, shots):
+    c, point, ps = _setup(world, 2)
+    log_in(phone, "clerk")
+    phone.goto(phone.base + f"/testing/desk/{point.pk}/")
+    phone.screenshot(path=str(shots / "testing_desk_phone.png"), full_page=True)
+    log_in(page, "fengtai")
+    page.goto(page.base + f"/testing/{c.pk}/")
+    assert "采样点" in page.inner_text("main")
+    page.screenshot(path=str(shots / "testing_board.png"), full_page=True)
+    page.goto(page.base + f"/testing/{c.pk}/planning/")
+    page.screenshot(path=str(shots / "testing_planning.png"), full_page=True)
+
+
+def test_resident_registers_on_a_phone_and_gets_a_qr(phone, world, shots):
+    c, point, ps = _setup(world, 0)
+    phone.goto(phone.base + f"/testing/c/{c.pk}/register/")
+    phone.fill("#id_name", "张秀英")
+    phone.fill("#id_id_number", "11010519491231002X")
+    phone.click("button[type=submit]")
+    phone.wait_for_selector("#code")
+    assert phone.inner_text("#code").startswith("MP")
+    assert phone.locator(".qr svg").count() == 1
+    phone.screenshot(path=str(shots / "testing_my_code_phone.png"), full_page=True)
+    phone.goto(phone.base + "/testing/result/")
+    phone.screenshot(path=str(shots / "testing_lookup_phone.png"), full_page=True)

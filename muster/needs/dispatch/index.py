@@ -310,7 +310,7 @@ class PeopleIndex:
         asked for, among the person rows in ``subset`` (ascending; default
         everyone); each need's candidates all come in the same chunk.
         """
-        members = subset if subset is not None else None
+        members = subset
         n_people = self.size if members is None else len(members)
         if len(rows) == 0 or n_people == 0:
             return

@@ -36,7 +36,7 @@ def test_among_full_proposals_the_shortest_total_wins():
     assert solve(inst).total_m == 200
 
 
-@pytest.mark.parametrize("seed", range(25))
+@pytest.mark.parametrize("seed", range(20))
 def test_matches_brute_force_on_tiny_instances(seed):
     inst = random_instance(seed, n_needs=3, n_people=5, span_m=4000, max_km=2.5, terms=seed % 2 == 1)
     proposal = solve(inst)
@@ -55,9 +55,9 @@ def test_matches_brute_force_with_several_needs_per_person(seed):
     assert score(proposal) == brute_force(inst)
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(5))
 def test_matches_the_assignment_lp_on_medium_instances(seed):
-    inst = random_instance(200 + seed, n_needs=25, n_people=120, span_m=8000, max_km=3, terms=seed >= 3)
+    inst = random_instance(200 + seed, n_needs=25, n_people=120, span_m=8000, max_km=3, terms=seed >= 2)
     proposal = solve(inst)
     assert validate(inst, proposal) == []
     assert score(proposal) == lp_optimum(inst)

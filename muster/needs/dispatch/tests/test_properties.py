@@ -45,7 +45,7 @@ def instances(draw, max_needs=4, max_people=6):
                     weights=draw(st.sampled_from([{}, {"load": 0}, {"prefer_home": 700, "skill_fit": 250}])))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_proposals_pass_the_validator_and_beat_the_baseline(inst):
     best, base = solve(inst), greedy(inst)
@@ -56,7 +56,7 @@ def test_proposals_pass_the_validator_and_beat_the_baseline(inst):
         assert best.cost <= base.cost
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(max_needs=3, max_people=4))
 def test_optimum_equals_brute_force(inst):
     proposal = solve(inst)

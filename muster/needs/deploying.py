@@ -19,6 +19,11 @@ MAX_DEPLOYMENT = 100_000
 MAX_DAYS = 90
 
 
+def household_weight(region: Region) -> int:
+    """Households of a community; where none are registered yet, its people divided by 2.5 (a typical household)."""
+    return region.households_count or round(region.people_count / 2.5)
+
+
 def deployment_post(*, actor, region: Region, title: str, total: int, communities: list[Region],
                     organisations: list[Organisation], role: NeedRole, start: dt.datetime, end: dt.datetime,
                     skills: tuple[str, ...] = (), notes: str = "") -> Deployment:
@@ -51,7 +56,7 @@ def deployment_post(*, actor, region: Region, title: str, total: int, communitie
         raise InvalidInput(_("The end must be after the start."), field="end")
     if end - start > dt.timedelta(days=MAX_DAYS):
         raise InvalidInput(_("A deployment lasts at most %(n)d days.") % {"n": MAX_DAYS}, field="end")
-    shares = largest_remainder(total, [c.households_count for c in communities])
+    shares = largest_remainder(total, [household_weight(c) for c in communities])
     with actions.atomic():
         dep = Deployment.objects.create(region=region, title=title, total=total, posted_by=actor)
         dep.organisations.set(organisations)

@@ -16,10 +16,12 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core import audit
@@ -164,6 +166,26 @@ def build_instance(run: DispatchRun) -> Built:
     return Built(Instance(needs=eneeds, people=people, max_km=run.max_km, weights=Weights()), by_id, skipped)
 
 
+def local_reason(need: ENeed, person: EPerson | None, m: int, skill_names: dict[str, str] | None = None) -> str:
+    """The engine's one-line reason in the user's language: "1.2 km, has medical training, home community, 2 shifts this week"."""
+    parts = [f"{m} m" if m < 1000 else f"{m / 1000:.1f} km"]
+    names = skill_names or {}
+    if need.skills:
+        parts.append(_("has %(skills)s") % {"skills": "、".join(names.get(s, s) for s in need.skills)})
+    if person is not None:
+        if need.region is not None and person.home_region == need.region:
+            parts.append(_("home community"))
+        if person.load is not None:
+            parts.append(ngettext("%(n)d shift this week", "%(n)d shifts this week", person.load) % {"n": person.load})
+    return _(", ").join(parts)
+
+
+def _skill_names() -> dict[str, str]:
+    from muster.people.models import Skill
+
+    return {s.code: s.label for s in Skill.objects.all()}
+
+
 # --- runs --------------------------------------------------------------------------------------
 
 
@@ -207,8 +229,13 @@ def dispatch_execute(run_id: int) -> str:
         proposal, stats = solve_detailed(built.instance, time_limit_s=TIME_LIMIT_S)
         solve_ms = int((time.perf_counter() - t0) * 1000)
         people = {int(p.id[1:]) for p in built.instance.people}
-        lines = [ProposalLine(run=run, need=built.needs[a.need], person_id=int(a.person[1:]), metres=a.m, reason=a.reason[:200])
-                 for a in proposal.assignments]
+        eneeds = {n.id: n for n in built.instance.needs}
+        epeople = {p.id: p for p in built.instance.people}
+        names = _skill_names()
+        with translation.override(settings.LANGUAGE_CODE):
+            lines = [ProposalLine(run=run, need=built.needs[a.need], person_id=int(a.person[1:]), metres=a.m,
+                                  reason=local_reason(eneeds[a.need], epeople.get(a.person), a.m, names)[:200])
+                     for a in proposal.assignments]
         with transaction.atomic():
             ProposalLine.objects.bulk_create(lines)
             DispatchRun.objects.filter(pk=run.pk).update(
@@ -307,6 +334,10 @@ def suggestions_for(user, need: Need, *, k: int = 20, max_km: float = DEFAULT_MA
     index = PeopleIndex.build(people, max_km)
     taken = [f"p{pid}" for pid in Report.objects.filter(need=need).exclude(
         status__in=[Report.Status.WITHDRAWN, Report.Status.DECLINED]).values_list("person_id", flat=True)]
-    top = suggest(engine_need(need, point), index, k=k, exclude=taken)
+    eneed = engine_need(need, point)
+    top = suggest(eneed, index, k=k, exclude=taken)
     by_id = Person.objects.in_bulk([int(s.person[1:]) for s in top])
-    return [Suggested(by_id[int(s.person[1:])], s.m, s.reason) for s in top if int(s.person[1:]) in by_id]
+    epeople = {p.id: p for p in people}
+    names = _skill_names()
+    return [Suggested(by_id[int(s.person[1:])], s.m, local_reason(eneed, epeople.get(s.person), s.m, names))
+            for s in top if int(s.person[1:]) in by_id]

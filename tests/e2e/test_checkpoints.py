@@ -11,6 +11,14 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _patient(request):
+    """Six engineers share two cores: give each page more time than the default 15 s."""
+    for name in ("page", "phone"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name).set_default_timeout(40_000)
+
+
 def test_entry_fever_and_follow_up(page, phone, world, shots):
     from muster.rosters import actions
 

@@ -14,6 +14,14 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _patient(request):
+    """Six engineers share two cores: give each page more time than the default 15 s."""
+    for name in ("page", "phone"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name).set_default_timeout(40_000)
+
+
 def _setup(world, n=14):
     from muster.people.actions import PersonData, person_create
     from muster.rosters import actions

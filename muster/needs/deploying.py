@@ -19,9 +19,15 @@ MAX_DEPLOYMENT = 100_000
 MAX_DAYS = 90
 
 
-def household_weight(region: Region) -> int:
-    """Households of a community; where none are registered yet, its people divided by 2.5 (a typical household)."""
-    return region.households_count or round(region.people_count / 2.5)
+def household_weights(communities: list[Region]) -> list[int]:
+    """Households per community (registered rows, or the kept count if larger); where none are registered yet,
+    its people divided by 2.5, a typical household."""
+    from django.db.models import Count
+
+    from muster.geo.models import Household
+
+    counted = dict(Household.objects.filter(region__in=communities).values_list("region").annotate(n=Count("id")))
+    return [max(c.households_count, counted.get(c.pk, 0)) or round(c.people_count / 2.5) for c in communities]
 
 
 def deployment_post(*, actor, region: Region, title: str, total: int, communities: list[Region],
@@ -56,7 +62,7 @@ def deployment_post(*, actor, region: Region, title: str, total: int, communitie
         raise InvalidInput(_("The end must be after the start."), field="end")
     if end - start > dt.timedelta(days=MAX_DAYS):
         raise InvalidInput(_("A deployment lasts at most %(n)d days.") % {"n": MAX_DAYS}, field="end")
-    shares = largest_remainder(total, [household_weight(c) for c in communities])
+    shares = largest_remainder(total, household_weights(communities))
     with actions.atomic():
         dep = Deployment.objects.create(region=region, title=title, total=total, posted_by=actor)
         dep.organisations.set(organisations)

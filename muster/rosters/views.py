@@ -371,7 +371,8 @@ def duty(request, pk):
         else:
             messages.success(request, _("Note saved."))
             return redirect("rosters:duty", pk=post.pk)
-    mine = any(a.person_id == request.user.person_id for a in current)
+    me = request.user.person_id
+    mine = any(a.person_id == me and not any(c.person_id == me for c in a.checkins.all()) for a in current)
     return render(request, "rosters/duty.html", {
         "section": "rosters", "post": post, "manage": manage, "current": current, "form": form, "mine": mine,
         "notes": post.notes.select_related("author", "by")[:30],

@@ -18,13 +18,18 @@ def test_api_post_cover_team_and_solve(world, login, django_capture_on_commit_ca
     assert r.status_code == 422  # week below day
     assert c.post(f"/api/v1/rosters/posts/{pid}/team", {"person": world.alice.pk}, content_type="application/json").status_code == 201
     monday = dt.date.today() + dt.timedelta(days=7 - dt.date.today().weekday())
-    # one person cannot do seven 12-hour days under a 48-hour week: refused with words
+    # one person cannot do seven 12-hour days under a 48-hour week: refused at once, with the reason, nothing queued
     c.patch(f"/api/v1/rosters/posts/{pid}/rules", {"max_hours_week": 48}, content_type="application/json")
+    r = c.post(f"/api/v1/rosters/posts/{pid}/rosters", {"start": monday.isoformat()}, content_type="application/json")
+    assert r.status_code == 422 and r.json()["errors"]
+    assert c.get(f"/api/v1/rosters/posts/{pid}/rosters").json()["items"] == []
+    c.patch(f"/api/v1/rosters/posts/{pid}/rules", {"max_hours_week": 100, "solve_seconds": 5}, content_type="application/json")
     with django_capture_on_commit_callbacks(execute=True):
         r = c.post(f"/api/v1/rosters/posts/{pid}/rosters", {"start": monday.isoformat()}, content_type="application/json")
     assert r.status_code == 202, r.content
     roster = c.get(f"/api/v1/rosters/rosters/{r.json()['id']}").json()
-    assert roster["status"] == "failed" and roster["problems"]
+    assert roster["status"] == "ready" and roster["engine_status"] in ("OPTIMAL", "FEASIBLE")
+    assert len(c.get(f"/api/v1/rosters/rosters/{roster['id']}/assignments").json()) == 7
     assert c.get(f"/api/v1/rosters/posts/{pid}", ).status_code == 200
 
 

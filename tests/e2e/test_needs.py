@@ -25,6 +25,8 @@ def test_post_report_accept_check_in(page, phone, world, shots):
     _seed_roles()
     from muster.needs.models import Need, Report
 
+    # The first request loads every URL module: give it time on a busy machine.
+    page.goto(page.base + "/login/", timeout=90_000)
     # The coordinator posts a need for the south gate, starting in half an hour.
     log_in(page, "coordinator")
     page.goto(page.base + "/needs/new/")

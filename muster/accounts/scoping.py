@@ -56,18 +56,33 @@ class Scope:
                 minimal.append(p)
         return minimal
 
+    def region_ids(self, roles: Iterable[str] = MANAGERS) -> list[int]:
+        """Ids of every region inside the covered subtrees (one query, cached per scope)."""
+        key = frozenset(roles)
+        cache = self.__dict__.setdefault("_region_ids", {})
+        if key not in cache:
+            from muster.geo.models import Region
+
+            q = Q()
+            for p in self.paths(key):
+                q |= Q(path__startswith=p)
+            cache[key] = list(Region.objects.filter(q).order_by().values_list("id", flat=True)) if q else []
+        return cache[key]
+
     def region_q(self, field: str = "region", roles: Iterable[str] = MANAGERS) -> Q:
-        """A Q on `<field>__path` matching rows inside the covered subtrees (nothing if none)."""
+        """A Q matching rows whose `field` (a Region foreign key path) lies in a covered subtree.
+
+        The subtree is resolved to explicit region ids first: PostgreSQL cannot
+        estimate `path LIKE '/1/2/%'` and, underestimating a district's 400
+        communities as a dozen, picks nested loops that are 50x slower at a
+        million people. With the ids it plans from real statistics.
+        """
         paths = self.paths(roles)
         if not paths:
             return Q(pk__in=[])
         if paths == ["/"]:
             return Q()
-        prefix = f"{field}__path__startswith" if field else "path__startswith"
-        q = Q()
-        for p in paths:
-            q |= Q(**{prefix: p})
-        return q
+        return Q(**{f"{field}__in" if field else "pk__in": self.region_ids(roles)})
 
     def path_q(self, field: str, roles: Iterable[str] = MANAGERS) -> Q:
         """Like region_q for a denormalised path column (e.g. the audit trail)."""

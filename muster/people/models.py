@@ -83,7 +83,8 @@ class Person(models.Model):
                 fields=["id_type", "id_hash"], condition=~models.Q(id_hash=""), name="person_unique_document"
             ),
         ]
-        indexes = [models.Index(fields=["region", "name"])]
+        # (name, region): a name range checked against the scope inside the index.
+        indexes = [models.Index(fields=["region", "name"]), models.Index(fields=["name", "region"], name="person_name_region")]
 
     def __str__(self) -> str:
         return self.name

@@ -6,7 +6,10 @@ def _tasks_run_inline():
     """Background tasks run inline in tests; the worker itself has its own test."""
     from django.test import override_settings
 
-    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+    # A fast hasher too: every world builds a dozen users, and full-strength
+    # hashing of their passwords dominated test time on two cores.
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+                           PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
 
 

@@ -684,7 +684,13 @@ def results_enter(*, actor, lab: Site, rows: list[ResultRow], errors: list[RowEr
         if report.errors:
             transaction.set_rollback(True)
             return report
-        Tube.objects.bulk_update(changed, ["result", "ct", "resulted_at", "resulted_by"], batch_size=1000)
+        # One UPDATE per distinct (result, Ct): a batch is mostly plain negatives, and a CASE per row
+        # (bulk_update) grows quadratically with the batch.
+        groups: dict[tuple[str, float | None], list[int]] = defaultdict(list)
+        for t in changed:
+            groups[(t.result, t.ct)].append(t.pk)
+        for (result, ct), ids in groups.items():
+            Tube.objects.filter(pk__in=ids).update(result=result, ct=ct, resulted_at=now, resulted_by=actor)
         report.updated = len(changed)
         recalls = _follow_up(changed, now)
         audit.record(actor=actor, action="lab.results", region=lab.region, obj=lab,

@@ -18,15 +18,18 @@ Every roster returned has been through the independent validator.
 from __future__ import annotations
 
 import math
+import os
 import random
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .build import build, run, static_allowed
 from .context import Region
+from .greedy import greedy_roster
 from .model import Roster, RosterInput
 from .problem import OFF, Problem
 from .result import Progress, SolveResult, SolveStatus
@@ -39,6 +42,7 @@ ProgressCallback = Callable[[Progress], bool | None]
 FULL_PARAMS = {"subsolvers": ["max_lp", "default_lp"]}
 SUB_PARAMS: dict = {"subsolvers": ["max_lp"]}
 FULL_SHARE = 0.25
+LNS_PARALLEL = 1  # sub-models solved side by side (each with one CP-SAT worker)
 
 
 @dataclass
@@ -93,13 +97,23 @@ def _model_size(p: Problem) -> int:
     return int(static_allowed(p).sum())
 
 
-def construct(st: _State, workers: int, seed: int, budget: float) -> str:
-    """A first roster meeting every hard rule, ignoring the costs.
+def _independent(p: Problem) -> bool:
+    """No hard rule links two employees: each one's roster can be chosen on its own."""
+    return not (p.inp.night_needs_age_at_most is not None or any(c.hard_min or c.skills for c in p.cover.values()))
 
-    The whole model when it is of moderate size (CP-SAT's feasibility jump
-    finds one in a second or so); otherwise a rolling horizon.
+
+def construct(st: _State, workers: int, seed: int, budget: float) -> str:
+    """A first roster meeting every hard rule.
+
+    When no hard rule links employees, one employee at a time, each choosing
+    the schedule that best fills what the earlier ones left (a greedy that
+    cannot dead-end); otherwise the whole model without costs (CP-SAT's
+    feasibility jump finds one in a second or so), or a rolling horizon when
+    that is too large.
     """
     p = st.p
+    if _independent(p):
+        return construct_by_staff(st, seed, budget)
     if _model_size(p) <= 60000:
         ctx = build(p, soft=False)
         res = run(ctx, min(budget, st.left()), workers=workers, seed=seed, hint=st.hint,
@@ -108,6 +122,30 @@ def construct(st: _State, workers: int, seed: int, budget: float) -> str:
             st.offer(res.array, "construct")
         return res.status
     return rolling_horizon(st, workers, seed, budget)
+
+
+def construct_by_staff(st: _State, seed: int, budget: float) -> str:
+    """Every employee's roster on its own: the greedy search first, CP-SAT where it gives up."""
+    p = st.p
+    t_end = time.monotonic() + budget
+    a, failed = greedy_roster(p, seed, base=None)
+    st.stats["construct"] = f"greedy, {len(failed)} by CP-SAT"
+    for i, e in enumerate(failed):
+        if st.stopped:
+            return "UNKNOWN"
+        # any schedule of this person (CP-SAT's feasibility jump, so two workers)
+        ctx = build(p, Region([e], 0, p.D, p.D), a, soft=False)
+        limit = max(1.0, min(max(t_end - time.monotonic(), 0) / (len(failed) - i) * 2, st.left()))
+        res = run(ctx, limit, workers=2, seed=seed + i, params={"stop_after_first_solution": True})
+        if res.array is None and res.status != "INFEASIBLE" and st.left() > 1:
+            res = run(ctx, st.left(), workers=2, seed=seed + i, params={"stop_after_first_solution": True})
+        if res.array is None:
+            # no schedule at all for this person (or no time): the whole model decides
+            st.stats["construct_failed_employee"] = p.emp_ids[e]
+            return "INFEASIBLE" if res.status == "INFEASIBLE" else "UNKNOWN"
+        a = res.array
+    st.offer(a, "construct")
+    return "FEASIBLE"
 
 
 def rolling_horizon(st: _State, workers: int, seed: int, budget: float, soft: bool = True) -> str:
@@ -192,8 +230,15 @@ class _Hood:
         return self.gain + 1e-3
 
 
-def lns(st: _State, workers: int, seed: int) -> None:
-    """Large neighbourhood search until the deadline (see the module docstring)."""
+def lns(st: _State, workers: int, seed: int, parallel: int | None = None) -> None:
+    """Large neighbourhood search until the deadline (see the module docstring).
+
+    Sub-models are small, and CP-SAT spends a second worker mostly on helpers
+    there, so `workers` sub-models are solved side by side with one worker
+    each. A result computed on an older best roster is re-applied onto the
+    current one (its free cells copied) and kept if that is valid and no worse;
+    otherwise the older-based roster itself is offered.
+    """
     p = st.p
     rng = random.Random(seed)
     per_cell = max(1.0, _model_size(p) / (p.E * p.D))
@@ -206,53 +251,126 @@ def lns(st: _State, workers: int, seed: int) -> None:
         # more employees over a shorter window
         _Hood("block", 8.0, 3, max(p.E, p.D), base_time),
     ]
+    focus: _Focus | None = None
+    focus_obj = None
     it = 0
-    while not st.done():
-        it += 1
-        if rng.random() < 0.3:
-            h = rng.choice(hoods)  # keep exploring every kind
-        else:
-            h = max(hoods, key=lambda x: x.score())
-        region = _pick(p, h, rng, st)
-        limit = min(h.time, st.left())
-        if limit < 0.05:
-            break
-        before = st.best_obj
+
+    def task(region: Region, base: np.ndarray, limit: float, flow: bool, task_seed: int):
         t_start = time.monotonic()
-        ctx = build(p, region, st.best, flow=h.name == "staff")
-        res = run(ctx, limit, workers=workers, seed=seed + it, hint=st.best, params=SUB_PARAMS)
-        spent = time.monotonic() - t_start
-        h.tries += 1
-        h.spent += spent
-        if res.array is not None and not np.array_equal(res.array, st.best):
-            st.offer(res.array, f"lns/{h.name}")
-        gain = (before or 0) - (st.best_obj or 0)
-        if gain > 0:
-            h.wins += 1
-        h.gain = 0.7 * h.gain + 0.3 * gain / max(spent, 0.05)
-        if res.status == "OPTIMAL":
-            # solved in time: try a larger neighbourhood next time
-            h.size = min(h.hi, h.size * 1.1)
-        else:
-            h.size = max(h.lo, h.size * 0.95)
+        ctx = build(p, region, base, flow=flow)
+        res = run(ctx, limit, workers=1, seed=task_seed, hint=base, params=SUB_PARAMS)
+        return res, time.monotonic() - t_start
+
+    if parallel is None:
+        # side by side only when the machine has idle cores: under load the stale bases cost more
+        # than the extra worker brings
+        parallel = LNS_PARALLEL if os.getloadavg()[0] > (os.cpu_count() or 1) - 0.5 else workers
+    parallel = max(1, min(workers, parallel))
+    pool = ThreadPoolExecutor(parallel)
+    running: dict = {}
+    try:
+        while True:
+            while len(running) < parallel and not st.done():
+                if st.left() < 0.05:
+                    break
+                it += 1
+                h = rng.choice(hoods) if rng.random() < 0.3 else max(hoods, key=lambda x: x.score())
+                if focus is None or focus_obj != st.best_obj:
+                    focus, focus_obj = _Focus(p, st.best), st.best_obj
+                region = _pick(p, h, rng, st, focus)
+                base = st.best.copy()
+                fut = pool.submit(task, region, base, min(h.time, st.left()), h.name == "staff", seed + it)
+                running[fut] = (h, region, base, st.best_obj)
+            if not running:
+                break
+            done, _pending = wait(list(running), return_when=FIRST_COMPLETED)
+            for fut in done:
+                h, region, base, base_obj = running.pop(fut)
+                res, spent = fut.result()
+                before = st.best_obj
+                h.tries += 1
+                h.spent += spent
+                if res.array is not None and not np.array_equal(res.array, base):
+                    if base_obj == st.best_obj and np.array_equal(base, st.best):
+                        st.offer(res.array, f"lns/{h.name}")
+                    else:
+                        # the best moved on meanwhile: graft this region's cells onto it
+                        merged = st.best.copy()
+                        free = list(range(p.E)) if region.employees is None else list(region.employees)
+                        merged[np.ix_(free, range(region.lo, region.hi))] = \
+                            res.array[np.ix_(free, range(region.lo, region.hi))]
+                        if not st.offer(merged, f"lns/{h.name}"):
+                            st.offer(res.array, f"lns/{h.name}")
+                gain = (before or 0) - (st.best_obj or 0)
+                if gain > 0:
+                    h.wins += 1
+                h.gain = 0.7 * h.gain + 0.3 * gain / max(spent, 0.05)
+                if res.status == "OPTIMAL":
+                    # solved in time: try a larger neighbourhood next time
+                    h.size = min(h.hi, h.size * 1.1)
+                else:
+                    h.size = max(h.lo, h.size * 0.95)
+    finally:
+        pool.shutdown(wait=True)
     st.stats["lns_iterations"] = it
     for h in hoods:
         st.stats[f"lns_{h.name}"] = f"{h.wins}/{h.tries} wins, size {h.size:.1f}, {h.spent:.1f}s"
 
 
-def _pick(p: Problem, h: _Hood, rng: random.Random, st: _State) -> Region:
+class _Focus:
+    """Where the best roster pays: cover cells short or over, and people whose requests are refused."""
+
+    def __init__(self, p: Problem, a: np.ndarray):
+        self.cells: list[tuple[int, int]] = []
+        self.weights: list[float] = []
+        self.short: list[tuple[int, int]] = []
+        for (d, s), c in p.cover.items():
+            n = int((a[:, d] == s).sum())
+            cost = max(0, c.requirement - n) * c.under_weight + max(0, n - c.requirement) * c.over_weight
+            if cost:
+                self.cells.append((d, s))
+                self.weights.append(float(cost))
+                if n < c.requirement:
+                    self.short.append((d, s))
+
+    def day(self, rng: random.Random) -> int | None:
+        if not self.cells:
+            return None
+        return rng.choices(self.cells, weights=self.weights)[0][0]
+
+    def people(self, p: Problem, a: np.ndarray, k: int, rng: random.Random) -> list[int]:
+        """People who could take a short shift, and people on over-covered ones."""
+        if not self.cells:
+            return rng.sample(range(p.E), k)
+        d, s = rng.choices(self.cells, weights=self.weights)[0]
+        allowed = static_allowed(p)
+        could = [e for e in range(p.E) if allowed[e, d, s] and a[e, d] != s]
+        on = [e for e in range(p.E) if a[e, d] == s]
+        pool = could if (d, s) in self.short else on + could
+        chosen = set(rng.sample(pool, min(len(pool), max(1, k // 2))))
+        rest = [e for e in range(p.E) if e not in chosen]
+        chosen.update(rng.sample(rest, min(len(rest), k - len(chosen))))
+        return sorted(chosen)
+
+
+def _pick(p: Problem, h: _Hood, rng: random.Random, st: _State, focus: _Focus) -> Region:
+    targeted = rng.random() < 0.6
     if h.name == "days":
         w = max(1, min(p.D, round(h.size)))
-        lo = rng.randrange(0, p.D - w + 1)
+        day = focus.day(rng) if targeted else None
+        lo = rng.randrange(0, p.D - w + 1) if day is None else min(max(0, day - rng.randrange(w)), p.D - w)
         return Region(None, lo, lo + w, p.D)
     if h.name == "staff":
         k = max(1, min(p.E, round(h.size)))
-        return Region(sorted(rng.sample(range(p.E), k)), 0, p.D, p.D)
+        emps = focus.people(p, st.best, k, rng) if targeted else sorted(rng.sample(range(p.E), k))
+        return Region(emps, 0, p.D, p.D)
     # block: a square-ish patch of people x days around the same number of cells
     k = max(1, min(p.E, round(h.size * 0.8)))
     w = max(1, min(p.D, round(h.size * 1.25)))
-    lo = rng.randrange(0, p.D - w + 1)
-    return Region(sorted(rng.sample(range(p.E), k)), lo, lo + w, p.D)
+    day = focus.day(rng) if targeted else None
+    lo = rng.randrange(0, p.D - w + 1) if day is None else min(max(0, day - rng.randrange(w)), p.D - w)
+    emps = focus.people(p, st.best, k, rng) if targeted else sorted(rng.sample(range(p.E), k))
+    return Region(emps, lo, lo + w, p.D)
 
 
 def solve(inp: RosterInput, time_limit: float = 60.0, *, workers: int = 2, seed: int = 0,

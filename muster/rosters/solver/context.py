@@ -39,10 +39,22 @@ class Region:
     lo: int
     hi: int
     cut: int
+    # optional E x D mask of free cells inside employees x lo..hi (scattered neighbourhoods)
+    mask: np.ndarray | None = None
 
     @classmethod
     def full(cls, p: Problem) -> Region:
         return cls(None, 0, p.D, p.D)
+
+    @classmethod
+    def cells(cls, mask: np.ndarray) -> Region:
+        """Exactly the cells set in `mask` are free."""
+        rows = np.flatnonzero(mask.any(axis=1))
+        cols = np.flatnonzero(mask.any(axis=0))
+        D = mask.shape[1]
+        if len(rows) == 0:
+            return cls([], 0, 0, D, mask)
+        return cls(rows.tolist(), int(cols[0]), int(cols[-1]) + 1, D, mask)
 
 
 def neg(lit: Lit) -> Lit:
@@ -134,7 +146,9 @@ class Context:
         return r.employees is None and r.lo == 0 and r.hi == self.p.D and r.cut == self.p.D
 
     def is_free(self, e: int, d: int) -> bool:
-        return bool(self._free_mask[e]) and self.region.lo <= d < self.region.hi
+        if not (self._free_mask[e] and self.region.lo <= d < self.region.hi):
+            return False
+        return self.region.mask is None or bool(self.region.mask[e, d])
 
     def all_emps(self) -> range:
         return range(self.p.E)
@@ -144,8 +158,11 @@ class Context:
 
     def _make_vars(self) -> None:
         m = self.model
+        mask = self.region.mask
         for e in self.free_emps:
             for d in range(self.lo, self.hi):
+                if mask is not None and not mask[e, d]:
+                    continue
                 ok = self.allowed[e, d]
                 xs: list[Lit] = []
                 nvars = 0
@@ -185,34 +202,37 @@ class Context:
             return w
         return 1 if self.base[e, d] != OFF else 0
 
-    def free_days(self, e: int) -> range:
-        if self._free_mask[e]:
-            return range(self.region.lo, self.region.hi)
-        return range(0)
-
-    def fixed_days(self, e: int) -> list[range]:
-        """Existing days (below the cut) where employee e is held at the base roster."""
-        r = self.region
+    def free_days(self, e: int) -> list[int] | range:
         if not self._free_mask[e]:
-            return [range(0, r.cut)]
-        return [rg for rg in (range(0, r.lo), range(r.hi, r.cut)) if len(rg)]
+            return range(0)
+        if self.region.mask is not None:
+            return [d for d in range(self.region.lo, self.region.hi) if self.region.mask[e, d]]
+        return range(self.region.lo, self.region.hi)
+
+    def _fixed_row(self, e: int) -> np.ndarray:
+        """Base values of employee e on existing fixed days (free days left out)."""
+        row = self.base[e, : self.region.cut]
+        if not self._free_mask[e]:
+            return row
+        keep = np.ones(len(row), dtype=bool)
+        free = self.free_days(e)
+        if isinstance(free, range):
+            keep[free.start:free.stop] = False
+        else:
+            keep[list(free)] = False
+        return row[keep]
 
     def base_count(self, e: int, s: int) -> int:
         """How often the base roster gives e shift s on fixed days (s = OFF counts days off)."""
         if self.base is None:
             return 0
-        row = self.base[e]
-        return int(sum(int((row[rg.start:rg.stop] == s).sum()) for rg in self.fixed_days(e)))
+        return int((self._fixed_row(e) == s).sum())
 
     def base_minutes(self, e: int) -> int:
         if self.base is None:
             return 0
-        lengths = self.p.length_array
-        total = 0
-        for rg in self.fixed_days(e):
-            seg = self.base[e, rg.start:rg.stop]
-            total += int(lengths[seg[seg >= 0]].sum())
-        return total
+        seg = self._fixed_row(e)
+        return int(self.p.length_array[seg[seg >= 0]].sum())
 
     def _share(self, e: int | None) -> float:
         """Part of the horizon before the cut, counted in days employee e may work."""

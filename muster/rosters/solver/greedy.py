@@ -124,11 +124,13 @@ class _Rules:
 
 
 def greedy_employee(p: Problem, e: int, need: np.ndarray, rng: random.Random,
-                    node_limit: int = 20000) -> np.ndarray | None:
+                    node_limit: int = 20000, pref: np.ndarray | None = None) -> np.ndarray | None:
     """A roster row for employee e meeting all of e's rules, or None.
 
     `need[d, s]` > 0 where shift s on day d is still short: the search prefers
-    to fill those.
+    to fill those. With `pref[d, s]` (e.g. the LP relaxation's values for this
+    employee) the search follows it instead: it rounds the relaxation into a
+    schedule that meets every rule of the employee.
     """
     r = _Rules(p, e)
     D, S = p.D, p.S
@@ -193,6 +195,19 @@ def greedy_employee(p: Problem, e: int, need: np.ndarray, rng: random.Random,
             prefer_work = pace > -slack / 2 and not weekend_heavy
         if rng.random() < 0.1:
             prefer_work = not prefer_work
+        if pref is not None:
+            row_pref = pref[d]
+            scored = sorted((-row_pref[s] - 0.05 * rng.random(), s) for s in shifts)
+            order = [s for _k, s in scored]
+            if can_off:
+                # off where the relaxation mostly rests (ties: keep pace)
+                off = 1.0 - float(row_pref.sum())
+                top = -scored[0][0] if scored else -1.0
+                if off > top + (0.0 if prefer_work else -0.2):
+                    order.insert(0, OFF)
+                else:
+                    order.append(OFF)
+            return order
         # shifts that leave the next day open and whose budget lasts come first
         scored = [(-2.0 * bool(need[d, s] > 0) - r.freedom[s]
                    - (1.0 if r.max_count[s] >= D else (r.max_count[s] - counts[s]) / r.max_count[s])
@@ -262,7 +277,7 @@ def greedy_employee(p: Problem, e: int, need: np.ndarray, rng: random.Random,
 
 def greedy_roster(p: Problem, seed: int = 0, base: np.ndarray | None = None,
                   employees: list[int] | None = None, retries: int = 2,
-                  node_limit: int = 20000) -> tuple[np.ndarray, list[int]]:
+                  node_limit: int = 20000, pref: np.ndarray | None = None) -> tuple[np.ndarray, list[int]]:
     """Rows for `employees` (default all, in random order), each filling what the earlier left short.
 
     Returns the roster and the employees the search could not place (left off).
@@ -284,7 +299,8 @@ def greedy_roster(p: Problem, seed: int = 0, base: np.ndarray | None = None,
     for e in order:
         row = None
         for attempt in range(retries + 1):
-            row = greedy_employee(p, e, need, rng, node_limit=node_limit if attempt == 0 else node_limit // 2)
+            row = greedy_employee(p, e, need, rng, node_limit=node_limit if attempt == 0 else node_limit // 2,
+                                  pref=None if pref is None or attempt == retries else pref[e])
             if row is not None:
                 break
         if row is None:

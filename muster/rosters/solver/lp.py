@@ -99,6 +99,16 @@ def lp_bound(res: LPResult) -> int | None:
     return math.ceil(res.bound - 1e-6)
 
 
+def lp_values(ctx: Context, values: np.ndarray) -> np.ndarray:
+    """x[e, d, s] of the relaxation, as an E x D x S array (fixed cells as 0/1)."""
+    p = ctx.p
+    out = np.zeros((p.E, p.D, p.S))
+    for (e, d), xs in ctx._x.items():
+        for s, v in enumerate(xs):
+            out[e, d, s] = float(v) if isinstance(v, int) else values[v.index]
+    return out
+
+
 def lp_array(ctx: Context, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per cell: the shift with the largest LP value (or OFF) and how sure the LP is (0..1)."""
     p = ctx.p

@@ -1,16 +1,23 @@
 """Engine entry point: solve a roster under a time limit.
 
-The search runs in phases on one CP-SAT process (two workers by default):
+The search runs in phases in one process (two CP-SAT workers by default):
 
-1. *construct*: a first roster from a rolling horizon (a few weeks at a time,
-   looking ahead a week, with the horizon-wide limits prorated), unless the
-   whole model is small;
-2. *full*: the whole model, with the run-length flow formulation for a strong
-   bound, hinted with the first roster; small rosters finish here proven best;
-3. *lns*: large neighbourhood search: free a window of days, a group of
-   people, or both, fix the rest to the best roster, re-solve the sub-model
-   briefly and keep it when it is no worse; neighbourhood sizes adapt to how
-   fast their sub-models solve.
+1. *small rosters* (up to a few thousand shift variables): the whole model,
+   with the run-length flow formulation for a strong bound; these usually
+   finish proven optimal;
+2. *construct*: a first roster meeting every hard rule. When no hard rule
+   links employees, a depth-first greedy builds each person's roster in turn
+   (CP-SAT only where it gives up); otherwise the whole model without costs,
+   or a rolling horizon when that is too large;
+3. *bound*: on mid-size rosters the linear relaxation of the whole model
+   (GLOP) gives the lower bound, and rounding it person by person gives a
+   second start that already has the right shape;
+4. *lns*: large neighbourhood search until the deadline: free a window of
+   days, a group of people, a block of both, or the cells where the roster
+   disagrees with the relaxation; fix the rest; re-solve the sub-model with a
+   short limit and keep it when it is no worse. Windows and people are aimed
+   at the costly cells; sizes adapt to how fast sub-models solve, and the
+   kinds that pay get picked more often.
 
 Every roster returned has been through the independent validator.
 """
@@ -30,6 +37,7 @@ import numpy as np
 from .build import build, run, static_allowed
 from .context import Region
 from .greedy import greedy_roster
+from .lp import lp_values, solve_lp
 from .model import Roster, RosterInput
 from .problem import OFF, Problem
 from .result import Progress, SolveResult, SolveStatus
@@ -37,11 +45,16 @@ from .validate import validate
 
 ProgressCallback = Callable[[Progress], bool | None]
 
-# CP-SAT subsolvers for two workers: the default LP search plus the one with
-# every cut (linearization level 2), which finds the bounds on these models.
+# CP-SAT's full-problem subsolver: the LP search with every cut (linearization
+# level 2); with two workers the second runs the first-solution and LNS helpers.
+# Measured on the benchmark it finds both the bounds and the rosters far sooner
+# than the default LP search.
 FULL_PARAMS = {"subsolvers": ["max_lp", "default_lp"]}
 SUB_PARAMS: dict = {"subsolvers": ["max_lp"]}
-FULL_SHARE = 0.25
+LP_BOUND_MAX = 20000  # largest model (in shift variables) whose relaxation is solved for a bound
+LP_BOUND_SHARE = 0.25  # of the time limit, at most 15 s
+FULL_MODEL_MAX = 200000  # beyond this the whole model is never built
+LNS_SUB_TIME = 1.0  # seconds per sub-model (doubled on large rosters)
 LNS_PARALLEL = 1  # sub-models solved side by side (each with one CP-SAT worker)
 
 
@@ -57,6 +70,8 @@ class _State:
     on_progress: ProgressCallback | None = None
     stopped: bool = False
     hint: np.ndarray | None = None  # guide for the first search when there is no valid roster yet
+    lp_start: np.ndarray | None = None
+    lp_pref: np.ndarray | None = None  # x[e, d, s] of the linear relaxation, when solved
     stats: dict = field(default_factory=dict)
 
     def left(self) -> float:
@@ -212,6 +227,27 @@ def full_solve(st: _State, workers: int, seed: int, limit: float) -> str:
     return res.status
 
 
+def lp_bound(st: _State, limit: float, guide: bool = True, seed: int = 0) -> None:
+    """Lower bound from the linear relaxation of the whole model with the run-length flow."""
+    t_start = time.monotonic()
+    ctx = build(st.p, flow=True)
+    res = solve_lp(ctx, max(0.1, min(limit - (time.monotonic() - t_start), st.left())))
+    st.stats["lp_seconds"] = round(time.monotonic() - t_start, 2)
+    if res.ok and res.bound is not None:
+        # GLOP is exact to about 1e-6 relative; never claim more than the relaxation proves
+        bound = math.ceil(res.bound - 0.01 - 1e-6 * abs(res.bound))
+        st.bound = max(st.bound or 0, bound)
+        st.lp_pref = lp_values(ctx, res.values)
+        if guide and _independent(st.p):
+            # the relaxation knows the shape of good rosters (whose weekends, which nights):
+            # round it employee by employee into a roster that keeps every rule
+            a, failed = greedy_roster(st.p, seed, base=st.best, pref=st.lp_pref, employees=None)
+            if not failed:
+                st.lp_start = a
+                st.stats["lp_start"] = validate(st.p.inp, st.p.to_roster(a)).objective
+                st.offer(a, "lp-rounding")
+
+
 @dataclass
 class _Hood:
     """One kind of neighbourhood, with its adaptive size and sub-solve time."""
@@ -242,7 +278,7 @@ def lns(st: _State, workers: int, seed: int, parallel: int | None = None) -> Non
     p = st.p
     rng = random.Random(seed)
     per_cell = max(1.0, _model_size(p) / (p.E * p.D))
-    base_time = 1.0 if p.E * p.D * per_cell < 20000 else 2.0
+    base_time = LNS_SUB_TIME * (1.0 if p.E * p.D * per_cell < 20000 else 2.0)
     hoods = [
         # all employees over a window of days: fixes cover day by day
         _Hood("days", max(2.0, min(p.D, 600 / (p.E * per_cell))), 2, p.D, base_time),
@@ -251,6 +287,9 @@ def lns(st: _State, workers: int, seed: int, parallel: int | None = None) -> Non
         # more employees over a shorter window
         _Hood("block", 8.0, 3, max(p.E, p.D), base_time),
     ]
+    if st.lp_pref is not None:
+        # cells where the best roster disagrees with the linear relaxation (relaxation-induced)
+        hoods.append(_Hood("rins", 300.0, 40, p.E * p.D, 3 * base_time))
     focus: _Focus | None = None
     focus_obj = None
     it = 0
@@ -295,10 +334,8 @@ def lns(st: _State, workers: int, seed: int, parallel: int | None = None) -> Non
                         st.offer(res.array, f"lns/{h.name}")
                     else:
                         # the best moved on meanwhile: graft this region's cells onto it
-                        merged = st.best.copy()
-                        free = list(range(p.E)) if region.employees is None else list(region.employees)
-                        merged[np.ix_(free, range(region.lo, region.hi))] = \
-                            res.array[np.ix_(free, range(region.lo, region.hi))]
+                        free = _free_cells(p, region)
+                        merged = np.where(free, res.array, st.best)
                         if not st.offer(merged, f"lns/{h.name}"):
                             st.offer(res.array, f"lns/{h.name}")
                 gain = (before or 0) - (st.best_obj or 0)
@@ -339,21 +376,78 @@ class _Focus:
         return rng.choices(self.cells, weights=self.weights)[0][0]
 
     def people(self, p: Problem, a: np.ndarray, k: int, rng: random.Random) -> list[int]:
-        """People who could take a short shift, and people on over-covered ones."""
+        """People who could take a short shift, people with spare budget for its type, and people
+        who work that type nearby (so that chains of moves fit in one neighbourhood)."""
         if not self.cells:
-            return rng.sample(range(p.E), k)
+            return sorted(rng.sample(range(p.E), k))
         d, s = rng.choices(self.cells, weights=self.weights)[0]
         allowed = static_allowed(p)
+        sid = p.shift_ids[s]
+        lo, hi = max(0, d - 7), min(p.D, d + 8)
         could = [e for e in range(p.E) if allowed[e, d, s] and a[e, d] != s]
+        spare = [e for e in could
+                 if int((a[e] == s).sum()) < p.inp.employees[e].max_shifts.get(sid, p.D)]
+        nearby = [e for e in range(p.E) if a[e, d] != s and (a[e, lo:hi] == s).any()]
         on = [e for e in range(p.E) if a[e, d] == s]
-        pool = could if (d, s) in self.short else on + could
-        chosen = set(rng.sample(pool, min(len(pool), max(1, k // 2))))
+        pools = [spare, nearby, could] if (d, s) in self.short else [on, could]
+        chosen: set[int] = set()
+        for pool in pools:
+            free = [e for e in pool if e not in chosen]
+            chosen.update(rng.sample(free, min(len(free), max(1, (k - len(chosen) + 1) // 2))))
+            if len(chosen) >= k:
+                break
         rest = [e for e in range(p.E) if e not in chosen]
-        chosen.update(rng.sample(rest, min(len(rest), k - len(chosen))))
-        return sorted(chosen)
+        chosen.update(rng.sample(rest, min(len(rest), max(0, k - len(chosen)))))
+        return sorted(chosen)[:max(k, 1)] if len(chosen) > k else sorted(chosen)
+
+
+def _free_cells(p: Problem, region: Region) -> np.ndarray:
+    if region.mask is not None:
+        return region.mask.astype(bool)
+    free = np.zeros((p.E, p.D), dtype=bool)
+    rows = list(range(p.E)) if region.employees is None else list(region.employees)
+    free[np.ix_(rows, range(region.lo, region.hi))] = True
+    return free
+
+
+def _rins(p: Problem, h: _Hood, rng: random.Random, st: _State) -> Region:
+    a = st.best
+    E, D = p.E, p.D
+    pref = st.lp_pref
+    chosen = pref[np.arange(E)[:, None], np.arange(D)[None, :], np.maximum(a, 0)]
+    value = np.where(a >= 0, chosen, 1.0 - pref.sum(axis=2))
+    # where the relaxation disagrees, or is unsure (random threshold for variety), plus a
+    # random sprinkle so that repeated picks differ
+    mask = (value < rng.uniform(0.5, 0.95)) | (np.random.default_rng(rng.randrange(2**31)).random((E, D)) < 0.03)
+    total = int(mask.sum())
+    size = int(h.size)
+    if total > size:
+        keep = np.zeros_like(mask)
+        if rng.random() < 0.5:
+            # whole rows of some employees
+            rows = list(range(E))
+            rng.shuffle(rows)
+            n = 0
+            for e in rows:
+                keep[e] = mask[e]
+                n += int(mask[e].sum())
+                if n >= size:
+                    break
+        else:
+            # a window of days, as wide as the size allows
+            per_day = max(1.0, total / D)
+            w = max(1, min(D, int(size / per_day)))
+            lo = rng.randrange(0, D - w + 1)
+            keep[:, lo:lo + w] = mask[:, lo:lo + w]
+        mask = keep
+    if not mask.any():
+        return Region(sorted(rng.sample(range(E), min(E, 2))), 0, D, D)
+    return Region.cells(mask)
 
 
 def _pick(p: Problem, h: _Hood, rng: random.Random, st: _State, focus: _Focus) -> Region:
+    if h.name == "rins":
+        return _rins(p, h, rng, st)
     targeted = rng.random() < 0.6
     if h.name == "days":
         w = max(1, min(p.D, round(h.size)))
@@ -403,10 +497,12 @@ def solve(inp: RosterInput, time_limit: float = 60.0, *, workers: int = 2, seed:
         status = construct(st, workers, seed, budget=0.25 * time_limit)
         if status == "INFEASIBLE":
             return _infeasible(inp, st, explain)
-    if st.best is None and not st.done():
+    if st.best is None and not st.done() and size <= FULL_MODEL_MAX:
         status = full_solve(st, workers, seed, st.left())
         if status == "INFEASIBLE":
             return _infeasible(inp, st, explain)
+    if st.best is not None and not st.done() and 3000 < size <= LP_BOUND_MAX and time_limit >= 20:
+        lp_bound(st, min(LP_BOUND_SHARE * time_limit, 15.0))
     if st.best is not None and not st.done():
         lns(st, workers, seed)
     return _result(st)
@@ -428,7 +524,7 @@ def _infeasible(inp: RosterInput, st: _State, explain: bool) -> SolveResult:
     if explain:
         from .explain import explain_infeasibility
 
-        explanation = explain_infeasibility(inp, time_limit=max(5.0, st.left()))
+        explanation = explain_infeasibility(inp, time_limit=max(5.0, min(30.0, st.left())))
     return SolveResult(status=SolveStatus.INFEASIBLE, seconds=round(st.elapsed(), 3), explanation=explanation,
                        stats=st.stats)
 

@@ -1,0 +1,99 @@
+"""The search machinery: greedy start, sub-models, rolling horizon, LP bound, progress and hints."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+
+from muster.rosters.solver import solve, validate
+from muster.rosters.solver.build import build, run
+from muster.rosters.solver.context import Region
+from muster.rosters.solver.curtois import DATA_DIR, load_curtois
+from muster.rosters.solver.greedy import greedy_roster
+from muster.rosters.solver.lp import solve_lp
+from muster.rosters.solver.problem import Problem
+from muster.rosters.solver.solve import _free_cells, _independent, _State, rolling_horizon
+
+from .strategies import roster_inputs
+
+
+def curtois(n: int):
+    inp = load_curtois(DATA_DIR / f"Instance{n}.txt")
+    return inp, Problem.of(inp)
+
+
+def test_greedy_start_keeps_every_rule_on_benchmark_instances():
+    for n in (1, 2, 3, 4):
+        inp, p = curtois(n)
+        a, failed = greedy_roster(p, seed=n)
+        assert failed == []
+        assert validate(inp, p.to_roster(a)).valid
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inp=roster_inputs())
+def test_greedy_rows_never_break_an_employee_rule(inp):
+    p = Problem.of(inp)
+    a, failed = greedy_roster(p, seed=1)
+    skipped = {p.emp_ids[e] for e in failed}
+    cross = {"cover_min", "cover_skill", "night_mix"}  # rules between people: not the greedy's job
+    for v in validate(inp, p.to_roster(a)).violations:
+        assert v.employee in skipped or v.rule in cross, v.message
+    if _independent(p) and not failed:
+        assert validate(inp, p.to_roster(a)).valid
+
+
+def test_sub_model_keeps_the_rest_and_never_gets_worse():
+    inp, p = curtois(3)
+    a, _ = greedy_roster(p, seed=0)
+    before = validate(inp, p.to_roster(a)).objective
+    scattered = np.zeros((p.E, p.D), dtype=bool)
+    scattered[::3, ::2] = True
+    for region in (Region(None, 4, 9, p.D), Region([0, 3, 5], 0, p.D, p.D), Region([1, 2], 2, 10, p.D),
+                   Region.cells(scattered)):
+        res = run(build(p, region, a, flow=True), 10, workers=1, hint=a)
+        assert res.array is not None
+        free = _free_cells(p, region)
+        assert (res.array[~free] == a[~free]).all()
+        rep = validate(inp, p.to_roster(res.array))
+        assert rep.valid and rep.objective <= before
+        a, before = res.array, rep.objective
+
+
+def test_rolling_horizon_builds_a_valid_roster():
+    inp, p = curtois(4)
+    t0 = time.monotonic()
+    st = _State(p, t0, t0 + 60)
+    assert rolling_horizon(st, workers=2, seed=0, budget=4) == "FEASIBLE"
+    assert st.best is not None and validate(inp, p.to_roster(st.best)).valid
+
+
+def test_relaxation_bounds_the_optimum():
+    inp, p = curtois(1)
+    res = solve_lp(build(p, flow=True), 10)
+    assert res.ok and res.bound <= 607 + 1e-6
+
+
+def test_progress_is_reported_and_can_stop_the_search():
+    inp, _p = curtois(2)
+    seen = []
+
+    def on_progress(msg):
+        seen.append(msg)
+        return False  # stop at the first roster
+
+    res = solve(inp, 30, on_progress=on_progress)
+    assert len(seen) == 1 and res.valid
+    assert res.objective == seen[0].objective
+
+
+def test_a_hint_is_used_and_a_stale_one_tolerated():
+    inp, p = curtois(1)
+    a, _ = greedy_roster(p, seed=3)
+    hint = p.to_roster(a)
+    res = solve(inp, 10, hint=hint)
+    assert res.valid and res.objective <= validate(inp, hint).objective
+    stale = {"A": ["D"] * 14, "nobody": ["X"] * 3}
+    assert solve(inp, 10, hint=stale).valid

@@ -47,7 +47,11 @@ def main(argv: list[str]) -> int:
     t_all = time.monotonic()
     for f in files:
         inp = load_curtois(f)
-        res = solve(inp, args.time_limit, workers=args.workers, seed=args.seed, explain=False)
+        try:
+            res = solve(inp, args.time_limit, workers=args.workers, seed=args.seed, explain=False)
+        except Exception as exc:  # keep the table going; the row says what broke
+            print(f"{f.stem:<11} error: {exc!r}", flush=True)
+            continue
         valid = False
         obj = None
         if res.roster is not None:

@@ -23,6 +23,8 @@ from .build import static_allowed
 from .problem import OFF, Problem
 from .rules.successions import rest_pairs
 
+PREF_NEED = 0.3  # weight of "still short" against the relaxation's value when rounding it
+
 
 class _Rules:
     """The employee-level rules in index form."""
@@ -197,7 +199,9 @@ def greedy_employee(p: Problem, e: int, need: np.ndarray, rng: random.Random,
             prefer_work = not prefer_work
         if pref is not None:
             row_pref = pref[d]
-            scored = sorted((-row_pref[s] - 0.05 * rng.random(), s) for s in shifts)
+            # the relaxation's choice, nudged towards what is still short (its values are fractional)
+            scored = sorted((-row_pref[s] - PREF_NEED * bool(need[d, s] > 0) - 0.05 * rng.random(), s)
+                            for s in shifts)
             order = [s for _k, s in scored]
             if can_off:
                 # off where the relaxation mostly rests (ties: keep pace)

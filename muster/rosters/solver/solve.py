@@ -54,6 +54,8 @@ SUB_PARAMS: dict = {"subsolvers": ["max_lp"]}
 LP_BOUND_MAX = 20000  # largest model (in shift variables) whose relaxation is solved for a bound
 LP_BOUND_SHARE = 0.25  # of the time limit, at most 15 s
 FULL_MODEL_MAX = 200000  # beyond this the whole model is never built
+RINS_FINAL_SHARE = 0.0  # of the time limit for a closing relaxation-induced solve (off: did not pay)
+LNS_EPOCH = 15.0  # seconds before the neighbourhood statistics restart
 LNS_SUB_TIME = 1.0  # seconds per sub-model (doubled on large rosters)
 LNS_PARALLEL = 1  # sub-models solved side by side (each with one CP-SAT worker)
 
@@ -72,6 +74,7 @@ class _State:
     hint: np.ndarray | None = None  # guide for the first search when there is no valid roster yet
     lp_start: np.ndarray | None = None
     lp_pref: np.ndarray | None = None  # x[e, d, s] of the linear relaxation, when solved
+    lns_totals: dict = field(default_factory=dict)
     stats: dict = field(default_factory=dict)
 
     def left(self) -> float:
@@ -349,9 +352,12 @@ def lns(st: _State, workers: int, seed: int, parallel: int | None = None) -> Non
                     h.size = max(h.lo, h.size * 0.95)
     finally:
         pool.shutdown(wait=True)
-    st.stats["lns_iterations"] = it
+    st.stats["lns_iterations"] = int(st.stats.get("lns_iterations", 0)) + it
     for h in hoods:
-        st.stats[f"lns_{h.name}"] = f"{h.wins}/{h.tries} wins, size {h.size:.1f}, {h.spent:.1f}s"
+        wins, tries, spent = st.lns_totals.get(h.name, (0, 0, 0.0))
+        st.lns_totals[h.name] = (wins + h.wins, tries + h.tries, spent + h.spent)
+        wins, tries, spent = st.lns_totals[h.name]
+        st.stats[f"lns_{h.name}"] = f"{wins}/{tries} wins, {spent:.1f}s, last size {h.size:.1f}"
 
 
 class _Focus:
@@ -399,6 +405,25 @@ class _Focus:
         rest = [e for e in range(p.E) if e not in chosen]
         chosen.update(rng.sample(rest, min(len(rest), max(0, k - len(chosen)))))
         return sorted(chosen)[:max(k, 1)] if len(chosen) > k else sorted(chosen)
+
+
+def rins_solve(st: _State, workers: int, seed: int, limit: float) -> bool:
+    """Re-solve every cell where the best roster disagrees with the relaxation; True if it improved."""
+    p = st.p
+    a = st.best
+    E, D = p.E, p.D
+    chosen = st.lp_pref[np.arange(E)[:, None], np.arange(D)[None, :], np.maximum(a, 0)]
+    value = np.where(a >= 0, chosen, 1.0 - st.lp_pref.sum(axis=2))
+    mask = value < 0.5
+    if not mask.any():
+        return False
+    before = st.best_obj
+    res = run(build(p, Region.cells(mask), a, flow=True), limit, workers=workers, seed=seed, hint=a,
+              params=SUB_PARAMS)
+    if res.array is not None:
+        st.offer(res.array, "rins")
+    st.stats["rins_final"] = f"{int(mask.sum())} cells, {before} -> {st.best_obj}"
+    return st.best_obj < before and res.status == "OPTIMAL"
 
 
 def _free_cells(p: Problem, region: Region) -> np.ndarray:
@@ -504,7 +529,25 @@ def solve(inp: RosterInput, time_limit: float = 60.0, *, workers: int = 2, seed:
     if st.best is not None and not st.done() and 3000 < size <= LP_BOUND_MAX and time_limit >= 20:
         lp_bound(st, min(LP_BOUND_SHARE * time_limit, 15.0))
     if st.best is not None and not st.done():
-        lns(st, workers, seed)
+        if st.lp_pref is not None and RINS_FINAL_SHARE > 0:
+            # neighbourhoods first, then the cells the relaxation disputes in one longer solve
+            final = RINS_FINAL_SHARE * time_limit
+            deadline = st.deadline
+            st.deadline = deadline - final
+            lns(st, workers, seed)
+            st.deadline = deadline
+            while not st.done():
+                if not rins_solve(st, workers, seed, st.left()):
+                    break
+        epoch = 0
+        while not st.done():
+            # restart the neighbourhood statistics now and then: sizes and preferences learnt
+            # early drift away from what pays later
+            epoch += 1
+            deadline = st.deadline
+            st.deadline = min(deadline, time.monotonic() + max(LNS_EPOCH, 0.25 * time_limit))
+            lns(st, workers, seed + epoch)
+            st.deadline = deadline
     return _result(st)
 
 

@@ -100,8 +100,6 @@ def _apply_rules(post: Post, rules: dict) -> dict:
     for key in ("max_consecutive_days", "max_consecutive_nights"):
         if r[key] is not None and not 1 <= r[key] <= 31:
             raise InvalidInput(_("A consecutive-days limit must be between 1 and 31."), field=key)
-    if r["max_consecutive_nights"] not in (None, 1):
-        raise InvalidInput(_("For now the solver can only enforce “no two nights in a row” (1)."), field="max_consecutive_nights")
     for key in ("night_age_limit", "night_mix_age"):
         if r[key] is not None and not 16 <= r[key] <= 100:
             raise InvalidInput(_("An age limit must be between 16 and 100."), field=key)

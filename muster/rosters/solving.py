@@ -236,10 +236,6 @@ def build_input(post: Post, start: dt.date, weeks: int, previous: dict[str, list
     keys = sorted(types, key=lambda k: (types[k].line, types[k].start))
     shift_types = [M.ShiftType(id=sid(k), length_minutes=types[k].minutes, start_minute=types[k].start.hour * 60 + types[k].start.minute,
                                name=types[k].clock, night=True if types[k].line == Band.Line.PATROL else None) for k in keys]
-    if post.max_consecutive_nights == 1:
-        # "No two nights in a row": a night shift type forbids every night shift type the next day.
-        nights = [st.id for st in shift_types if st.is_night]
-        shift_types = [st.model_copy(update={"forbidden_successors": nights}) if st.is_night else st for st in shift_types]
     band_at: dict[tuple[int, str], Band] = {}
     cover = []
     for d in range(plan.days):
@@ -264,7 +260,7 @@ def build_input(post: Post, start: dt.date, weeks: int, previous: dict[str, list
             night_ok=night_ok(post, m, start), days_off=sorted(plan.off[m.id]),
             max_minutes_per_day=post.max_hours_day * 60 if post.max_hours_day else None,
             max_minutes_per_week=min(week_limits) * 60 if week_limits else None,
-            max_consecutive_shifts=post.max_consecutive_days,
+            max_consecutive_shifts=post.max_consecutive_days, max_consecutive_nights=post.max_consecutive_nights,
         ))
         if m.preferred:
             for d in range(plan.days):

@@ -39,6 +39,8 @@ class _Rules:
         self.max_w = emp.max_consecutive_shifts or p.D
         self.min_w = emp.min_consecutive_shifts
         self.min_o = emp.min_consecutive_days_off
+        self.max_n = emp.max_consecutive_nights
+        self.night = p.night
         self.max_weekends = emp.max_weekends if emp.max_weekends is not None else 10**9
         self.max_count = [emp.max_shifts.get(sid, 10**9) for sid in p.shift_ids]
         self.week_limit = emp.max_minutes_per_week
@@ -179,6 +181,9 @@ def greedy_employee(p: Problem, e: int, need: np.ndarray, rng: random.Random,
                 if state["minutes"] + r.length[s] > r.max_total:
                     continue
                 if r.week_limit is not None and week_minutes[r.week[d]] + r.length[s] > r.week_limit:
+                    continue
+                if (r.max_n is not None and r.night[s] and d >= r.max_n
+                        and all(row[d - i] != OFF and r.night[row[d - i]] for i in range(1, r.max_n + 1))):
                     continue
                 bad = False
                 for gap, follow in r.forbidden.items():

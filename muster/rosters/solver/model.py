@@ -63,6 +63,7 @@ class Employee(_Model):
     min_total_minutes: int = 0
     max_total_minutes: int | None = None
     max_consecutive_shifts: int | None = None
+    max_consecutive_nights: int | None = Field(None, ge=1, description="most night shifts on consecutive days")
     min_consecutive_shifts: int = Field(1, ge=1)
     min_consecutive_days_off: int = Field(1, ge=1)
     max_weekends: int | None = None

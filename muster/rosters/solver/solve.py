@@ -72,7 +72,6 @@ class _State:
     on_progress: ProgressCallback | None = None
     stopped: bool = False
     hint: np.ndarray | None = None  # guide for the first search when there is no valid roster yet
-    lp_start: np.ndarray | None = None
     lp_pref: np.ndarray | None = None  # x[e, d, s] of the linear relaxation, when solved
     lns_totals: dict = field(default_factory=dict)
     stats: dict = field(default_factory=dict)
@@ -123,9 +122,9 @@ def _independent(p: Problem) -> bool:
 def construct(st: _State, workers: int, seed: int, budget: float) -> str:
     """A first roster meeting every hard rule.
 
-    When no hard rule links employees, one employee at a time, each choosing
-    the schedule that best fills what the earlier ones left (a greedy that
-    cannot dead-end); otherwise the whole model without costs (CP-SAT's
+    When no hard rule links employees, one employee at a time, each taking
+    what the earlier ones left short (greedy search, CP-SAT for anyone it
+    cannot place); otherwise the whole model without costs (CP-SAT's
     feasibility jump finds one in a second or so), or a rolling horizon when
     that is too large.
     """
@@ -246,7 +245,6 @@ def lp_bound(st: _State, limit: float, guide: bool = True, seed: int = 0) -> Non
             # round it employee by employee into a roster that keeps every rule
             a, failed = greedy_roster(st.p, seed, base=st.best, pref=st.lp_pref, employees=None)
             if not failed:
-                st.lp_start = a
                 st.stats["lp_start"] = validate(st.p.inp, st.p.to_roster(a)).objective
                 st.offer(a, "lp-rounding")
 

@@ -141,6 +141,12 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
             if not is_work and inside and length < emp.min_consecutive_days_off:
                 bad("min_days_off", f"{name} has only {length} day(s) off in a row from {lab(start)}, "
                     f"fewer than {emp.min_consecutive_days_off}", emp.id, start)
+        if emp.max_consecutive_nights is not None:
+            nights = [bool(s) and shifts[s].is_night for s in row]
+            for is_night, start, length in _runs(nights):
+                if is_night and length > emp.max_consecutive_nights:
+                    bad("max_nights", f"{name} works {length} nights in a row from {lab(start)}, more than "
+                        f"{emp.max_consecutive_nights}", emp.id, start)
         weekends = {inp.weekend_of(d) for d in range(H) if working[d] and inp.weekday(d) >= 5}
         if emp.max_weekends is not None and len(weekends) > emp.max_weekends:
             bad("max_weekends", f"{name} works {len(weekends)} weekends, more than {emp.max_weekends}", emp.id)

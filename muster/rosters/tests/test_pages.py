@@ -16,7 +16,8 @@ def this_monday():
 @pytest.fixture
 def published(world, post, team, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        r = actions.roster_request(actor=world.coordinator, post=post, start=this_monday())
+        # two weeks, so that shifts still lie ahead late on a Sunday
+        r = actions.roster_request(actor=world.coordinator, post=post, start=this_monday(), weeks=2)
     r.refresh_from_db()
     assert r.status == Roster.Status.READY, r.problems
     return actions.roster_publish(actor=world.coordinator, roster=r)

@@ -107,10 +107,11 @@ def test_an_impossible_roster_fails_with_reasons(world, post, django_capture_on_
     assert not r.assignments.exists()
 
 
-def test_no_two_nights_in_a_row(world, post, team, django_capture_on_commit_callbacks):
-    actions.post_update_rules(actor=world.coordinator, post=post, max_consecutive_nights=1)
+@pytest.mark.parametrize("limit", [1, 2])
+def test_max_consecutive_nights(world, post, team, django_capture_on_commit_callbacks, limit):
     with pytest.raises(InvalidInput):
-        actions.post_update_rules(actor=world.coordinator, post=post, max_consecutive_nights=3)
+        actions.post_update_rules(actor=world.coordinator, post=post, max_consecutive_nights=32)
+    actions.post_update_rules(actor=world.coordinator, post=post, max_consecutive_nights=limit)
     with django_capture_on_commit_callbacks(execute=True):
         r = actions.roster_request(actor=world.coordinator, post=post, start=next_monday())
     r.refresh_from_db()
@@ -119,4 +120,5 @@ def test_no_two_nights_in_a_row(world, post, team, django_capture_on_commit_call
     for a in Assignment.objects.filter(roster=r).select_related("band"):
         if a.line == "patrol" or a.band.start.hour < 6 or a.band.start.hour >= 17:
             nights.add((a.person_id, a.date))
-    assert not any((p, d + dt.timedelta(days=1)) in nights for p, d in nights)
+    assert nights
+    assert not any(all((p, d + dt.timedelta(days=i)) in nights for i in range(1, limit + 1)) for p, d in nights)

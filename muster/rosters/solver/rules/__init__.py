@@ -5,7 +5,13 @@ from __future__ import annotations
 from ..problem import Problem
 from .age import NightConsent, NightNotAllOld, NoNightOverAge
 from .base import Rule
-from .consecutive import MaxConsecutiveShifts, MinConsecutiveDaysOff, MinConsecutiveShifts, RunFlow
+from .consecutive import (
+    MaxConsecutiveNights,
+    MaxConsecutiveShifts,
+    MinConsecutiveDaysOff,
+    MinConsecutiveShifts,
+    RunFlow,
+)
 from .cover import CoverHardMin, CoverSoft
 from .days_off import DaysOff
 from .fairness import Fairness
@@ -21,7 +27,7 @@ from .weekends import MaxWeekends
 
 HARD_RULES: list[Rule] = [
     DaysOff(), ShiftMaxima(), MaxMinutesPerDay(), NightConsent(), NoNightOverAge(),
-    Successions(), MinRest(), TotalMinutes(), MaxConsecutiveShifts(), MinConsecutiveShifts(),
+    Successions(), MinRest(), TotalMinutes(), MaxConsecutiveShifts(), MaxConsecutiveNights(), MinConsecutiveShifts(),
     MinConsecutiveDaysOff(), MaxWeekends(), MaxMinutesPerWeek(), CoverHardMin(), NightNotAllOld(),
 ]
 SOFT_RULES: list[Rule] = [CoverSoft(), OnRequests(), OffRequests(), PreviousRoster(), Pairs(), Fairness()]

@@ -52,6 +52,33 @@ class MaxConsecutiveShifts(_RunRule):
         return f"{emp.label} may work at most {plural(emp.max_consecutive_shifts or 0, 'day')} in a row"
 
 
+class MaxConsecutiveNights(Rule):
+    """At most k night shifts on any k + 1 consecutive days (e.g. k = 1: no two nights in a row)."""
+
+    name = "max_nights"
+
+    def applies(self, p: Problem) -> bool:
+        return any(p.night) and any(emp.max_consecutive_nights is not None for emp in p.inp.employees)
+
+    def add(self, ctx: Context) -> None:
+        p = ctx.p
+        nights = [s for s in range(p.S) if p.night[s]]
+        for e in ctx.free_emps:
+            k = p.inp.employees[e].max_consecutive_nights
+            if k is None or k >= ctx.cut:
+                continue
+            key = (self.name, e)
+            if not ctx.active(key):
+                continue
+            for d in range(max(0, ctx.lo - k), min(ctx.hi, ctx.cut - k)):
+                terms = [ctx.x(e, d + i, s) for i in range(k + 1) for s in nights]
+                ctx.add(lsum(terms) <= k, key)
+
+    def describe(self, key, p: Problem) -> str:
+        emp = p.inp.employees[key[1]]
+        return f"{emp.label} may work at most {plural(emp.max_consecutive_nights or 0, 'night')} in a row"
+
+
 def _forbid_short_runs(ctx: Context, e: int, k: int, working: bool, key) -> None:
     """Forbid runs of 1..k-1 days (working or off) strictly inside the horizon."""
     for j in range(1, k):

@@ -202,3 +202,28 @@ def test_every_day_cover_helper_is_soft():
     inp = instance(3, [{"id": "A", "days_off": [1]}], cover=cover_every_day(3))
     res = solved(inp)
     assert res.objective == 100
+
+
+def test_max_consecutive_nights_respected():
+    # two people, a night to cover every day: with at most 2 nights in a row they must take turns
+    inp = instance(6, [{"id": "A", "max_consecutive_nights": 2}, {"id": "B", "max_consecutive_nights": 2}],
+                   shifts=NIGHT + [{"id": "D", "length_minutes": 480, "start_minute": 8 * 60}],
+                   cover=[must(d, "N") for d in range(6)])
+    roster = solved(inp).roster
+    for row in roster.values():
+        assert "N,N,N" not in ",".join(row)
+
+
+def test_max_consecutive_nights_only_counts_nights():
+    # day shifts between nights reset nothing they should not: N D N is fine under a limit of 1
+    inp = instance(3, [{"id": "A", "max_consecutive_nights": 1}],
+                   shifts=NIGHT + [{"id": "D", "length_minutes": 480, "start_minute": 8 * 60}],
+                   cover=[must(0, "N"), must(1, "D"), must(2, "N")])
+    assert solved(inp).roster["A"] == ["N", "D", "N"]
+
+
+def test_max_consecutive_nights_conflict():
+    inp = instance(3, [{"id": "A", "max_consecutive_nights": 2}], shifts=NIGHT,
+                   cover=[must(d, "N") for d in range(3)])
+    summary = assert_infeasible(inp, "max_nights", "cover_min")
+    assert "2 nights in a row" in summary

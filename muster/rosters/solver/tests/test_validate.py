@@ -74,3 +74,11 @@ def test_objective_recomputed_with_breakdown():
     assert by_rule == {"cover": 103, "on_requests": 2, "off_requests": 5, "changes": 4, "pairs": 2}
     assert rep.objective == 116
     assert sum(i.amount for i in rep.items) == rep.objective
+
+
+def test_nights_in_a_row():
+    inp = instance(5, [{"id": "A", "name": "Ann", "max_consecutive_nights": 2}], shifts=SHIFTS)
+    assert validate(inp, {"A": ["N", "N", "E", "N", "N"]}).valid
+    rep = validate(inp, {"A": ["N", "N", "N", "", ""]})
+    assert rules_broken(inp, {"A": ["N", "N", "N", "", ""]}) == {"max_nights"}
+    assert "Ann works 3 nights in a row" in rep.violations[0].message

@@ -1,4 +1,4 @@
-"""The `muster` command: demo, serve, worker, import, createadmin, the engines and benches.
+"""The `muster` command: demo, serve, worker, tick, import, createadmin, the engines and benches.
 
 Engine commands (dispatch, roster, plan) run without Django so that anyone can
 check the engines against other solvers on a plain instance file.
@@ -75,8 +75,34 @@ def cmd_serve(args) -> int:
 
 
 def cmd_worker(args) -> int:
+    _django()
+    from django.conf import settings
+    from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+
+    # With DEBUG the task worker reloads on code changes: this process only watches a child
+    # that runs the worker, so the ticker belongs in that child, not in both.
+    reloader_parent = settings.DEBUG and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
+    if not args.no_ticker and not reloader_parent:
+        from muster.core import periodic
+
+        periodic.start_ticker()  # a daemon thread: it ends with the worker
     _manage("db_worker", "--queue-name", args.queues)
     return 0
+
+
+def cmd_tick(args) -> int:
+    _django()
+    import threading
+
+    from muster.core import periodic
+
+    if not args.once:
+        periodic.Ticker().run_forever(threading.Event())
+        return 0
+    outcomes = periodic.Ticker().tick()
+    for name, outcome in outcomes.items():
+        print(f"{name}: {outcome}")
+    return 1 if periodic.ERROR in outcomes.values() else 0
 
 
 def cmd_import(args) -> int:
@@ -170,7 +196,12 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("worker", help="run the background task worker")
     p.add_argument("--queues", default="*")
+    p.add_argument("--no-ticker", action="store_true", help="do not run the periodic jobs in this worker")
     p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("tick", help="run the periodic jobs (what the worker's ticker does)")
+    p.add_argument("--once", action="store_true", help="run every job once and exit (for cron)")
+    p.set_defaults(func=cmd_tick)
 
     p = sub.add_parser("import", help="import regions or people from CSV/XLSX (all or nothing)")
     p.add_argument("what", choices=["regions", "people"])

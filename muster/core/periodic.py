@@ -1,0 +1,164 @@
+"""Periodic jobs: a registry each app fills from its `jobs.py`, and the ticker that runs them.
+
+An app declares `periodic.register("rosters.missed_shifts", 60, missed_shifts_notify)` in
+`muster/<app>/jobs.py`; `discover()` imports those modules. `muster worker` starts a
+`Ticker` in a thread beside the task worker; `muster tick --once` runs one round from cron.
+
+Each run is guarded so that a failing job is logged and the others go on. On PostgreSQL
+a session advisory lock per job keeps two workers from running the same job at once (the
+second skips its turn); on SQLite, a single-machine database, the job simply runs. Jobs
+must be idempotent: the ticker's schedule lives in memory, so after a restart, or with
+two workers taking turns, a job may run again sooner than its interval.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import import_module
+
+from django.apps import apps
+from django.db import close_old_connections, connection
+from django.utils.module_loading import module_has_submodule
+
+log = logging.getLogger("muster.periodic")
+
+# Outcomes of one job in one tick.
+OK, ERROR, LOCKED = "ok", "error", "locked"
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    interval: float  # seconds between the starts of two runs
+    func: Callable[[], object]
+
+
+_REGISTRY: dict[str, Job] = {}
+_discovered = False
+
+
+def register(name: str, interval: float, func: Callable[[], object]) -> Job:
+    """Add (or replace, by name) a job run every `interval` seconds."""
+    if interval <= 0:
+        raise ValueError("a periodic job needs a positive interval")
+    job = Job(name=name, interval=float(interval), func=func)
+    _REGISTRY[name] = job
+    return job
+
+
+def unregister(name: str) -> None:
+    _REGISTRY.pop(name, None)
+
+
+def discover() -> None:
+    """Import `jobs.py` of every installed muster app, once, so that they register their jobs."""
+    global _discovered
+    if _discovered:
+        return
+    for config in apps.get_app_configs():
+        if config.name.startswith("muster.") and module_has_submodule(config.module, "jobs"):
+            import_module(f"{config.name}.jobs")
+    _discovered = True
+
+
+def registered() -> list[Job]:
+    discover()
+    return sorted(_REGISTRY.values(), key=lambda j: j.name)
+
+
+def lock_key(name: str) -> int:
+    """A stable signed 64-bit key for pg_try_advisory_lock (Python's hash() changes between processes)."""
+    return int.from_bytes(hashlib.blake2b(f"muster.periodic:{name}".encode(), digest_size=8).digest(), "big", signed=True)
+
+
+@contextmanager
+def exclusive(name: str):
+    """Yield True if this process may run job `name` now: always on SQLite, on PostgreSQL if the lock was free."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = lock_key(name)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        got = bool(cursor.fetchone()[0])
+    try:
+        yield got
+    finally:
+        if got:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+            except Exception:  # noqa: BLE001 - a lost connection has released the lock already
+                log.warning("could not release the lock of periodic job %s", name, exc_info=True)
+
+
+def run_job(job: Job) -> str:
+    """Run one job under its lock; never raises."""
+    try:
+        with exclusive(job.name) as mine:
+            if not mine:
+                log.info("periodic job %s is running elsewhere; skipped", job.name)
+                return LOCKED
+            started = time.monotonic()
+            result = job.func()
+            log.info("periodic job %s done in %.2f s: %s", job.name, time.monotonic() - started, result)
+            return OK
+    except Exception:  # noqa: BLE001 - one failing job never stops the others
+        log.exception("periodic job %s failed", job.name)
+        return ERROR
+
+
+class Ticker:
+    """Runs each job when its interval has passed since its last start. Due-ness is kept in memory."""
+
+    def __init__(self, jobs: list[Job] | None = None):
+        self._jobs = jobs  # None: whatever the registry holds at each tick
+        self.last_run: dict[str, float] = {}
+
+    def jobs(self) -> list[Job]:
+        return list(self._jobs) if self._jobs is not None else registered()
+
+    def due(self, now: float) -> list[Job]:
+        return [j for j in self.jobs() if j.name not in self.last_run or now - self.last_run[j.name] >= j.interval]
+
+    def tick(self, now: float | None = None) -> dict[str, str]:
+        """Run every due job once; returns {job name: outcome} for the jobs that were due."""
+        now = time.monotonic() if now is None else now
+        outcomes: dict[str, str] = {}
+        for job in self.due(now):
+            # Counted from the start, and also after a failure: a broken job is retried at its pace, not in a loop.
+            self.last_run[job.name] = now
+            outcomes[job.name] = run_job(job)
+        return outcomes
+
+    def seconds_to_next(self, now: float) -> float:
+        waits = [self.last_run.get(j.name, now - j.interval) + j.interval - now for j in self.jobs()]
+        return max(0.0, min(waits, default=60.0))
+
+    def run_forever(self, stop: threading.Event, resolution: float = 1.0) -> None:
+        """Tick until `stop` is set; the database connection is recycled between rounds like the task worker's."""
+        log.info("ticker started with %s", ", ".join(j.name for j in self.jobs()) or "no jobs")
+        while not stop.is_set():
+            close_old_connections()
+            try:
+                self.tick()
+            except Exception:  # noqa: BLE001 - the ticker itself must not die
+                log.exception("ticker round failed")
+            finally:
+                close_old_connections()
+            stop.wait(max(resolution, min(self.seconds_to_next(time.monotonic()), 30.0)))
+
+
+def start_ticker(stop: threading.Event | None = None) -> tuple[threading.Thread, threading.Event]:
+    """Start a daemon thread ticking the registered jobs (for `muster worker`)."""
+    stop = stop or threading.Event()
+    discover()
+    thread = threading.Thread(target=Ticker().run_forever, args=(stop,), name="muster-ticker", daemon=True)
+    thread.start()
+    return thread, stop

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from muster.accounts.scoping import MANAGERS, SITE_ROLES, Scope
+from muster.accounts.selectors import region_leads
 from muster.checkpoints.models import FeverAlert, Passage
 from muster.core import audit, pii
 from muster.core.errors import Conflict, Forbidden, InvalidInput
+from muster.notifications import actions as notifications
 from muster.people.models import Person
 from muster.rosters.actions import CHECKIN_EARLY
 from muster.rosters.models import Assignment, Post, Roster
 
 MIN_TEMP, MAX_TEMP = Decimal("34.0"), Decimal("43.0")
+
+log = logging.getLogger("muster.checkpoints")
 
 
 def on_duty(user, post: Post, at: dt.datetime | None = None) -> bool:
@@ -102,19 +109,41 @@ def passage_record(*, actor, post: Post, data: PassageData) -> Passage:
         if fever:
             alert = FeverAlert.objects.create(passage=p, region_id=post.region_id)
             audit.record(actor=actor, action="passage.fever", obj=alert, region=post.region, object_repr=f"{post.name} {temperature}")
-            transaction.on_commit(lambda: _notify(alert.pk))
+            transaction.on_commit(lambda: _notify(alert.pk), robust=True)
     return p
 
 
 def _notify(alert_id: int) -> None:
-    """Tell the community lead. The notifications app, when installed, delivers it; otherwise the follow-up list shows it."""
+    """Tell the region's lead(s) about a fever alert, after the passage has committed.
+
+    Never raises: the passage and its alert stand, and the follow-up list shows the alert
+    even if nobody could be told. The message carries no name or document number (an SMS
+    is read on a lock screen); the follow-up list, behind a login, has the details.
+    """
     try:
-        from muster.notifications import api as notifications  # type: ignore[attr-defined]
-    except Exception:
+        alert = FeverAlert.objects.select_related("passage__post__region").get(pk=alert_id)
+        passage = alert.passage
+        post = passage.post
+        leads = region_leads(post.region)
+    except Exception:  # noqa: BLE001 - a notification must never undo or block the record
+        log.exception("fever alert %s: could not find whom to tell", alert_id)
         return
-    send = getattr(notifications, "fever_alert", None)
-    if callable(send):
-        send(alert_id)
+    if not leads:
+        log.warning("fever alert %s at post %s: no coordinator with a person to notify", alert_id, post.pk)
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {"post": post.name, "temperature": passage.temperature,
+                  "time": f"{timezone.localtime(passage.at):%m-%d %H:%M}"}
+        subject = _("Fever at %(post)s: %(temperature)s °C") % values
+        body = _("A temperature of %(temperature)s °C was measured at %(post)s at %(time)s. "
+                 "Please follow it up on the fever alert list.") % values
+        url = reverse("checkpoints:alerts")
+    for person in leads:
+        try:
+            with transaction.atomic():
+                notifications.notify(person=person, subject=subject, body=body, url=url, event="passage.fever")
+        except Exception:  # noqa: BLE001 - one lead's failure must not stop the others
+            log.exception("fever alert %s: could not notify person %s", alert_id, person.pk)
 
 
 def alert_close(*, actor, alert: FeverAlert, outcome: str) -> FeverAlert:

@@ -5,14 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from muster.accounts.scoping import MANAGERS, Scope
+from muster.accounts.selectors import region_leads
 from muster.core import audit
 from muster.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from muster.geo.models import Site
+from muster.notifications import actions as notifications
 from muster.people.models import Person, Skill
 from muster.rosters.models import (
     WEEKDAY_CHOICES,
@@ -464,3 +469,36 @@ def duty_note_add(*, actor, post: Post, text: str, kind: str = DutyNote.Kind.HAN
         note = DutyNote.objects.create(post=post, author_id=getattr(actor, "person_id", None), by=actor, at=timezone.now(), kind=kind, text=text)
         audit.record(actor=actor, action="duty.note", obj=post, region=post.region, changes={"kind": kind})
     return note
+
+
+def shift_missed_notify(*, assignment: Assignment, now: dt.datetime | None = None) -> bool:
+    """Tell the post's coordinators, once, that nobody has checked in for a shift; False if already told (or checked in).
+
+    A system action (the periodic job calls it): the claim is a conditional UPDATE so two
+    workers, or a job run twice, tell nobody twice; the messages are queued in the same
+    transaction, so a failure leaves the shift unclaimed for the next run.
+    """
+    now = now or timezone.now()
+    post = assignment.post
+    with transaction.atomic(durable=True):
+        any_checkin = CheckIn.objects.filter(assignment=OuterRef("pk"))
+        claimed = (Assignment.objects.filter(pk=assignment.pk, missed_notified_at__isnull=True)
+                   .exclude(Exists(any_checkin)).update(missed_notified_at=now))
+        if not claimed:
+            return False
+        leads = region_leads(post.region)
+        audit.record(actor=None, action="duty.missed", obj=assignment, region=post.region,
+                     object_repr=f"{post.name} {timezone.localtime(assignment.starts_at):%Y-%m-%d %H:%M}",
+                     changes={"person": assignment.person.name, "told": [p.pk for p in leads]})
+        with translation.override(settings.LANGUAGE_CODE):
+            values = {"post": post.name, "name": assignment.person.name,
+                      "start": f"{timezone.localtime(assignment.starts_at):%m-%d %H:%M}",
+                      "end": f"{timezone.localtime(assignment.ends_at):%H:%M}"}
+            subject = _("Missed shift at %(post)s: %(name)s") % values
+            body = _("%(name)s has not checked in for the shift %(start)s–%(end)s at %(post)s. "
+                     "Call them or find a stand-in.") % values
+            url = reverse("rosters:missed")
+        for person in leads:
+            notifications.notify(person=person, subject=subject, body=body, url=url, event="duty.missed")
+    assignment.missed_notified_at = now
+    return True

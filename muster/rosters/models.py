@@ -232,12 +232,16 @@ class Assignment(models.Model):
     line = models.CharField(max_length=8, choices=Band.Line.choices, default=Band.Line.DUTY)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
+    # When the coordinators were told nobody checked in for it: set once, so each missed shift is told once.
+    missed_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "person__name"]
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
-        indexes = [models.Index(fields=["person", "starts_at"]), models.Index(fields=["post", "starts_at"])]
+        indexes = [models.Index(fields=["person", "starts_at"]), models.Index(fields=["post", "starts_at"]),
+                   # the missed-shift job looks across every post at the last few hours each minute
+                   models.Index(fields=["starts_at"], name="assignment_starts_at")]
 
     def __str__(self) -> str:
         return f"{self.person} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -128,13 +128,19 @@ def my_shifts(user, since: dt.datetime | None = None) -> QuerySet[Assignment]:
 
 def missed_shifts(user, now: dt.datetime | None = None, days: int = 3) -> QuerySet[Assignment]:
     """Published shifts that started more than 15 minutes ago with nobody checked in, at posts the user manages."""
-    now = now or timezone.now()
-    scope = Scope.of(user)
-    posts = Post.objects.filter(scope.region_q("region", MANAGERS))
+    posts = Post.objects.filter(Scope.of(user).region_q("region", MANAGERS))
+    return missed_since(now or timezone.now(), dt.timedelta(days=days)).filter(post__in=posts)
+
+
+def missed_since(now: dt.datetime, window: dt.timedelta) -> QuerySet[Assignment]:
+    """Every post's published shifts that started between `window` ago and MISSED_AFTER ago with nobody checked in.
+
+    Unscoped: for the periodic job that tells coordinators; pages use `missed_shifts`.
+    """
     any_checkin = CheckIn.objects.filter(assignment=OuterRef("pk"))
-    return (Assignment.objects.filter(post__in=posts, roster__status=Roster.Status.PUBLISHED,
-                                      starts_at__lte=now - MISSED_AFTER, starts_at__gte=now - dt.timedelta(days=days))
-            .exclude(Exists(any_checkin)).select_related("person", "post", "band").order_by("-starts_at"))
+    return (Assignment.objects.filter(roster__status=Roster.Status.PUBLISHED, starts_at__lte=now - MISSED_AFTER,
+                                      starts_at__gte=now - window)
+            .exclude(Exists(any_checkin)).select_related("person", "post", "post__region", "band").order_by("-starts_at"))
 
 
 def swaps_for(user, post: Post | None = None) -> QuerySet[SwapRequest]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -247,18 +248,17 @@ def tube_open(*, actor, point: CollectionPoint, barcode: str, single: bool = Fal
         raise InvalidInput(_("This is not a tube barcode (T followed by 6 to 12 digits)."), field="barcode", code="bad_format")
     if point.campaign.status != Campaign.Status.OPEN:
         raise Conflict(_("The campaign is not open for sampling."), code="campaign_closed")
-    existing = Tube.objects.filter(barcode=barcode).first()
-    if existing is not None:
-        if existing.status == Tube.Status.OPEN and existing.point_id == point.pk:
-            return existing
-        raise Conflict(_("Tube %(code)s has already been used.") % {"code": barcode}, field="barcode", code="tube_used")
     capacity = 1 if single else point.campaign.pool_size
+    # A new barcode is the common case: insert first and look only when it is taken.
     try:
         with transaction.atomic(durable=True):
             tube = Tube.objects.create(barcode=barcode, campaign_id=point.campaign_id, point=point, capacity=capacity,
                                        opened_at=timezone.now(), opened_by=actor)
             audit.record(actor=actor, action="tube.open", obj=tube, region=point.site.region, changes={"capacity": capacity})
     except IntegrityError:
+        existing = Tube.objects.filter(barcode=barcode).first()
+        if existing is not None and existing.status == Tube.Status.OPEN and existing.point_id == point.pk:
+            return existing  # re-scanned at the same desk: resume it
         raise Conflict(_("Tube %(code)s has already been used.") % {"code": barcode}, field="barcode", code="tube_used") from None
     return tube
 
@@ -310,6 +310,97 @@ VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id
 """
 
 
+# The common case in one statement on PostgreSQL: find the person (no single-tube flag, no open
+# recall), claim a place in the tube and write the sample, all or nothing. In autocommit the
+# statement is its own transaction: one round trip and one commit per swab. No row back means
+# nothing was written (unknown person, tube full or closed, a flag or a recall): the general path
+# then works out what to say. A unique violation (already sampled, or a resent key) rolls the
+# whole statement back, tube count included.
+_FAST_PERSON = {
+    "id": "SELECT p.id, p.name FROM people_person p WHERE p.id_type = %(id_type)s AND p.id_hash = %(value)s",
+    "code": ("SELECT p.id, p.name FROM testing_registration g JOIN people_person p ON p.id = g.person_id"
+             " WHERE g.code = %(value)s AND g.campaign_id = %(campaign)s"),
+}
+_FAST_SQL = """
+WITH p AS ({person}), q AS (
+  SELECT p.id, p.name FROM p
+  WHERE NOT EXISTS (SELECT 1 FROM testing_singletubeflag f WHERE f.person_id = p.id AND f.active)
+    AND NOT EXISTS (SELECT 1 FROM testing_recallitem i JOIN testing_recall r ON r.id = i.recall_id
+                    WHERE i.person_id = p.id AND r.campaign_id = %(campaign)s AND r.status = 'open'
+                      AND i.resample_id IS NULL)
+), t AS (
+  UPDATE testing_tube SET count = count + 1,
+    status = CASE WHEN count + 1 >= capacity THEN 'closed' ELSE 'open' END,
+    closed_at = CASE WHEN count + 1 >= capacity THEN %(now)s ELSE NULL END
+  WHERE barcode = %(tube)s AND point_id = %(point)s AND status = 'open' AND count < capacity
+    AND EXISTS (SELECT 1 FROM q)
+  RETURNING id, count, capacity
+), s AS (
+  INSERT INTO testing_sample (campaign_id, person_id, tube_id, point_id, registered_at, registered_by_id, client_key, is_resample)
+  SELECT %(campaign)s, q.id, t.id, %(point)s, %(now)s, %(actor)s, %(key)s, false FROM q, t
+  RETURNING id
+)
+SELECT s.id, q.name, t.count, t.capacity FROM s, q, t
+"""
+_FAST = {kind: _FAST_SQL.format(person=sql) for kind, sql in _FAST_PERSON.items()}
+
+
+REPLAN_EVERY = 500  # executions of the prepared desk statement before PostgreSQL plans it again
+REPLAN_SECONDS = 60.0
+
+
+def _prepared(sql: str, params: dict):
+    """Run one statement as a server-side prepared statement; the first row back.
+
+    Django binds parameters on the client, so PostgreSQL parses and plans every statement
+    anew: on the desk's hot path planning was half of the database's work. Here psycopg
+    prepares the statement once per connection and PostgreSQL reuses its plan. A plan made
+    while the tube table was nearly empty would scan it whole once it has grown, so each
+    connection drops its prepared statements every REPLAN_EVERY executions or
+    REPLAN_SECONDS and plans them again for the tables as they are then.
+    """
+    import psycopg  # only reached on PostgreSQL
+
+    connection.ensure_connection()
+    conn = connection.connection
+    state = getattr(conn, "_muster_prepared", None)
+    with connection.wrap_database_errors:
+        if state is None:
+            if conn.prepare_threshold is None:  # Django's default: never prepare on its own
+                conn.prepare_threshold = 2**31  # only statements that ask for it (prepare=True)
+            state = conn._muster_prepared = [0, time.monotonic()]
+        state[0] += 1
+        if state[0] > REPLAN_EVERY or time.monotonic() - state[1] > REPLAN_SECONDS:
+            conn.execute("DEALLOCATE ALL")  # psycopg sees it and forgets its prepared names too
+            state[:] = [1, time.monotonic()]
+        # A server-binding cursor: Django makes the connection's default cursor bind on the client,
+        # and client-bound statements cannot be prepared.
+        with psycopg.Cursor(conn) as cur:
+            cur.execute(sql, params, prepare=True)
+            return cur.fetchone()
+
+
+def _fast_scan(*, actor, point: CollectionPoint, tube_barcode: str, kind: str, value: str, client_key: str) -> dict | None:
+    """The one-statement path (PostgreSQL); None when the general path must decide."""
+    params = {"value": value if kind == "code" else pii.lookup_hash(pii.IdType.RESIDENT, value),
+              "id_type": pii.IdType.RESIDENT, "campaign": point.campaign_id, "now": timezone.now(),
+              "tube": tube_barcode, "point": point.pk, "actor": actor.pk, "key": client_key}
+    try:
+        if connection.in_atomic_block:
+            with transaction.atomic(durable=True):
+                row = _prepared(_FAST[kind], params)
+        else:  # autocommit: the statement commits by itself
+            row = _prepared(_FAST[kind], params)
+    except IntegrityError:  # a resend of a scan that went through, or someone already sampled
+        return _replay(client_key, actor)
+    if row is None:
+        return None
+    sample_id, name, count, capacity = row
+    return {"ok": True, "replayed": False, "sample": sample_id, "person": name, "resample": False,
+            "tube": {"barcode": tube_barcode, "count": count, "capacity": capacity,
+                     "status": "closed" if count >= capacity else "open"}}
+
+
 def resolve_person(campaign_id: int, scan: str) -> tuple[int, str, bool, int | None] | None:
     """(person id, name, must be single, open recall item id) for a personal code or ID number."""
     kind, value = classify(scan)
@@ -324,23 +415,34 @@ def resolve_person(campaign_id: int, scan: str) -> tuple[int, str, bool, int | N
     return (row[0], row[1], bool(row[2]), row[3]) if row else None
 
 
+_REPLAY = """
+SELECT s.id, s.registered_by_id, p.name, t.barcode, t.count, t.capacity, t.status
+FROM testing_sample s JOIN people_person p ON p.id = s.person_id JOIN testing_tube t ON t.id = s.tube_id
+WHERE s.client_key = %s
+"""
+
+
 def _replay(client_key: str, actor) -> dict | None:
-    sample = Sample.objects.filter(client_key=client_key).select_related("tube").only(
-        "id", "registered_by_id", "person__name", "tube__barcode", "tube__count", "tube__capacity", "tube__status").select_related("person").first()
-    if sample is None:
+    """The first answer to a scan sent again with the same idempotency key, or None."""
+    with connection.cursor() as cur:
+        cur.execute(_REPLAY, [client_key])
+        row = cur.fetchone()
+    if row is None:
         return None
-    if sample.registered_by_id != getattr(actor, "pk", None):
+    sample_id, registered_by, name, barcode, count, capacity, status = row
+    if registered_by != getattr(actor, "pk", None):
         raise InvalidInput(_("This idempotency key was used by someone else."), field="client_key")
-    t = sample.tube
-    return {"ok": True, "replayed": True, "sample": sample.pk, "person": sample.person.name,
-            "tube": {"barcode": t.barcode, "count": t.count, "capacity": t.capacity, "status": t.status}}
+    return {"ok": True, "replayed": True, "sample": sample_id, "person": name,
+            "tube": {"barcode": barcode, "count": count, "capacity": capacity, "status": status}}
 
 
 def desk_scan(*, actor, point: CollectionPoint, tube_barcode: str, scan: str, client_key: str = "") -> dict:
     """Register one person's swab into the open tube: the desk's hot path.
 
-    One person look-up, then one short transaction: a conditional UPDATE claims a place
-    in the tube (and closes it when full), one INSERT writes the sample. The sample row is
+    On PostgreSQL the common case is one prepared statement (see _FAST_SQL); otherwise, and
+    whenever that statement declines, one person look-up, then one short transaction: a
+    conditional UPDATE claims a place in the tube (and closes it when full), one INSERT
+    writes the sample. The sample row is
     the record of who registered whom, where and when, so no separate audit row is written
     per swab. `client_key` (the desk's idempotency key) is unique on the sample, so an
     offline resend returns the first answer instead of writing twice.
@@ -365,6 +467,10 @@ def desk_scan(*, actor, point: CollectionPoint, tube_barcode: str, scan: str, cl
     tube_kind, tube_barcode = classify(tube_barcode)
     if tube_kind != "tube":
         raise InvalidInput(_("No tube is open: scan a tube barcode first."), field="tube", code="no_tube")
+    if connection.vendor == "postgresql":
+        fast = _fast_scan(actor=actor, point=point, tube_barcode=tube_barcode, kind=kind, value=value, client_key=client_key)
+        if fast is not None:
+            return fast
     found = resolve_person(point.campaign_id, value)
     if found is None:
         replay = _replay(client_key, actor)

@@ -145,3 +145,29 @@ def test_concurrent_desks_cannot_overfill_a_tube():
         t.join()
     assert outcomes.count("ok") == 5, outcomes
     assert Tube.objects.get().count == 5 and Sample.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_desk_statement_is_prepared_and_planned_again(monkeypatch):
+    """PostgreSQL: the desk's one statement is a prepared statement, dropped and re-planned every few runs."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are the PostgreSQL path")
+    from muster.core.testing import build_world
+
+    monkeypatch.setattr(actions, "REPLAN_EVERY", 3)
+    world = build_world()
+    c, point = campaign(world, pool_size=5)
+    ps = people(world, 12)
+    seen = []
+    for n, p in enumerate(ps):
+        if n % 5 == 0:
+            actions.tube_open(actor=world.clerk, point=point, barcode=f"T00000000{n // 5 + 1}")
+        res = actions.desk_scan(actor=world.clerk, point=point, tube_barcode=f"T00000000{n // 5 + 1}", scan=resident_id_of(p),
+                                client_key=f"k{n}")
+        assert not res["replayed"] and res["tube"]["count"] == n % 5 + 1
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%INSERT INTO testing_sample%"])
+            seen.append(cur.fetchone()[0])
+    assert seen and all(x == 1 for x in seen)  # prepared once, never piled up across re-plans
+    assert connection.connection._muster_prepared[0] <= 3
+    assert Sample.objects.count() == 12 and sorted(Tube.objects.values_list("count", flat=True)) == [2, 5, 5]

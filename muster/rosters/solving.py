@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django_tasks import task
 
 from muster.rosters.models import Absence, Assignment, Band, CoverException, Post, Roster, TeamMember
@@ -308,6 +308,69 @@ def published_grid(post: Post, start: dt.date, days: int, exclude: int | None = 
     return dict(grid)
 
 
+# ---- why no roster, in the coordinator's language
+
+def _hours(minutes: int) -> str:
+    h, m = divmod(int(minutes), 60)
+    return _("%(h)d h") % {"h": h} if not m else _("%(h)d h %(m)d min") % {"h": h, "m": m}
+
+
+def conflict_words(built: Built, explanation) -> list[str]:
+    """The engine's minimal set of conflicting rules, one translated line per rule, summary first.
+
+    The engine explains in English (it has no Django and no catalogue); here each rule group
+    it names, by its key, is said again with the post's own dates, bands and people.
+    """
+    inp = built.inp
+    start = built.plan.start
+
+    def when(d: int, s: int) -> str:
+        return f"{_day_label(start + dt.timedelta(days=d))} {inp.shift_types[s].name or inp.shift_types[s].id}"
+
+    lines = []
+    for c in explanation.conflicts:
+        k = c.key
+        emp = inp.employees[k[1]] if len(k) > 1 and isinstance(k[1], int) and k[1] < len(inp.employees) else None
+        name = emp.label if emp is not None else ""
+        rule = c.rule
+        if rule == "cover_min":
+            need = next((x.hard_min for x in inp.cover if x.day == k[1] and x.shift == inp.shift_types[k[2]].id), 0) or 0
+            line = ngettext("%(when)s needs %(n)d person", "%(when)s needs %(n)d people", need) % {"when": when(k[1], k[2]), "n": need}
+        elif rule == "cover_skill":
+            need = next((x.skills.get(k[3], 0) for x in inp.cover if x.day == k[1] and x.shift == inp.shift_types[k[2]].id), 0)
+            line = _("%(when)s needs %(n)d who can do “%(skill)s”") % {"when": when(k[1], k[2]), "n": need, "skill": k[3]}
+        elif rule == "night_mix":
+            line = _("%(when)s needs someone aged %(age)d or under") % {"when": when(k[1], k[2]), "age": inp.night_needs_age_at_most or 0}
+        elif rule == "days_off":
+            line = _("%(name)s is away or unavailable on some of these days") % {"name": name}
+        elif rule == "night_consent":
+            line = _("%(name)s does not do night shifts") % {"name": name}
+        elif rule == "night_age":
+            line = _("%(name)s (%(age)s) is over %(limit)d and may not work nights") % {
+                "name": name, "age": emp.age if emp else "?", "limit": inp.no_night_over_age or 0}
+        elif rule == "day_minutes" and emp is not None:
+            line = _("%(name)s may work at most %(hours)s a day") % {"name": name, "hours": _hours(emp.max_minutes_per_day or 0)}
+        elif rule == "week_minutes" and emp is not None:
+            line = _("%(name)s may work at most %(hours)s a week") % {"name": name, "hours": _hours(emp.max_minutes_per_week or 0)}
+        elif rule == "max_consecutive" and emp is not None:
+            n = emp.max_consecutive_shifts or 0
+            line = ngettext("%(name)s may work at most %(n)d day in a row", "%(name)s may work at most %(n)d days in a row", n) % {
+                "name": name, "n": n}
+        elif rule == "max_nights" and emp is not None:
+            n = emp.max_consecutive_nights or 0
+            line = ngettext("%(name)s may work at most %(n)d night in a row", "%(name)s may work at most %(n)d nights in a row", n) % {
+                "name": name, "n": n}
+        elif rule == "min_rest" and emp is not None:
+            rest = emp.min_rest_minutes if emp.min_rest_minutes is not None else inp.min_rest_minutes
+            line = _("%(name)s needs %(hours)s of rest between shifts") % {"name": name, "hours": _hours(rest or 0)}
+        else:
+            line = c.message  # a rule the post's settings do not produce: the engine's own words
+        lines.append(line)
+    if not lines:
+        return [explanation.summary]
+    return [_("These rules cannot all be met together:"), *lines]
+
+
 # ---- the background task
 
 def enqueue(roster_id: int) -> None:
@@ -363,8 +426,7 @@ def _run(roster: Roster) -> None:
 
             result.explanation = explain_infeasibility(built.inp, time_limit=max(10.0, float(roster.time_limit)))
         if result.explanation is not None:
-            problems.append(result.explanation.summary)
-            problems += [c.message for c in result.explanation.conflicts]
+            problems += conflict_words(built, result.explanation)
         if not problems:
             problems = ([_("The rules cannot all be met together.")] if result.status == "INFEASIBLE" else
                         [_("No roster was found within the time limit of %(s)d seconds; try a longer limit.") % {"s": roster.time_limit}])

@@ -105,6 +105,9 @@ def test_an_impossible_roster_fails_with_reasons(world, post, django_capture_on_
     r.refresh_from_db()
     assert r.status == Roster.Status.FAILED and r.problems
     assert not r.assignments.exists()
+    # the engine's conflict, said again in the coordinator's language (zh-hans by default)
+    assert r.problems[0] == "这些规则无法同时满足："
+    assert any("最多连续工作 1 天" in line for line in r.problems), r.problems
 
 
 @pytest.mark.parametrize("limit", [1, 2])

@@ -267,6 +267,33 @@ class _Hood:
         return self.gain + 1e-3
 
 
+def _others_busy(window: float = 0.2) -> float:
+    """Cores kept busy by other processes right now (0.0 when it cannot be told).
+
+    The load average would count this process's own solving a moment ago (a benchmark
+    that solves one instance after another would see itself as load), so it measures the
+    machine's busy time over a short window and takes off this process's CPU time.
+    """
+    def busy() -> float | None:
+        try:
+            with open("/proc/stat") as f:
+                fields = [float(x) for x in f.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        hz = os.sysconf("SC_CLK_TCK")
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0.0)
+        return (sum(fields) - idle) / hz
+
+    b0, c0, t0 = busy(), time.process_time(), time.monotonic()
+    if b0 is None:
+        return 0.0
+    time.sleep(window)
+    b1, c1, t1 = busy(), time.process_time(), time.monotonic()
+    if b1 is None:
+        return 0.0
+    return max(0.0, ((b1 - b0) - (c1 - c0)) / max(t1 - t0, 1e-3))
+
+
 def lns(st: _State, workers: int, seed: int, parallel: int | None = None) -> None:
     """Large neighbourhood search until the deadline (see the module docstring).
 
@@ -304,7 +331,7 @@ def lns(st: _State, workers: int, seed: int, parallel: int | None = None) -> Non
     if parallel is None:
         # side by side only when the machine has idle cores: under load the stale bases cost more
         # than the extra worker brings
-        parallel = LNS_PARALLEL if os.getloadavg()[0] > (os.cpu_count() or 1) - 0.5 else workers
+        parallel = LNS_PARALLEL if _others_busy() > 0.5 else workers
     parallel = max(1, min(workers, parallel))
     pool = ThreadPoolExecutor(parallel)
     running: dict = {}

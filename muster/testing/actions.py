@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from muster.accounts.models import Role
+from muster.accounts.models import Role, RoleGrant, User
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core import audit, pii
 from muster.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -22,6 +22,7 @@ from muster.core.imports import ImportReport, RowError, read_table
 from muster.geo.actions import region_count_add
 from muster.geo.models import Region, Site
 from muster.people.models import Person
+from muster.people.selectors import people_visible
 from muster.testing.models import (
     BOX_RE,
     CODE_ALPHABET,
@@ -153,34 +154,184 @@ def point_add(*, actor, campaign: Campaign, site: Site, desks: int = 2, opens: d
     return point
 
 
+# What each team role lets the person's own account do: work the desk at the point's site.
+TEAM_GRANTS = {TeamMember.Role.SAMPLER: Role.SAMPLER, TeamMember.Role.CLERK: Role.CLERK, TeamMember.Role.LEAD: Role.SITE_LEAD}
+
+
 def team_add(*, actor, point: CollectionPoint, person: Person, role: str) -> TeamMember:
-    _require_manager(actor, point.site.region)
+    """Put a person of the manager's region on a collection point's team.
+
+    If the person has a user account it gets the matching site role (sampler, clerk or site
+    lead) on the point's site, so they can open the desk as soon as they are on the team;
+    team_remove takes that grant back. A grant the account already had is left alone.
+    """
+    _require_manager(actor, point.campaign.region)
     if role not in TeamMember.Role.values:
         raise InvalidInput(_("Unknown team role."), field="role")
+    if not Scope.of(actor).covers(person.region, MANAGERS):
+        raise InvalidInput(_("This person is outside your region."), field="person")
+    user = User.objects.filter(person=person, is_active=True).first()
     try:
         with transaction.atomic(durable=True):
-            member = TeamMember.objects.create(point=point, person=person, role=role)
+            grant = None
+            if user is not None:
+                grant = _team_grant(actor, user, TEAM_GRANTS[role], point)
+            member = TeamMember.objects.create(point=point, person=person, role=role, grant=grant)
             audit.record(actor=actor, action="campaign.team_add", obj=point, region=point.site.region,
-                         changes={"person": person.name, "role": role})
+                         changes={"person": person.name, "role": role, "account": user.username if user else None,
+                                  "grant": grant.pk if grant else None})
     except IntegrityError:
         raise Conflict(_("This person is already in the team."), field="person") from None
     return member
 
 
-def flag_set(*, actor, person: Person, reason: str, active: bool = True, note: str = "") -> None:
-    """Flag (or unflag) a person who must be sampled in a single tube. `actor=None` for system callers."""
+def _team_grant(actor, user: User, role: str, point: CollectionPoint) -> RoleGrant | None:
+    """The site grant a team membership holds: a new one, or one another membership made; None if given by hand."""
+    site = point.site
+    existing = RoleGrant.objects.filter(user=user, role=role, site=site).first()
+    if existing is None:
+        grant = RoleGrant.objects.create(user=user, role=role, region=site.region, site=site, granted_by=actor)
+        audit.record(actor=actor, action="role.grant", obj=grant, region=site.region,
+                     changes={"user": user.username, "role": role, "site": site.name, "via": "testing.team"})
+        return grant
+    return existing if TeamMember.objects.filter(grant=existing).exists() else None
+
+
+def team_remove(*, actor, member: TeamMember) -> None:
+    """Take a person off a collection point's team, and the desk grant joining it gave them."""
+    point = member.point
+    _require_manager(actor, point.campaign.region)
+    with transaction.atomic(durable=True):
+        deleted, _n = TeamMember.objects.filter(pk=member.pk).delete()
+        if not deleted:
+            raise NotFound(_("This person is no longer in the team."))
+        revoked = None
+        if member.grant_id and not TeamMember.objects.filter(grant_id=member.grant_id).exists():
+            grant = RoleGrant.objects.filter(pk=member.grant_id).select_related("user").first()
+            if grant is not None:
+                revoked = grant.role
+                audit.record(actor=actor, action="role.revoke", obj=grant, region=grant.region,
+                             changes={"user": grant.user.username, "role": grant.role, "via": "testing.team"})
+                grant.delete()
+        audit.record(actor=actor, action="campaign.team_remove", obj=point, region=point.site.region,
+                     changes={"person": member.person.name, "role": member.role, "revoked": revoked})
+
+
+def flag_set(*, actor, person: Person, reason: str, active: bool = True, note: str = "") -> bool:
+    """Flag (or unflag) a person who must be sampled in a single tube. `actor=None` for system callers.
+
+    Returns whether anything changed (False: already flagged, or no such flag to lift).
+    """
     if actor is not None:
         _require_manager(actor, person.region)
     if reason not in SingleTubeFlag.Reason.values:
         raise InvalidInput(_("Unknown reason."), field="reason")
+    note = (note or "").strip()
+    if len(note) > 200:
+        if actor is not None:
+            raise InvalidInput(_("The note has at most 200 characters."), field="note")
+        note = note[:200]  # a system caller's note (a quarantine site's name) is never worth refusing a flag for
+    by = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
         if active:
-            if not SingleTubeFlag.objects.filter(person=person, reason=reason, active=True).exists():
-                SingleTubeFlag.objects.create(person=person, reason=reason, note=note[:200])
+            changed = not SingleTubeFlag.objects.filter(person=person, reason=reason, active=True).exists()
+            if changed:
+                SingleTubeFlag.objects.create(person=person, reason=reason, note=note, created_by=by)
         else:
-            SingleTubeFlag.objects.filter(person=person, reason=reason, active=True).update(active=False)
-        audit.record(actor=actor, action="testing.flag", obj=person, region=person.region,
-                     changes={"reason": reason, "active": active})
+            changed = bool(SingleTubeFlag.objects.filter(person=person, reason=reason, active=True).update(active=False))
+        if changed:
+            audit.record(actor=actor, action="testing.flag", obj=person, region=person.region,
+                         changes={"reason": reason, "active": active, "note": note})
+    return changed
+
+
+FLAG_HEADERS = {"身份证号": "id_number", "身份证号码": "id_number", "证件号码": "id_number", "证件号": "id_number",
+                "id": "id_number", "证件类型": "id_type", "原因": "reason", "备注": "note", "姓名": "name"}
+FLAG_REASONS = {"contact": SingleTubeFlag.Reason.CONTACT, "密接": SingleTubeFlag.Reason.CONTACT,
+                "密切接触者": SingleTubeFlag.Reason.CONTACT, "quarantine": SingleTubeFlag.Reason.QUARANTINE,
+                "隔离": SingleTubeFlag.Reason.QUARANTINE, "隔离中": SingleTubeFlag.Reason.QUARANTINE}
+
+
+def flags_import(*, actor, data: bytes, filename: str, reason: str, note: str = "") -> ImportReport:
+    """Flag everyone listed in a CSV/XLSX of ID numbers: every row checked first, all or nothing.
+
+    Columns: id_number (or 身份证号), and optionally name (checked against the registry),
+    id_type, reason (contact/quarantine, 密接/隔离; default `reason`) and note (default `note`).
+    Only people in the actor's regions can be flagged.
+    """
+    if not Scope.of(actor).has_role(MANAGERS):
+        raise Forbidden(_("Only command or coordinators of this region may do this."))
+    if reason not in SingleTubeFlag.Reason.values:
+        raise InvalidInput(_("Unknown reason."), field="reason")
+    report = ImportReport()
+    seen: dict[tuple[str, str], int] = {}
+    rows: list[tuple[int, tuple[str, str], str, str, str]] = []  # line, (id_type, hash), reason, note, name
+    for line, raw in read_table(data, filename):
+        row = {FLAG_HEADERS.get(k, k): v for k, v in raw.items()}
+        report.total += 1
+        id_type = row.get("id_type") or pii.IdType.RESIDENT
+        if id_type not in dict(pii.IdType.CHOICES):
+            report.errors.append(RowError(line, "id_type", _("Unknown document type.")))
+            continue
+        try:
+            number = pii.validate_id(id_type, row.get("id_number", ""))
+        except InvalidInput as e:
+            report.errors.append(RowError(line, "id_number", str(e.message)))
+            continue
+        word = (row.get("reason") or "").strip().lower()
+        row_reason = FLAG_REASONS.get(word) if word else reason
+        if row_reason is None:
+            report.errors.append(RowError(line, "reason", _("Unknown reason: %(value)s (contact or quarantine).")
+                                          % {"value": word[:20]}))
+            continue
+        row_note = (row.get("note") or note or "").strip()
+        if len(row_note) > 200:
+            report.errors.append(RowError(line, "note", _("The note has at most 200 characters.")))
+            continue
+        key = (id_type, pii.lookup_hash(id_type, number))
+        if key in seen:
+            report.errors.append(RowError(line, "id_number", _("The same ID number is on line %(line)s.") % {"line": seen[key]}))
+            continue
+        seen[key] = line
+        rows.append((line, key, row_reason, row_note, (row.get("name") or "").strip()))
+    if report.total == 0:
+        report.errors.append(RowError(1, "file", _("The file has no rows.")))
+    found = {(p.id_type, p.id_hash): p for p in people_visible(actor).filter(
+        id_hash__in=[key[1] for _l, key, *_r in rows]).select_related("region")} if rows else {}
+    for line, key, _r, _n, name in rows:
+        person = found.get(key)
+        if person is None:
+            report.errors.append(RowError(line, "id_number", _("No person with this ID number in your region.")))
+        elif name and name != person.name:
+            report.errors.append(RowError(line, "name", _("The name does not match the registry's record for this ID number.")))
+    if report.errors:
+        report.errors.sort(key=lambda e: e.line)
+        return report
+    with transaction.atomic(durable=True):
+        people = [found[key] for _l, key, *_r in rows]
+        active = set(SingleTubeFlag.objects.filter(person__in=people, active=True).values_list("person_id", "reason"))
+        new = [SingleTubeFlag(person=found[key], reason=r, note=n, created_by=actor)
+               for _l, key, r, n, _name in rows if (found[key].pk, r) not in active]
+        SingleTubeFlag.objects.bulk_create(new, batch_size=1000)
+        report.created, report.unchanged = len(new), len(rows) - len(new)
+        audit.record(actor=actor, action="testing.flag_import", region=_common_region([p.region for p in people]),
+                     changes={"file": filename, "created": report.created, "unchanged": report.unchanged,
+                              "people": [f.person_id for f in new]})
+    return report
+
+
+def _common_region(regions: list[Region]) -> Region | None:
+    """The deepest region holding all of `regions`, so a bulk write shows in their audit trail."""
+    paths = [r.path for r in regions]
+    if not paths:
+        return None
+    parts = [p.strip("/").split("/") for p in paths]
+    common = []
+    for ids in zip(*parts, strict=False):
+        if len(set(ids)) != 1:
+            break
+        common.append(ids[0])
+    return Region.objects.filter(pk=int(common[-1])).first() if common else None
 
 
 # --- pre-registration --------------------------------------------------------------------------

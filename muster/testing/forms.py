@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from muster.core.pii import IdType
 from muster.geo.models import Site
-from muster.testing.models import POOL_SIZES
+from muster.people.models import Person
+from muster.testing.models import POOL_SIZES, SingleTubeFlag, TeamMember
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -76,3 +77,36 @@ class ResultsForm(forms.Form):
                             help_text=_("One tube per line: barcode, result (negative/positive/invalid/rerun), optional Ct. "
                                         "Paste the analyser's export as it is."))
     file = forms.FileField(label=_("Or a CSV/XLSX file"), required=False, help_text=_("Columns: tube, result, ct"))
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or ID number"), max_length=60, required=False)
+
+
+class _PersonPick(forms.Form):
+    """A person picked from the search results; the queryset is the acting user's people."""
+
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), widget=forms.HiddenInput,
+                                    error_messages={"required": _("Search for a person and pick them from the results."),
+                                                    "invalid_choice": _("This person is not in your region.")})
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["person"].queryset = people
+
+
+class TeamAddForm(_PersonPick):
+    role = forms.ChoiceField(label=_("Role"), choices=TeamMember.Role.choices, initial=TeamMember.Role.SAMPLER)
+
+
+class FlagForm(_PersonPick):
+    reason = forms.ChoiceField(label=_("Reason"), choices=SingleTubeFlag.Reason.choices, initial=SingleTubeFlag.Reason.CONTACT)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class FlagImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"), help_text=_("Columns: id_number (or 身份证号); optionally name, reason, note"))
+    reason = forms.ChoiceField(label=_("Reason for rows without one"), choices=SingleTubeFlag.Reason.choices,
+                               initial=SingleTubeFlag.Reason.CONTACT)
+    note = forms.CharField(label=_("Note for rows without one"), max_length=200, required=False)

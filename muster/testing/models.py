@@ -84,6 +84,9 @@ class TeamMember(models.Model):
     point = models.ForeignKey(CollectionPoint, on_delete=models.CASCADE, related_name="team")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
     role = models.CharField(max_length=8, choices=Role.choices, verbose_name=_("role"))
+    # The desk grant that joining the team gave the person's account, revoked when the last
+    # membership holding it goes; null when the account had the grant already (not ours to take).
+    grant = models.ForeignKey("accounts.RoleGrant", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("team member")
@@ -123,6 +126,7 @@ class SingleTubeFlag(models.Model):
     active = models.BooleanField(default=True)
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = _("single-tube flag")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from muster.accounts.scoping import MANAGERS, Scope
@@ -24,6 +24,8 @@ from muster.testing.models import (
     Registration,
     Report,
     Sample,
+    SingleTubeFlag,
+    TeamMember,
     Tube,
 )
 
@@ -76,6 +78,38 @@ def point_get(user, pk: int) -> CollectionPoint:
     if point is None:
         raise NotFound()
     return point
+
+
+def point_get_for_campaign(user, pk: int) -> CollectionPoint:
+    """A collection point of a campaign the user can see (404 otherwise); managing it is can_manage's call."""
+    point = CollectionPoint.objects.filter(pk=pk, campaign__in=campaigns_visible(user).values("pk")).select_related(
+        "campaign", "campaign__region", "site", "site__region").first()
+    if point is None:
+        raise NotFound()
+    return point
+
+
+def team_of(point: CollectionPoint) -> QuerySet[TeamMember]:
+    """A point's team, site leads first, with each person's community and account (for the desk grant)."""
+    order = Case(When(role=TeamMember.Role.LEAD, then=Value(0)), When(role=TeamMember.Role.SAMPLER, then=Value(1)),
+                 default=Value(2), output_field=IntegerField())
+    return TeamMember.objects.filter(point=point).select_related("person", "person__region", "person__user").order_by(
+        order, "person__name", "pk")
+
+
+def team_sizes(campaign: Campaign) -> list[tuple[CollectionPoint, dict[str, int]]]:
+    """Each collection point of a campaign with its team counted by role, in one query."""
+    counts: dict[int, dict[str, int]] = {}
+    for point_id, role, n in TeamMember.objects.filter(point__campaign=campaign).values_list("point_id", "role").annotate(n=Count("id")).order_by():
+        counts.setdefault(point_id, {})[role] = n
+    points = CollectionPoint.objects.filter(campaign=campaign).select_related("site")
+    return [(p, {"total": sum(counts.get(p.pk, {}).values()), **counts.get(p.pk, {})}) for p in points]
+
+
+def flags_visible(user) -> QuerySet[SingleTubeFlag]:
+    """Active single-tube flags on people of the regions the user manages, newest first."""
+    return SingleTubeFlag.objects.filter(Scope.of(user).region_q("person__region", MANAGERS), active=True).select_related(
+        "person", "person__region", "created_by").order_by("-created_at", "-pk")
 
 
 def labs_for(user) -> QuerySet[Site]:

@@ -13,25 +13,41 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from muster.accounts.models import RoleGrant
 from muster.accounts.scoping import MANAGERS, Scope
-from muster.core import audit
+from muster.core import audit, pii
 from muster.core.errors import DomainError
 from muster.core.models import AuditEvent
 from muster.geo import selectors as geo
 from muster.geo.models import Region, Site
+from muster.people import selectors as people_selectors
 from muster.testing import actions, selectors
 from muster.testing.forms import (
     BoxForm,
     CampaignForm,
+    FlagForm,
+    FlagImportForm,
     LookupForm,
+    PersonSearchForm,
     PlanningForm,
     PointForm,
     PreregisterForm,
     ResultsForm,
+    TeamAddForm,
 )
-from muster.testing.models import Box, Campaign, LabRun, Registration, Sample, Tube
+from muster.testing.models import (
+    Box,
+    Campaign,
+    LabRun,
+    Registration,
+    Sample,
+    SingleTubeFlag,
+    TeamMember,
+    Tube,
+)
 from muster.testing.planning import (
     DeskPlanInput,
     LabPlanInput,
@@ -89,9 +105,12 @@ def campaign_new(request):
 @login_required
 def campaign(request, pk: int):
     c = selectors.campaign_get(request.user, pk)
+    can_manage = selectors.can_manage(request.user, c)
+    teams = selectors.team_sizes(c) if can_manage else []
     return render(request, "testing/campaign.html", {
         "section": "testing", "c": c, "stats": selectors.progress(c), "points": selectors.progress_by_point(c),
-        "can_manage": selectors.can_manage(request.user, c), "labs": c.labs.all(),
+        "can_manage": can_manage, "labs": c.labs.all(), "teams": teams,
+        "is_manager": Scope.of(request.user).has_role(MANAGERS),
         "prereg_url": request.build_absolute_uri(reverse("testing:preregister", args=[c.pk])),
     })
 
@@ -192,6 +211,158 @@ def recall_contact(request, item_id: int):
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect(request.POST.get("next") or reverse("testing:recalls", args=[item.recall.campaign_id]))
+
+
+# --- collection-point teams and single-tube flags ----------------------------------------------
+
+PICK_LIMIT = 10  # search results offered to pick from; a longer list means the search was too vague
+
+
+def _managers_only(request) -> None:
+    if not Scope.of(request.user).has_role(MANAGERS):
+        raise PermissionDenied
+
+
+def _managed_point(request, point_id: int):
+    point = selectors.point_get_for_campaign(request.user, point_id)
+    if not selectors.can_manage(request.user, point.campaign):
+        raise PermissionDenied
+    return point
+
+
+def _search(request) -> tuple[PersonSearchForm, list]:
+    """The name / ID-number search box and up to PICK_LIMIT people of the user's regions it finds."""
+    source = request.POST if request.method == "POST" else request.GET
+    form = PersonSearchForm({"q": source.get("q", "")})
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    found = list(people_selectors.people_search(request.user, q=q)[:PICK_LIMIT + 1]) if q else []
+    return form, found
+
+
+@login_required
+def team(request, point_id: int):
+    """A collection point's team: who samples and registers there; add by search, remove."""
+    point = _managed_point(request, point_id)
+    form = TeamAddForm(request.POST or None, people=people_selectors.people_visible(request.user))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            member = actions.team_add(actor=request.user, point=point, person=d["person"], role=d["role"])
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            text = _("%(name)s joined the team as %(role)s.") % {"name": member.person.name, "role": member.get_role_display()}
+            if member.grant_id:
+                text += " " + _("Their account can now work the desk here.")
+            messages.success(request, text)
+            return redirect("testing:team", point.pk)
+    search, found = _search(request)
+    members = list(selectors.team_of(point))
+    accounts = {m.person_id: m.person.user for m in members if hasattr(m.person, "user")}
+    at_desk = set(RoleGrant.objects.filter(user__in=list(accounts.values()), site=point.site, role__in=actions.DESK_ROLES)
+                  .values_list("user_id", flat=True)) if accounts else set()
+    for m in members:
+        account = accounts.get(m.person_id)
+        m.phone_masked = pii.mask_phone(m.person.phone)
+        m.desk = None if account is None else account.pk in at_desk
+    on_team = {m.person_id for m in members}
+    return render(request, "testing/team.html", {
+        "section": "testing", "point": point, "c": point.campaign, "members": members, "form": form, "search": search,
+        "found": [p for p in found[:PICK_LIMIT]], "more": len(found) > PICK_LIMIT, "on_team": on_team,
+        "roles": TeamMember.Role.choices,
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def team_remove(request, point_id: int, member_id: int):
+    point = _managed_point(request, point_id)
+    member = TeamMember.objects.filter(point=point, pk=member_id).select_related("person").first()
+    if member is None:
+        raise Http404
+    member.point = point
+    try:
+        actions.team_remove(actor=request.user, member=member)
+        messages.success(request, _("%(name)s left the team.") % {"name": member.person.name})
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("testing:team", point.pk)
+
+
+def _flags_page(request, *, form=None, upload=None, report=None):
+    search, found = _search(request)
+    flagged = set(SingleTubeFlag.objects.filter(person__in=found, active=True).values_list("person_id", flat=True)) if found else set()
+    status = 422 if (form is not None and form.errors) or (upload is not None and upload.errors) or (report and not report.ok) else 200
+    return render(request, "testing/flags.html", {
+        "section": "testing", "page": page_of(selectors.flags_visible(request.user), request.GET.get("page")),
+        "search": search, "found": found[:PICK_LIMIT], "more": len(found) > PICK_LIMIT, "flagged": flagged,
+        "form": form, "upload": upload if upload is not None else FlagImportForm(), "report": report, "reasons": SingleTubeFlag.Reason.choices,
+    }, status=status)
+
+
+@login_required
+def flags(request):
+    """People who must be sampled alone (contacts, people in quarantine), in the user's regions."""
+    _managers_only(request)
+    return _flags_page(request)
+
+
+@login_required
+@require_POST
+def flag_add(request):
+    _managers_only(request)
+    form = FlagForm(request.POST, people=people_selectors.people_visible(request.user))
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            changed = actions.flag_set(actor=request.user, person=d["person"], reason=d["reason"], note=d["note"])
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            if changed:
+                messages.success(request, _("%(name)s must now be sampled in a single tube.") % {"name": d["person"].name})
+            else:
+                messages.info(request, _("%(name)s is already flagged for this reason.") % {"name": d["person"].name})
+            return redirect("testing:flags")
+    return _flags_page(request, form=form)
+
+
+@login_required
+@require_POST
+def flag_lift(request, flag_id: int):
+    _managers_only(request)
+    flag = selectors.flags_visible(request.user).filter(pk=flag_id).first()
+    if flag is None:
+        raise Http404
+    actions.flag_set(actor=request.user, person=flag.person, reason=flag.reason, active=False)
+    messages.success(request, _("%(name)s may be sampled in pooled tubes again.") % {"name": flag.person.name})
+    return redirect("testing:flags")
+
+
+@login_required
+@require_POST
+def flags_import(request):
+    """A CSV/XLSX of ID numbers to flag: all or nothing, with a report by line."""
+    _managers_only(request)
+    upload = FlagImportForm(request.POST, request.FILES)
+    report = None
+    if upload.is_valid():
+        d = upload.cleaned_data
+        try:
+            report = actions.flags_import(actor=request.user, data=d["file"].read(), filename=d["file"].name,
+                                          reason=d["reason"], note=d["note"])
+        except DomainError as exc:
+            _form_error(upload, exc)
+        else:
+            if report.ok:
+                text = ngettext("%(n)d person flagged for single tubes.", "%(n)d people flagged for single tubes.",
+                                report.created) % {"n": report.created}
+                if report.unchanged:
+                    text += " " + ngettext("%(n)d was flagged already.", "%(n)d were flagged already.",
+                                           report.unchanged) % {"n": report.unchanged}
+                messages.success(request, text)
+                return redirect("testing:flags")
+    return _flags_page(request, upload=upload, report=report)
 
 
 # --- the desk ----------------------------------------------------------------------------------

@@ -16,9 +16,10 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,6 +32,7 @@ from muster.needs import actions
 from muster.needs.dispatch import Instance, PeopleIndex, Weights, solve_detailed, suggest
 from muster.needs.dispatch import Need as ENeed
 from muster.needs.dispatch import Person as EPerson
+from muster.needs.dispatch.geo import haversine_m
 from muster.needs.models import Deployment, DispatchRun, Need, ProposalLine, Report
 from muster.people.models import Affiliation, Person
 
@@ -83,11 +85,19 @@ def engine_need(need: Need, point: tuple[float, float], places: int | None = Non
 
 def engine_people(person_ids, *, horizon: tuple[dt.datetime, dt.datetime], with_load: bool = True) -> list[EPerson]:
     """Engine people for the given ids: home community coordinates, skills, affiliation kinds,
-    availability (the horizon minus their live commitments) and this week's load. A few bulk queries, no per-row ones."""
-    ids = list(person_ids)
-    if not ids:
+    availability (the horizon minus their live commitments) and this week's load. A few bulk queries, no per-row ones.
+
+    `person_ids` may be a Person queryset: each query then carries it as a subquery instead of
+    a list of tens of thousands of ids that Django and the driver would spell out one by one.
+    """
+    if isinstance(person_ids, QuerySet):
+        ids = person_ids.values("pk")
+        rows = list(person_ids.values_list("pk", "region_id", "region__code"))
+    else:
+        ids = list(person_ids)
+        rows = list(Person.objects.filter(pk__in=ids).values_list("pk", "region_id", "region__code")) if ids else []
+    if not rows:
         return []
-    rows = list(Person.objects.filter(pk__in=ids).values_list("pk", "region_id", "region__code"))
     coords = _region_coords({r[1] for r in rows})
     skills: dict[int, list[str]] = defaultdict(list)
     for pid, code in Person.skills.through.objects.filter(person_id__in=ids).values_list("person_id", "skill__code"):
@@ -108,16 +118,20 @@ def engine_people(person_ids, *, horizon: tuple[dt.datetime, dt.datetime], with_
                     .values_list("person_id", flat=True)):
             load[pid] += 1
     out = []
+    whole = [(h0, h1)]
+    # The rows come from the database already typed and checked: build the engine's models
+    # without validating each of (possibly) tens of thousands again.
+    make = EPerson.model_construct
     for pid, region_id, region_code in rows:
         point = coords.get(region_id)
         if point is None:
             continue
-        windows = _free_windows(h0, h1, busy.get(pid, []))
+        windows = _free_windows(h0, h1, busy[pid]) if pid in busy else whole
         if not windows:
             continue
-        out.append(EPerson(id=f"p{pid}", lat=point[0], lon=point[1], skills=sorted(skills.get(pid, [])), available=windows,
-                           load=load.get(pid, 0) if with_load else None, home_region=region_code,
-                           affiliations=sorted(kinds.get(pid, set()))))
+        out.append(make(id=f"p{pid}", lat=point[0], lon=point[1], skills=sorted(skills[pid]) if pid in skills else [],
+                        available=list(windows), load=load.get(pid, 0) if with_load else None, home_region=region_code,
+                        affiliations=sorted(kinds[pid]) if pid in kinds else []))
     return out
 
 
@@ -315,6 +329,9 @@ class Suggested:
     reason: str
 
 
+SUGGEST_RINGS_KM = (1.0, 2.0, 3.0)  # radii tried before the full one for suggestions
+
+
 def suggestions_for(user, need: Need, *, k: int = 20, max_km: float = DEFAULT_MAX_KM) -> list[Suggested]:
     """The top `k` people for one need among those the user manages near it, best first (same rules as a run)."""
     scope = Scope.of(user)
@@ -324,18 +341,37 @@ def suggestions_for(user, need: Need, *, k: int = 20, max_km: float = DEFAULT_MA
     point = need_point(need, coords)
     if point is None or need.open_places <= 0:
         return []
-    # Candidates: people the user may see who live in the need's district.
-    ids = list(Person.objects.filter(scope.region_q("region", MANAGERS))
-               .filter(region__path__startswith="/".join(need.region.path.split("/")[:4]) + "/")
-               .values_list("pk", flat=True)[:300_000])
-    people = engine_people(ids, horizon=(need.start, need.end))
-    if not people:
-        return []
-    index = PeopleIndex.build(people, max_km)
+    # Candidates: people the user may see whose home community (where the engine places them)
+    # lies within reach. Communities are taken ring by ring (SUGGEST_RINGS_KM, then max_km):
+    # a person at distance d or more costs at least d minus the largest bonus a need can give,
+    # so once the k-th best found costs less than that for the ring's radius, nobody further
+    # out can enter the top k and the answer is exactly the one over the whole radius.
+    district = "/".join(need.region.path.split("/")[:4]) + "/"
+    communities = list(Region.objects.filter(path__startswith=district, level=Region.Level.COMMUNITY).values_list("pk", flat=True))
+    where = _region_coords(communities)
+    known = [rid for rid in communities if rid in where]
+    dist = (haversine_m(point[0], point[1], np.array([where[r][0] for r in known]), np.array([where[r][1] for r in known]))
+            if known else np.zeros(0))
     taken = [f"p{pid}" for pid in Report.objects.filter(need=need).exclude(
         status__in=[Report.Status.WITHDRAWN, Report.Status.DECLINED]).values_list("person_id", flat=True)]
     eneed = engine_need(need, point)
-    top = suggest(eneed, index, k=k, exclude=taken)
+    w = Weights()
+    best_bonus = w.prefer_home + w.skill_fit * len(eneed.preferred_skills)
+    top, people = [], []
+    inner = -1.0
+    for ring_km in [r for r in SUGGEST_RINGS_KM if r < max_km] + [max_km]:
+        ring = [rid for rid, m in zip(known, dist, strict=True) if inner < m <= ring_km * 1000]
+        inner = ring_km * 1000
+        if ring:  # only the people of the new ring are loaded; the inner ones are kept
+            candidates = Person.objects.filter(scope.region_q("region", MANAGERS)).filter(region_id__in=ring)
+            people += engine_people(candidates, horizon=(need.start, need.end))
+        if not people:
+            continue
+        top = suggest(eneed, PeopleIndex.build(people, max_km), k=k, weights=w, exclude=taken)
+        if len(top) >= k and top[-1].cost < ring_km * 1000 - best_bonus:
+            break
+    if not top:
+        return []
     by_id = Person.objects.in_bulk([int(s.person[1:]) for s in top])
     epeople = {p.id: p for p in people}
     names = _skill_names()

@@ -137,3 +137,23 @@ def test_cadre_deployment_apportions_and_allocates(world, django_capture_on_comm
 def F_headcount():
     from django.db.models import F
     return F("headcount")
+
+
+@pytest.mark.parametrize("k", [3, 12, 30])
+def test_suggestions_ring_by_ring_equal_the_whole_radius(world, monkeypatch, k):
+    """Looking near first and stopping early never changes the answer (the cost bound is exact)."""
+    from muster.core.testing import make_region
+    from muster.geo.models import Region
+
+    lat0, lon0 = world.puanli.lat, world.puanli.lon
+    rings = []
+    for i, (dlat, n) in enumerate([(0.009, 4), (0.02, 6), (0.03, 6), (0.04, 6), (0.06, 4)]):  # ~1, 2.2, 3.3, 4.4, 6.7 km
+        c = make_region(f"11010600790{i}", f"测试社区{i}", Region.Level.COMMUNITY, world.street, lat0 + dlat, lon0)
+        rings.append(_people(world, n, region=c))
+    _people(world, 3)  # at home in the need's community: the prefer-home bonus
+    need = post(world, headcount=3)
+    ringed = [(s.person.pk, s.metres) for s in dispatching.suggestions_for(world.admin, need, k=k)]
+    monkeypatch.setattr(dispatching, "SUGGEST_RINGS_KM", ())
+    whole = [(s.person.pk, s.metres) for s in dispatching.suggestions_for(world.admin, need, k=k)]
+    assert ringed == whole and len(whole) >= min(k, 3 + 4 + 6 + 6 + 6)
+    assert all(m <= 5000 for _pk, m in whole)

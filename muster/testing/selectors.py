@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from muster.accounts.scoping import MANAGERS, Scope
@@ -174,8 +174,11 @@ def progress(campaign: Campaign, point: CollectionPoint | None = None) -> dict:
         received=Count("pk", filter=Q(box__status=Box.Status.RECEIVED)),
         resulted=Count("pk", filter=Q(result__in=[Tube.Result.NEGATIVE, Tube.Result.POSITIVE])),
         positive_tubes=Count("pk", filter=Q(result=Tube.Result.POSITIVE)),
+        # a positive single tube is one positive person: counted on the tubes, not by joining
+        # every sample of the campaign (that join took a minute at two million samples)
+        positives=Count("pk", filter=Q(result=Tube.Result.POSITIVE, count=1)),
     )
-    positives = samples.filter(tube__result=Tube.Result.POSITIVE, tube__count=1).count()
+    positives = t.pop("positives")
     recalls = Recall.objects.filter(campaign=campaign)
     if point is not None:
         recalls = recalls.filter(tube__point=point)
@@ -214,8 +217,9 @@ def unsampled(user, campaign: Campaign, region=None) -> QuerySet[Person]:
     qs = Person.objects.filter(scope.region_q("region", MANAGERS), region__path__startswith=campaign.region.path)
     if region is not None:
         qs = qs.filter(region__path__startswith=region.path)
-    done = Sample.objects.filter(campaign=campaign, is_resample=False).values("person_id")
-    return qs.exclude(pk__in=done).select_related("region", "household", "household__building").order_by("region__code", "name", "pk")
+    # an anti-join on the unique (campaign, person) index; NOT IN over millions of samples took seconds
+    done = Sample.objects.filter(campaign=campaign, is_resample=False, person_id=OuterRef("pk"))
+    return qs.filter(~Exists(done)).select_related("region", "household", "household__building").order_by("region__code", "name", "pk")
 
 
 def recall_items(user, campaign: Campaign | None = None, *, open_only: bool = True) -> QuerySet[RecallItem]:

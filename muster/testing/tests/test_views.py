@@ -174,3 +174,16 @@ def test_api_desk_and_results(world, login):
     board = login(world.district_command).get(f"/api/v1/testing/campaigns/{c.pk}/progress").json()
     assert board["campaign"]["sampled"] == 1 and board["campaign"]["resulted"] == 1
     assert login(world.bajiao_coordinator).get(f"/api/v1/testing/campaigns/{c.pk}").status_code == 404
+
+
+def test_unsampled_lists_a_community_and_asks_a_district_to_narrow(world, login):
+    c, point = campaign(world)
+    ps = people(world, 4)
+    sample_all(world, point, ps[:2])
+    page = login(world.coordinator).get(f"/testing/{c.pk}/unsampled/").content.decode()
+    assert ps[2].name in page and ps[3].name in page and ps[0].name not in page
+    district = login(world.district_command)
+    page = district.get(f"/testing/{c.pk}/unsampled/").content.decode()
+    assert ps[2].name not in page and 'name="region"' in page  # a district is too wide to list
+    page = district.get(f"/testing/{c.pk}/unsampled/?region={world.street.code}").content.decode()
+    assert ps[2].name in page and ps[0].name not in page

@@ -24,6 +24,7 @@ Every roster returned has been through the independent validator.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import random
@@ -528,6 +529,10 @@ def solve(inp: RosterInput, time_limit: float = 60.0, *, workers: int = 2, seed:
     the hard rules cannot all be met and `explain` is set, the result carries
     an :class:`Explanation` naming a minimal set of conflicting rules.
     """
+    # What an earlier solve in this process left behind (models of hundreds of thousands of
+    # objects) otherwise slows this one's search loop: Instance14 solved after Instance13 in
+    # one process ended 8.8% above the best known, 0.8% after this collection.
+    gc.collect()
     t0 = time.monotonic()
     p = Problem.of(inp)
     st = _State(p, t0, t0 + time_limit, on_progress=on_progress)

@@ -211,6 +211,26 @@ def _city(ctx: DemoContext, per_community: int) -> None:
         Organisation.objects.get_or_create(region=district, name=f"{district.name}机关工委", defaults={"kind": Organisation.Kind.GOVERNMENT})
 
 
+def _lead(ctx: DemoContext, username: str, region):
+    """The person behind a coordinator's account, so that alerts and reminders reach someone.
+
+    Drawn from a generator of its own so the rest of the demo city stays as it was.
+    """
+    from muster.people.models import Person
+
+    rng = random.Random(f"lead-{username}")
+    year, sex = rng.randint(1968, 1990), rng.choice("MF")
+    number = IdFactory(rng).make(region.code, year, sex)
+    while number in ctx.ids.used:
+        number = IdFactory(rng).make(region.code, year, sex)
+    ctx.ids.used.add(number)
+    return Person.objects.create(
+        name=_name(rng), sex=sex, birth_year=year, phone=_phone(rng), id_type=pii.IdType.RESIDENT,
+        id_cipher=pii.encrypt(number), id_hash=pii.lookup_hash(pii.IdType.RESIDENT, number), id_masked=pii.mask(number),
+        region=type(region).objects.filter(path__startswith=region.path, level=region.Level.COMMUNITY).order_by("code").first() or region,
+    )
+
+
 def _users(ctx: DemoContext) -> None:
     from muster.accounts.models import Role, RoleGrant, User
     from muster.geo.models import Region, Site
@@ -233,6 +253,8 @@ def _users(ctx: DemoContext) -> None:
         ("volunteer", "志愿者", Role.VOLUNTEER, SCENARIO["xiguan"], None, ctx.students[0]),
     ]
     for username, label, role, code, site_key, person in plan:
+        if person is None and role in (Role.COMMAND, Role.COORDINATOR):
+            person = _lead(ctx, username, Region.objects.get(code=code))
         user = User.objects.create(username=username, first_name=label, person=person)
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])

@@ -220,14 +220,15 @@ def _lead(ctx: DemoContext, username: str, region):
 
     rng = random.Random(f"lead-{username}")
     year, sex = rng.randint(1968, 1990), rng.choice("MF")
-    number = IdFactory(rng).make(region.code, year, sex)
+    home = type(region).objects.filter(path__startswith=region.path, level=region.Level.COMMUNITY).order_by("code").first() or region
+    number = IdFactory(rng).make(home.code, year, sex)  # the ID number's prefix is the home district's code
     while number in ctx.ids.used:
-        number = IdFactory(rng).make(region.code, year, sex)
+        number = IdFactory(rng).make(home.code, year, sex)
     ctx.ids.used.add(number)
     return Person.objects.create(
         name=_name(rng), sex=sex, birth_year=year, phone=_phone(rng), id_type=pii.IdType.RESIDENT,
         id_cipher=pii.encrypt(number), id_hash=pii.lookup_hash(pii.IdType.RESIDENT, number), id_masked=pii.mask(number),
-        region=type(region).objects.filter(path__startswith=region.path, level=region.Level.COMMUNITY).order_by("code").first() or region,
+        region=home,
     )
 
 

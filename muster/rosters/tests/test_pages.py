@@ -16,8 +16,9 @@ def this_monday():
 @pytest.fixture
 def published(world, post, team, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        # two weeks, so that shifts still lie ahead late on a Sunday
-        r = actions.roster_request(actor=world.coordinator, post=post, start=this_monday(), weeks=2)
+        # last week to next week: a shift is on now and shifts lie ahead whatever the hour
+        # (late on a Sunday, or just after midnight on a Monday)
+        r = actions.roster_request(actor=world.coordinator, post=post, start=this_monday() - dt.timedelta(days=7), weeks=3)
     r.refresh_from_db()
     assert r.status == Roster.Status.READY, r.problems
     return actions.roster_publish(actor=world.coordinator, roster=r)

@@ -19,7 +19,19 @@ def boom():
     raise RuntimeError("job exploded")
 
 
-def test_ticker_runs_due_jobs_and_skips_the_others():
+@pytest.fixture
+def no_db_lock(monkeypatch):
+    """The ticker's logic alone: no database, so no PostgreSQL lock (tested below on both databases)."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def free(name):
+        yield True
+
+    monkeypatch.setattr(periodic, "exclusive", free)
+
+
+def test_ticker_runs_due_jobs_and_skips_the_others(no_db_lock):
     minute, often = Recorder(), Recorder()
     ticker = Ticker([Job("minute", 60, minute), Job("often", 10, often)])
     assert ticker.tick(now=1000.0) == {"minute": periodic.OK, "often": periodic.OK}
@@ -31,7 +43,7 @@ def test_ticker_runs_due_jobs_and_skips_the_others():
     assert ticker.seconds_to_next(1061.0) == pytest.approx(8.0)
 
 
-def test_a_raising_job_is_logged_and_the_others_still_run(caplog):
+def test_a_raising_job_is_logged_and_the_others_still_run(caplog, no_db_lock):
     after = Recorder()
     ticker = Ticker([Job("a.boom", 10, boom), Job("b.after", 10, after)])
     assert ticker.tick(now=0.0) == {"a.boom": periodic.ERROR, "b.after": periodic.OK}
@@ -42,7 +54,7 @@ def test_a_raising_job_is_logged_and_the_others_still_run(caplog):
     assert after.calls == 2
 
 
-def test_run_forever_stops_and_survives_errors(monkeypatch):
+def test_run_forever_stops_and_survives_errors(monkeypatch, no_db_lock):
     monkeypatch.setattr(periodic, "close_old_connections", lambda: None)  # no database in this test
     stop = threading.Event()
     seen = Recorder()

@@ -30,3 +30,14 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def lead(world):
+    """The community coordinator linked to a person with a phone, so that alerts to the lead queue an SMS."""
+    from muster.people.actions import PersonData, person_create
+
+    world.coordinator.person = person_create(actor=world.admin, data=PersonData(name="社区陈", region=world.puanli,
+                                                                                phone="13900000011"))
+    world.coordinator.save(update_fields=["person"])
+    return world.coordinator.person

@@ -15,15 +15,6 @@ def post(world):
     return rosters.post_create(actor=world.coordinator, site=world.gate, name="南门帐篷")
 
 
-@pytest.fixture
-def lead(world):
-    """The community coordinator, linked to a person with a phone so that an SMS is queued."""
-    world.coordinator.person = person_create(actor=world.admin, data=PersonData(name="社区陈", region=world.puanli,
-                                                                                phone="13900000011"))
-    world.coordinator.save(update_fields=["person"])
-    return world.coordinator.person
-
-
 def record(world, post, temperature, **kw):
     data = actions.PassageData(direction="in", temperature=temperature, health_code="green", code=ID_NUMBER, **kw)
     return actions.passage_record(actor=world.coordinator, post=post, data=data)

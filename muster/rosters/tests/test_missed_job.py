@@ -6,7 +6,6 @@ from django.utils import timezone
 from muster.core import periodic
 from muster.core.models import AuditEvent
 from muster.notifications.models import Notification
-from muster.people.actions import PersonData, person_create
 from muster.rosters import actions, jobs
 from muster.rosters.models import Assignment, CheckIn, Roster
 
@@ -14,14 +13,6 @@ from muster.rosters.models import Assignment, CheckIn, Roster
 @pytest.fixture
 def post(world):
     return actions.post_create(actor=world.coordinator, site=world.gate, name="南门帐篷")
-
-
-@pytest.fixture
-def lead(world):
-    world.coordinator.person = person_create(actor=world.admin, data=PersonData(name="社区陈", region=world.puanli,
-                                                                                phone="13900000011"))
-    world.coordinator.save(update_fields=["person"])
-    return world.coordinator.person
 
 
 def shift(post, person, started_minutes_ago, status=Roster.Status.PUBLISHED):

@@ -13,8 +13,10 @@ The search runs in phases in one process (two CP-SAT workers by default):
    (GLOP) gives the lower bound, and rounding it person by person gives a
    second start that already has the right shape;
 4. *lns*: large neighbourhood search until the deadline: free a window of
-   days, a group of people, a block of both, or the cells where the roster
-   disagrees with the relaxation; fix the rest; re-solve the sub-model with a
+   days, a group of people, a block of both, the same few weekdays of every
+   week (weekend limits and per-type maxima tie the weeks together, so a
+   better roster often needs a new pattern of who works which weekends), or
+   the cells where the roster disagrees with the relaxation; fix the rest; re-solve the sub-model with a
    short limit and keep it when it is no worse. Windows and people are aimed
    at the costly cells; sizes adapt to how fast sub-models solve, and the
    kinds that pay get picked more often.
@@ -315,6 +317,10 @@ def lns(st: _State, workers: int, seed: int, parallel: int | None = None) -> Non
         _Hood("staff", max(2.0, min(p.E, 250 / (p.D * per_cell))), 2, p.E, base_time),
         # more employees over a shorter window
         _Hood("block", 8.0, 3, max(p.E, p.D), base_time),
+        # the same few weekdays all over the horizon: limits on weekends, on shifts of a type and
+        # on hours tie each week to the others, and a better roster often needs a new pattern
+        # of who works which weekends, taken from several weeks at once
+        _Hood("weekdays", 4.0, 3, 6, 3 * base_time),
     ]
     if st.lp_pref is not None:
         # cells where the best roster disagrees with the linear relaxation (relaxation-induced)
@@ -496,6 +502,36 @@ def _rins(p: Problem, h: _Hood, rng: random.Random, st: _State) -> Region:
     return Region.cells(mask)
 
 
+WEEKDAY_CELLS = 3000  # most free cells (times shift variables per cell) in a weekdays neighbourhood
+
+
+def _weekdays(p: Problem, h: _Hood, rng: random.Random, st: _State, focus: _Focus) -> Region:
+    """`h.size` consecutive weekdays (half the time around the weekend) on every week; when that
+    is too many cells, on a span of weeks around a costly day, or for some of the staff."""
+    k = max(1, min(7, round(h.size)))
+    first = rng.randrange(7) if rng.random() < 0.5 else (5 - rng.randrange(k)) % 7
+    chosen = {(first + i) % 7 for i in range(k)}
+    days = np.array([p.inp.weekday(d) in chosen for d in range(p.D)])
+    per_cell = max(1.0, _model_size(p) / (p.E * p.D))
+    cap = WEEKDAY_CELLS / per_cell
+    emps = list(range(p.E))
+    if p.E * days.sum() > cap:
+        # fewer weeks when the horizon is long, fewer people when the team is large
+        span = max(7, int(cap / max(1, p.E) / max(k, 1) * 7))
+        if span < p.D:
+            day = focus.day(rng)
+            centre = rng.randrange(p.D) if day is None else day
+            lo = min(max(0, centre - span // 2), p.D - span)
+            days[:lo] = False
+            days[lo + span:] = False
+        n = max(1, int(cap / max(1, days.sum())))
+        if n < p.E:
+            emps = focus.people(p, st.best, n, rng)
+    mask = np.zeros((p.E, p.D), dtype=bool)
+    mask[np.ix_(emps, np.flatnonzero(days))] = True
+    return Region.cells(mask)
+
+
 def _pick(p: Problem, h: _Hood, rng: random.Random, st: _State, focus: _Focus) -> Region:
     if h.name == "rins":
         return _rins(p, h, rng, st)
@@ -505,6 +541,8 @@ def _pick(p: Problem, h: _Hood, rng: random.Random, st: _State, focus: _Focus) -
         day = focus.day(rng) if targeted else None
         lo = rng.randrange(0, p.D - w + 1) if day is None else min(max(0, day - rng.randrange(w)), p.D - w)
         return Region(None, lo, lo + w, p.D)
+    if h.name == "weekdays":
+        return _weekdays(p, h, rng, st, focus)
     if h.name == "staff":
         k = max(1, min(p.E, round(h.size)))
         emps = focus.people(p, st.best, k, rng) if targeted else sorted(rng.sample(range(p.E), k))

@@ -50,6 +50,9 @@ class _Rules:
         self.weekend_rank = {w: i for i, w in enumerate(keys)}
         self.n_weekends = max(1, len(keys))
         self.week = [p.inp.week_of(d) for d in range(p.D)]
+        # runs of days and of nights worked up to the day before the roster
+        self.run0 = p.run_before(e)
+        self.nights0 = p.run_before(e, night=True)
         # forbidden[g][s] = shifts that may not come g days after s
         self.forbidden: dict[int, dict[int, set[int]]] = defaultdict(dict)
         for s, st in enumerate(p.inp.shift_types):
@@ -151,12 +154,18 @@ def greedy_employee(p: Problem, e: int, need: np.ndarray, rng: random.Random,
     def run_before(d: int) -> tuple[bool, int, bool]:
         """(working?, length, touches the start) of the run ending on day d-1."""
         if d == 0:
-            return False, 0, True
+            return (True, r.run0, True) if r.run0 else (False, 0, True)
         working = row[d - 1] != OFF
         k = d - 1
         while k >= 0 and (row[k] != OFF) == working:
             k -= 1
-        return working, d - 1 - k, k < 0
+        return working, d - 1 - k + (r.run0 if k < 0 and working else 0), k < 0
+
+    def nights_before(d: int) -> int:
+        n = 0
+        while d - n - 1 >= 0 and row[d - n - 1] != OFF and r.night[row[d - n - 1]]:
+            n += 1
+        return n + (r.nights0 if n == d else 0)
 
     def options(d: int) -> list[int]:
         working, length, at_start = run_before(d)
@@ -182,8 +191,7 @@ def greedy_employee(p: Problem, e: int, need: np.ndarray, rng: random.Random,
                     continue
                 if r.week_limit is not None and week_minutes[r.week[d]] + r.length[s] > r.week_limit:
                     continue
-                if (r.max_n is not None and r.night[s] and d >= r.max_n
-                        and all(row[d - i] != OFF and r.night[row[d - i]] for i in range(1, r.max_n + 1))):
+                if r.max_n is not None and r.night[s] and nights_before(d) >= r.max_n:
                     continue
                 bad = False
                 for gap, follow in r.forbidden.items():

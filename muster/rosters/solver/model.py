@@ -132,6 +132,11 @@ class RosterInput(_Model):
     on_requests: list[ShiftRequest] = Field(default_factory=list)
     off_requests: list[ShiftRequest] = Field(default_factory=list)
     previous: PreviousRoster | None = None
+    before: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="shifts worked on the days just before day 0, oldest first (\"\" = off): successions, "
+                    "minimum rest and the longest runs of days and of nights count them",
+    )
     pairs: list[PairPreference] = Field(default_factory=list)
     fairness: list[Fairness] = Field(default_factory=list)
     min_rest_minutes: int | None = Field(None, description="rest between the end of one shift and the next")
@@ -183,6 +188,12 @@ class RosterInput(_Model):
                 for s in days:
                     if s and s not in shifts:
                         raise ValueError(f"previous roster: unknown shift {s}")
+        for eid, days in self.before.items():
+            if eid not in emps:
+                raise ValueError(f"days before the roster: unknown employee {eid}")
+            for s in days:
+                if s and s not in shifts:
+                    raise ValueError(f"days before the roster: unknown shift {s}")
         for p in self.pairs:
             if p.employees[0] not in emps or p.employees[1] not in emps or p.employees[0] == p.employees[1]:
                 raise ValueError(f"pair {p.employees}: needs two different known employees")

@@ -51,6 +51,8 @@ class Problem:
     weekends: list[list[int]] = field(default_factory=list)
     weeks: list[list[int]] = field(default_factory=list)
     previous: np.ndarray | None = None  # E x D shift index, OFF, or -2 for "no previous"
+    # e -> shift index or OFF on the days before day 0, the day before last
+    before: dict[int, list[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, inp: RosterInput) -> Problem:
@@ -85,7 +87,19 @@ class Problem:
                 for d, sid in enumerate(days[: p.D]):
                     prev[p.emp_index[eid], d] = p.shift_index[sid] if sid else OFF
             p.previous = prev
+        for eid, days in inp.before.items():
+            if any(days):
+                p.before[p.emp_index[eid]] = [p.shift_index[sid] if sid else OFF for sid in days]
         return p
+
+    def run_before(self, e: int, night: bool = False) -> int:
+        """Days in a row employee e worked (or worked nights) up to the day before day 0."""
+        n = 0
+        for s in reversed(self.before.get(e, ())):
+            if s == OFF or (night and not self.night[s]):
+                break
+            n += 1
+        return n
 
     def available_prefix(self, e: int) -> list[int]:
         """avail[t]: days before t that employee e is not declared off."""

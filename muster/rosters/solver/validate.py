@@ -54,7 +54,12 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
     items: list[PenaltyItem] = []
     shifts = {s.id: s for s in inp.shift_types}
     H = inp.num_days
-    lab = inp.day_label
+
+    def lab(d: int) -> str:
+        # days before the roster (RosterInput.before) get negative indices
+        if d >= 0 or inp.start_date is not None:
+            return inp.day_label(d)
+        return f"{inp.day_label(d).split(' (')[0]} ({-d} day{'s' if d < -1 else ''} before the roster)"
 
     def bad(rule: str, msg: str, emp: str | None = None, day: int | None = None) -> None:
         v.append(Violation(rule=rule, message=msg, employee=emp, day=day))
@@ -85,6 +90,8 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
     for emp in inp.employees:
         row = rows[emp.id]
         name = emp.label
+        prior = [s if s in shifts else "" for s in inp.before.get(emp.id, [])]
+        B = len(prior)
         for d in sorted(set(emp.days_off)):
             if row[d]:
                 bad("days_off", f"{name} works {row[d]} on {lab(d)}, a day they cannot work", emp.id, d)
@@ -113,10 +120,16 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
             if d + 1 < H and row[d + 1] and row[d + 1] in st.forbidden_successors:
                 bad("succession", f"{name} works {row[d + 1]} on {lab(d + 1)} straight after {sid}",
                     emp.id, d + 1)
+        if prior and prior[-1] and row and row[0] in shifts[prior[-1]].forbidden_successors:
+            bad("succession", f"{name} works {row[0]} on {lab(0)} straight after {prior[-1]} the day before",
+                emp.id, 0)
         rest = emp.min_rest_minutes if emp.min_rest_minutes is not None else inp.min_rest_minutes
         if rest:
-            worked = [(d, shifts[s]) for d, s in enumerate(row) if s]
+            # the shifts before the roster count too
+            worked = [(d - B, shifts[s]) for d, s in enumerate(prior + row) if s]
             for (d1, s1), (d2, s2) in zip(worked, worked[1:], strict=False):
+                if d2 < 0:
+                    continue
                 gap = d2 * DAY + s2.start_minute - (d1 * DAY + s1.start_minute + s1.length_minutes)
                 if gap < rest:
                     bad("min_rest", f"{name} has only {_h(max(gap, 0))} of rest between {s1.id} on {lab(d1)} "
@@ -129,12 +142,15 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
             bad("max_minutes", f"{name} works {_h(total)} in total, more than the maximum "
                 f"{_h(emp.max_total_minutes)}", emp.id)
         working = [bool(s) for s in row]
+        for is_work, start, length in _runs([bool(s) for s in prior] + working):
+            start -= B
+            if (is_work and start + length > 0 and emp.max_consecutive_shifts is not None
+                    and length > emp.max_consecutive_shifts):
+                bad("max_consecutive", f"{name} works {length} days in a row from {lab(start)}, more than "
+                    f"{emp.max_consecutive_shifts}", emp.id, max(start, 0))
         for is_work, start, length in _runs(working):
             end = start + length - 1
             inside = start > 0 and end < H - 1
-            if is_work and emp.max_consecutive_shifts is not None and length > emp.max_consecutive_shifts:
-                bad("max_consecutive", f"{name} works {length} days in a row from {lab(start)}, more than "
-                    f"{emp.max_consecutive_shifts}", emp.id, start)
             if is_work and inside and length < emp.min_consecutive_shifts:
                 bad("min_consecutive", f"{name} works only {length} day(s) in a row from {lab(start)}, "
                     f"fewer than {emp.min_consecutive_shifts}", emp.id, start)
@@ -142,11 +158,12 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
                 bad("min_days_off", f"{name} has only {length} day(s) off in a row from {lab(start)}, "
                     f"fewer than {emp.min_consecutive_days_off}", emp.id, start)
         if emp.max_consecutive_nights is not None:
-            nights = [bool(s) and shifts[s].is_night for s in row]
+            nights = [bool(s) and shifts[s].is_night for s in prior + row]
             for is_night, start, length in _runs(nights):
-                if is_night and length > emp.max_consecutive_nights:
+                start -= B
+                if is_night and start + length > 0 and length > emp.max_consecutive_nights:
                     bad("max_nights", f"{name} works {length} nights in a row from {lab(start)}, more than "
-                        f"{emp.max_consecutive_nights}", emp.id, start)
+                        f"{emp.max_consecutive_nights}", emp.id, max(start, 0))
         weekends = {inp.weekend_of(d) for d in range(H) if working[d] and inp.weekday(d) >= 5}
         if emp.max_weekends is not None and len(weekends) > emp.max_weekends:
             bad("max_weekends", f"{name} works {len(weekends)} weekends, more than {emp.max_weekends}", emp.id)

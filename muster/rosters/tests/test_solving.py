@@ -125,3 +125,38 @@ def test_max_consecutive_nights(world, post, team, django_capture_on_commit_call
             nights.add((a.person_id, a.date))
     assert nights
     assert not any(all((p, d + dt.timedelta(days=i)) in nights for i in range(1, limit + 1)) for p, d in nights)
+
+
+def test_next_week_keeps_the_rules_across_the_join(world, post, team, django_capture_on_commit_callbacks):
+    """Rest and runs of days count the published week before: Sunday night then Monday early is caught."""
+    actions.post_update_rules(actor=world.coordinator, post=post, max_consecutive_days=4, min_rest_hours=10)
+    start = next_monday()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = actions.roster_request(actor=world.coordinator, post=post, start=start)
+    first.refresh_from_db()
+    assert first.status == Roster.Status.READY, first.problems
+    actions.roster_publish(actor=world.coordinator, roster=first)
+    week2 = start + dt.timedelta(days=7)
+    before = solving.days_before(post, week2)
+    assert before and all(len(row) == solving.BEFORE_DAYS for row in before.values())
+    sunday = Assignment.objects.filter(roster=first, date=week2 - dt.timedelta(days=1), band__isnull=False)
+    assert {(solving.emp_id(a.person_id), solving.sid(a.band.key)) for a in sunday} == \
+        {(e, row[-1]) for e, row in before.items() if row[-1]}
+    inp = solving.build_input(post, week2, 1, before=before).inp
+    assert inp.before == {e: row for e, row in before.items()}
+    with django_capture_on_commit_callbacks(execute=True):
+        second = actions.roster_request(actor=world.coordinator, post=post, start=week2)
+    second.refresh_from_db()
+    assert second.status == Roster.Status.READY, second.problems
+    # checked here from the stored rows of both weeks, independently of the engine
+    shifts: dict[int, list] = {}
+    for a in Assignment.objects.filter(roster__in=[first, second]).select_related("band").order_by("date", "band__start"):
+        shifts.setdefault(a.person_id, []).append(solving.band_span(a.date, a.band))
+    for spans in shifts.values():
+        for (_s1, e1), (s2, _e2) in zip(spans, spans[1:], strict=False):
+            assert s2 - e1 >= dt.timedelta(hours=10), (e1, s2)
+        days = sorted({s.date() for s, _e in spans})
+        run = 1
+        for d1, d2 in zip(days, days[1:], strict=False):
+            run = run + 1 if (d2 - d1).days == 1 else 1
+            assert run <= 4

@@ -6,7 +6,8 @@ and clauses propagate well and give a tight LP.
 
 Runs that touch the start or the end of the horizon are exempt from the
 minimum lengths (the people worked or rested before and after it); the
-maximum run length has no such exemption.
+maximum run length has no such exemption, and a run that began before the
+roster (RosterInput.before) counts its earlier days.
 """
 
 from __future__ import annotations
@@ -40,12 +41,16 @@ class MaxConsecutiveShifts(_RunRule):
     def add_runs(self, ctx: Context) -> None:
         for e in ctx.free_emps:
             k = ctx.p.inp.employees[e].max_consecutive_shifts
-            if k is None or k >= ctx.cut:
+            if k is None or (k >= ctx.cut and not ctx.p.run_before(e)):
                 continue
             key = (self.name, e)
             # any k + 1 consecutive days hold at most k working days
             for d in range(max(0, ctx.lo - k), min(ctx.hi, ctx.cut - k)):
                 ctx.add(lsum(ctx.work(e, d + i) for i in range(k + 1)) <= k, key)
+            # a run that began before the roster: r days already worked leave k - r
+            r = min(ctx.p.run_before(e), k)
+            if r and ctx.lo <= k - r:
+                ctx.add(lsum(ctx.work(e, i) for i in range(min(k - r + 1, ctx.cut))) <= k - r, key)
 
     def describe(self, key, p: Problem) -> str:
         emp = p.inp.employees[key[1]]
@@ -65,7 +70,7 @@ class MaxConsecutiveNights(Rule):
         nights = [s for s in range(p.S) if p.night[s]]
         for e in ctx.free_emps:
             k = p.inp.employees[e].max_consecutive_nights
-            if k is None or k >= ctx.cut:
+            if k is None or (k >= ctx.cut and not p.run_before(e, night=True)):
                 continue
             key = (self.name, e)
             if not ctx.active(key):
@@ -73,6 +78,10 @@ class MaxConsecutiveNights(Rule):
             for d in range(max(0, ctx.lo - k), min(ctx.hi, ctx.cut - k)):
                 terms = [ctx.x(e, d + i, s) for i in range(k + 1) for s in nights]
                 ctx.add(lsum(terms) <= k, key)
+            r = min(p.run_before(e, night=True), k)
+            if r and ctx.lo <= k - r:
+                terms = [ctx.x(e, i, s) for i in range(min(k - r + 1, ctx.cut)) for s in nights]
+                ctx.add(lsum(terms) <= k - r, key)
 
     def describe(self, key, p: Problem) -> str:
         emp = p.inp.employees[key[1]]

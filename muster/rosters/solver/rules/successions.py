@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..context import Context, lsum
-from ..problem import Problem
+from ..problem import OFF, Problem
 from .base import Rule
 from .words import hours
 
 DAY = 24 * 60
+
+
+def _rest_of(p: Problem, e: int) -> int | None:
+    rest = p.inp.employees[e].min_rest_minutes
+    return p.inp.min_rest_minutes if rest is None else rest
 
 
 def rest_pairs(p: Problem, min_rest: int) -> dict[int, dict[int, set[int]]]:
@@ -51,7 +56,16 @@ class Successions(Rule):
     def applies(self, p: Problem) -> bool:
         return any(s.forbidden_successors for s in p.inp.shift_types)
 
+    def exclusions(self, p: Problem):
+        # the last shift worked before the roster starts decides what day 0 may hold
+        for e, days in p.before.items():
+            t = days[-1]
+            if t != OFF:
+                for sid in p.inp.shift_types[t].forbidden_successors:
+                    yield e, 0, p.shift_index[sid], (self.name, t)
+
     def add(self, ctx: Context) -> None:
+        super().add(ctx)
         p = ctx.p
         follow = {s: {p.shift_index[t] for t in st.forbidden_successors}
                   for s, st in enumerate(p.inp.shift_types)}
@@ -71,7 +85,24 @@ class MinRest(Rule):
         return p.inp.min_rest_minutes is not None or any(
             e.min_rest_minutes is not None for e in p.inp.employees)
 
+    def exclusions(self, p: Problem):
+        # shifts worked before the roster starts: too little rest before the first days
+        for e, days in p.before.items():
+            rest = _rest_of(p, e)
+            if not rest:
+                continue
+            pairs = rest_pairs(p, rest)
+            for back, t in enumerate(reversed(days), start=1):
+                if t == OFF:
+                    continue
+                for gap, follow in pairs.items():
+                    d = gap - back
+                    if 0 <= d < p.D:
+                        for s in follow.get(t, ()):
+                            yield e, d, s, (self.name, e)
+
     def add(self, ctx: Context) -> None:
+        super().add(ctx)
         p = ctx.p
         cache: dict[int, dict] = {}
         for e in ctx.free_emps:

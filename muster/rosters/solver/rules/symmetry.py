@@ -1,7 +1,7 @@
 """Symmetry breaking between interchangeable employees.
 
 Two employees with the same rules and no personal requests, pairs, previous
-roster or fairness list can swap whole rosters at no cost, so the search may
+roster, days worked before the roster or fairness list can swap whole rosters at no cost, so the search may
 require one linear "signature" of their rosters to be ordered. Only added to
 the full model: sub-models fix most cells and would clash with the order.
 """
@@ -24,6 +24,7 @@ def interchangeable_groups(p: Problem) -> list[list[int]]:
         personal.update(f.employees or [])
     if inp.previous is not None:
         personal.update(inp.previous.assignments)
+    personal.update(eid for eid, days in inp.before.items() if any(days))
     groups: dict[str, list[int]] = defaultdict(list)
     for e, emp in enumerate(inp.employees):
         if emp.id in personal:

@@ -227,3 +227,53 @@ def test_max_consecutive_nights_conflict():
                    cover=[must(d, "N") for d in range(3)])
     summary = assert_infeasible(inp, "max_nights", "cover_min")
     assert "2 nights in a row" in summary
+
+
+# --- the days before the roster (the published roster's last days) count for the rules that look back
+
+
+def test_succession_across_the_start_respected():
+    # A worked a late the day before: B takes the early on day 0
+    inp = instance(1, [{"id": "A"}, {"id": "B"}], shifts=E_L, cover=[must(0, "E")], before={"A": ["", "L"]})
+    assert solved(inp).roster == {"A": [""], "B": ["E"]}
+
+
+def test_succession_across_the_start_conflict():
+    inp = instance(1, [{"id": "A"}], shifts=E_L, cover=[must(0, "E")], before={"A": ["L"]})
+    summary = assert_infeasible(inp, "succession", "cover_min")
+    assert "may not be followed" in summary
+
+
+def test_min_rest_across_the_start():
+    shifts = [{"id": "E", "length_minutes": 480, "start_minute": 6 * 60},
+              {"id": "N", "length_minutes": 600, "start_minute": 21 * 60}]
+    # a night 21:00-07:00 ending on day 0 leaves no rest for an early on day 0, and 23 h before day 1's
+    inp = instance(2, [{"id": "A", "min_rest_minutes": 11 * 60}], shifts=shifts, cover=[must(1, "E")],
+                   before={"A": ["N"]})
+    assert solved(inp).roster["A"] == ["", "E"]
+    blocked = instance(2, [{"id": "A", "min_rest_minutes": 11 * 60}], shifts=shifts, cover=[must(0, "E")],
+                       before={"A": ["N"]})
+    assert "11 h of rest" in assert_infeasible(blocked, "min_rest", "cover_min")
+
+
+def test_max_consecutive_counts_the_days_before():
+    # 3 days worked just before, at most 4 in a row: day 0 may be worked, day 1 not
+    # (A would like both days, day 0 more: without the days before A would work both)
+    inp = instance(2, [{"id": "A", "max_consecutive_shifts": 4}, {"id": "B"}], cover=[must(0), must(1)],
+                   before={"A": ["", "D", "D", "D"]}, on_requests=[
+                       {"employee": "A", "day": 0, "shift": "D", "weight": 5},
+                       {"employee": "A", "day": 1, "shift": "D", "weight": 3}])
+    assert solved(inp).roster["A"] == ["D", ""]
+    assert solved(inp.model_copy(update={"before": {}})).roster["A"] == ["D", "D"]
+    assert_infeasible(instance(2, [{"id": "A", "max_consecutive_shifts": 4}], cover=[must(0), must(1)],
+                               before={"A": ["D", "D", "D"]}), "max_consecutive", "cover_min")
+
+
+def test_max_consecutive_nights_counts_the_nights_before():
+    inp = instance(1, [{"id": "A", "max_consecutive_nights": 2}], shifts=NIGHT, cover=[must(0, "N")],
+                   before={"A": ["N", "N"]})
+    assert "2 nights in a row" in assert_infeasible(inp, "max_nights", "cover_min")
+    # a day off in between resets the count
+    ok = instance(1, [{"id": "A", "max_consecutive_nights": 2}], shifts=NIGHT, cover=[must(0, "N")],
+                  before={"A": ["N", "N", ""]})
+    assert solved(ok).roster["A"] == ["N"]

@@ -82,3 +82,30 @@ def test_nights_in_a_row():
     rep = validate(inp, {"A": ["N", "N", "N", "", ""]})
     assert rules_broken(inp, {"A": ["N", "N", "N", "", ""]}) == {"max_nights"}
     assert "Ann works 3 nights in a row" in rep.violations[0].message
+
+
+def test_days_before_the_roster_count_for_the_rules_that_look_back():
+    from .helpers import instance
+
+    shifts = [{"id": "E", "length_minutes": 480, "start_minute": 6 * 60},
+              {"id": "L", "length_minutes": 480, "start_minute": 14 * 60, "forbidden_successors": ["E"]}]
+    inp = instance(2, [{"id": "A", "max_consecutive_shifts": 3, "min_rest_minutes": 12 * 60}], shifts=shifts,
+                   before={"A": ["E", "E", "L"]})
+    rep = validate(inp, {"A": ["E", ""]})
+    rules = {v.rule for v in rep.violations}
+    assert rules == {"succession", "min_rest", "max_consecutive"}, [v.message for v in rep.violations]
+    assert any("before the roster" in v.message for v in rep.violations)
+    assert validate(inp, {"A": ["", "E"]}).valid
+    assert not validate(inp, {"A": ["L", ""]}).valid  # a fourth day in a row
+
+
+def test_days_before_the_roster_must_name_known_people_and_shifts():
+    import pytest
+    from pydantic import ValidationError
+
+    from .helpers import instance
+
+    with pytest.raises(ValidationError, match="unknown employee"):
+        instance(1, before={"Z": ["D"]})
+    with pytest.raises(ValidationError, match="unknown shift"):
+        instance(1, before={"A": ["X"]})

@@ -388,6 +388,56 @@ def conflict_words(built: Built, explanation) -> list[str]:
     return [_("These rules cannot all be met together:"), *lines]
 
 
+def violation_words(built: Built, violations) -> list[str]:
+    """Hard rules a roster breaks (the validator's findings), in the coordinator's language.
+
+    The validator words its findings in English; here each one is said again from its rule,
+    person, day and shift. Rules the post's settings never produce keep the validator's words.
+    """
+    inp = built.inp
+    people = {e.id: e for e in inp.employees}
+    lines = []
+    for v in violations:
+        emp = people.get(v.employee or "")
+        name = emp.label if emp else ""
+        day = _day_label(built.plan.start + dt.timedelta(days=v.day)) if v.day is not None and v.day >= 0 else ""
+        shift = next((s.name or s.id for s in inp.shift_types if s.id == v.shift), v.shift or "")
+        args = {"name": name, "day": day, "shift": shift}
+        rule = v.rule
+        if rule == "cover_min":
+            line = _("%(day)s %(shift)s would have too few people") % args
+        elif rule == "cover_skill":
+            line = _("%(day)s %(shift)s would have too few people with the required skill") % args
+        elif rule == "night_mix" and inp.night_needs_age_at_most is not None:
+            line = _("%(day)s %(shift)s would have nobody aged %(age)d or under") % {**args, "age": inp.night_needs_age_at_most}
+        elif rule == "days_off" and emp:
+            line = _("%(name)s is away or unavailable on %(day)s") % args
+        elif rule == "night_consent" and emp:
+            line = _("%(name)s does not do night shifts") % args
+        elif rule == "night_age" and emp:
+            line = _("%(name)s (%(age)s) is over %(limit)d and may not work nights") % {
+                **args, "age": emp.age if emp.age is not None else "?", "limit": inp.no_night_over_age or 0}
+        elif rule == "day_minutes" and emp:
+            line = _("%(name)s may work at most %(hours)s a day") % {**args, "hours": _hours(emp.max_minutes_per_day or 0)}
+        elif rule == "week_minutes" and emp:
+            line = _("%(name)s may work at most %(hours)s a week") % {**args, "hours": _hours(emp.max_minutes_per_week or 0)}
+        elif rule == "min_rest" and emp:
+            rest = emp.min_rest_minutes if emp.min_rest_minutes is not None else inp.min_rest_minutes
+            line = _("%(name)s would not have %(hours)s of rest before %(day)s") % {**args, "hours": _hours(rest or 0)}
+        elif rule == "max_consecutive" and emp:
+            n = emp.max_consecutive_shifts or 0
+            line = ngettext("%(name)s would work more than %(n)d day in a row", "%(name)s would work more than %(n)d days in a row",
+                            n) % {**args, "n": n}
+        elif rule == "max_nights" and emp:
+            n = emp.max_consecutive_nights or 0
+            line = ngettext("%(name)s would work more than %(n)d night in a row", "%(name)s would work more than %(n)d nights in a row",
+                            n) % {**args, "n": n}
+        else:
+            line = v.message
+        lines.append(line)
+    return lines
+
+
 # ---- the background task
 
 def enqueue(roster_id: int) -> None:
@@ -453,7 +503,7 @@ def _run(roster: Roster) -> None:
     report = validate(built.inp, result.roster)
     if not report.valid:
         Roster.objects.filter(pk=roster.pk).update(
-            status=Roster.Status.FAILED, problems=[v.message for v in report.violations[:10]], **done)
+            status=Roster.Status.FAILED, problems=violation_words(built, report.violations[:10]), **done)
         return
     penalties = _penalties(report)
     changes = None
@@ -535,4 +585,4 @@ def check_change(roster: Roster, moves: list[tuple[Assignment, object]]) -> list
     for e in known:
         grid.setdefault(e, [""] * built.plan.days)
     report = validate(built.inp, grid)
-    return [v.message for v in report.violations[:5]]
+    return violation_words(built, report.violations[:5])

@@ -40,6 +40,7 @@ class Violation(BaseModel):
     message: str
     employee: str | None = None
     day: int | None = None
+    shift: str | None = None  # for the cover rules: which shift of that day
 
 
 class ValidationReport(BaseModel):

@@ -61,8 +61,8 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
             return inp.day_label(d)
         return f"{inp.day_label(d).split(' (')[0]} ({-d} day{'s' if d < -1 else ''} before the roster)"
 
-    def bad(rule: str, msg: str, emp: str | None = None, day: int | None = None) -> None:
-        v.append(Violation(rule=rule, message=msg, employee=emp, day=day))
+    def bad(rule: str, msg: str, emp: str | None = None, day: int | None = None, shift: str | None = None) -> None:
+        v.append(Violation(rule=rule, message=msg, employee=emp, day=day, shift=shift))
 
     def cost(rule: str, amount: int, msg: str, emp: str | None = None, day: int | None = None) -> None:
         if amount:
@@ -188,17 +188,17 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
         people = on_shift[(c.day, c.shift)]
         if c.hard_min is not None and len(people) < c.hard_min:
             bad("cover_min", f"{lab(c.day)} {c.shift} has {len(people)} people, fewer than the required "
-                f"{c.hard_min}", day=c.day)
+                f"{c.hard_min}", day=c.day, shift=c.shift)
         for skill, need in c.skills.items():
             have = sum(1 for e in people if skill in e.skills)
             if have < need:
                 bad("cover_skill", f"{lab(c.day)} {c.shift} has {have} people with '{skill}', needs {need}",
-                    day=c.day)
+                    day=c.day, shift=c.shift)
     if inp.night_needs_age_at_most is not None:
         limit = inp.night_needs_age_at_most
         for (d, sid), people in sorted(on_shift.items()):
             if people and shifts[sid].is_night and not any(e.age is not None and e.age <= limit for e in people):
-                bad("night_mix", f"{lab(d)} night shift {sid} has nobody aged {limit} or under", day=d)
+                bad("night_mix", f"{lab(d)} night shift {sid} has nobody aged {limit} or under", day=d, shift=sid)
 
     # --- objective
     for c in inp.cover:

@@ -109,3 +109,28 @@ def test_missed_shifts_are_listed(world, login, post, published):
     html = c.get("/rosters/missed/").content.decode()
     past = Assignment.objects.filter(roster=published, starts_at__lt=timezone.now() - dt.timedelta(minutes=20)).exists()
     assert ("队员" in html) == past
+
+
+def test_a_refused_cover_says_why_in_the_coordinators_language(world, post, team, published):
+    from django.utils import translation
+
+    from muster.core.errors import InvalidInput
+
+    shift = Assignment.objects.filter(roster=published, starts_at__gt=timezone.now(), band__isnull=False).first()
+    busy = set(Assignment.objects.filter(roster=published, date=shift.date).values_list("person_id", flat=True))
+    member = TeamMember.objects.filter(post=post).exclude(person_id__in=busy).first()
+    # the teammate asked for is away that day (entered after the roster was published)
+    actions.absence_add(actor=world.coordinator, member=member, start=shift.date, end=shift.date)
+    world.member.person = shift.person
+    world.member.save(update_fields=["person"])
+    req = actions.swap_request(actor=world.member, assignment=shift, kind="cover", other=member.person)
+    with translation.override("zh-hans"), pytest.raises(InvalidInput) as e:
+        actions.swap_decide(actor=world.coordinator, request=req, approve=True)
+    messages = [x["message"] for x in e.value.errors]
+    assert any(member.person.name in m and "请假或无法值班" in m for m in messages), messages
+    with translation.override("en"), pytest.raises(InvalidInput) as e:
+        actions.swap_decide(actor=world.coordinator, request=req, approve=True)
+    assert any("is away or unavailable on" in x["message"] for x in e.value.errors)
+    shift.refresh_from_db()
+    req.refresh_from_db()
+    assert shift.person_id == world.member.person_id and req.status == SwapRequest.Status.OPEN

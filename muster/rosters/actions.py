@@ -325,14 +325,28 @@ def roster_publish(*, actor, roster: Roster) -> Roster:
             status=Roster.Status.PUBLISHED, published_at=timezone.now())
         if not n:
             raise Conflict(_("Only a ready roster can be published."))
-        old = Roster.objects.filter(post=roster.post, status=Roster.Status.PUBLISHED, start__lte=roster.end,
-                                    start__gt=roster.start - dt.timedelta(days=56)).exclude(pk=roster.pk)
-        superseded = [r.pk for r in old if r.end >= roster.start]
+        old = Roster.objects.select_for_update().filter(
+            post=roster.post, status=Roster.Status.PUBLISHED, start__lte=roster.end,
+            start__gt=roster.start - dt.timedelta(days=56)).exclude(pk=roster.pk)
+        superseded, kept = [], []
+        for r in old:
+            if r.end < roster.start:
+                continue
+            # the weeks of the older roster outside the new one stay published: their shifts (the
+            # very rows, with their check-ins and notes) move to a roster of those weeks
+            for lo, hi in ((r.start, roster.start - dt.timedelta(days=1)), (roster.end + dt.timedelta(days=1), r.end)):
+                if lo > hi:
+                    continue
+                part = Roster.objects.create(
+                    post=r.post, start=lo, weeks=((hi - lo).days + 1) // 7, status=Roster.Status.PUBLISHED,
+                    engine_status=r.engine_status, time_limit=r.time_limit, based_on=r, created_by=r.created_by,
+                    finished_at=r.finished_at, published_at=r.published_at)
+                Assignment.objects.filter(roster=r, date__gte=lo, date__lte=hi).update(roster=part)
+                kept.append({"roster": part.pk, "start": lo.isoformat(), "weeks": part.weeks})
+            superseded.append(r.pk)
         Roster.objects.filter(pk__in=superseded).update(status=Roster.Status.SUPERSEDED)
-        # Shifts of the superseded rosters outside the new one's weeks stay: move them onto nothing
-        # would lose them, so a superseded roster keeps counting outside the new one's dates.
         audit.record(actor=actor, action="roster.publish", obj=roster, region=roster.post.region,
-                     changes={"superseded": superseded, "changes": roster.changes})
+                     changes={"superseded": superseded, "kept": kept, "changes": roster.changes})
     roster.refresh_from_db()
     return roster
 

@@ -5,7 +5,7 @@ import subprocess
 import pytest
 from django.utils import timezone
 
-from muster.rosters import actions
+from muster.rosters import actions, solving
 from muster.rosters.models import Assignment, CheckIn, Roster, SwapRequest, TeamMember
 
 
@@ -134,3 +134,56 @@ def test_a_refused_cover_says_why_in_the_coordinators_language(world, post, team
     shift.refresh_from_db()
     req.refresh_from_db()
     assert shift.person_id == world.member.person_id and req.status == SwapRequest.Status.OPEN
+
+
+def test_publishing_one_week_keeps_the_other_weeks_of_an_older_roster(world, post, published,
+                                                                       django_capture_on_commit_callbacks):
+    """Re-solving next week must not take this week's and last week's shifts off the published roster."""
+    monday = this_monday()
+    outside = dict(Assignment.objects.filter(roster=published).exclude(
+        date__gte=monday + dt.timedelta(days=7)).values_list("pk", "person_id"))
+    assert outside
+    with django_capture_on_commit_callbacks(execute=True):
+        second = actions.roster_request(actor=world.coordinator, post=post, start=monday + dt.timedelta(days=7))
+    second.refresh_from_db()
+    assert second.status == Roster.Status.READY, second.problems
+    actions.roster_publish(actor=world.coordinator, roster=second)
+    live = Assignment.objects.filter(post=post, roster__status=Roster.Status.PUBLISHED)
+    # the earlier weeks are still published, the very same rows (check-ins and notes hang on them)
+    assert dict(live.filter(date__lt=monday + dt.timedelta(days=7)).values_list("pk", "person_id")) == outside
+    # next week is the new roster's alone
+    nxt = live.filter(date__gte=monday + dt.timedelta(days=7))
+    assert set(nxt.values_list("roster_id", flat=True)) == {second.pk}
+    published.refresh_from_db()
+    assert published.status == Roster.Status.SUPERSEDED
+    # the weeks before are published as a roster of their own, derived from the older one
+    part = Roster.objects.get(post=post, status=Roster.Status.PUBLISHED, based_on=published)
+    assert (part.start, part.weeks) == (published.start, 2)
+
+
+def test_publishing_a_middle_week_leaves_the_weeks_on_both_sides(world, login, post, published,
+                                                                  django_capture_on_commit_callbacks):
+    monday = this_monday()
+    before = Assignment.objects.filter(roster=published, date__lt=monday).count()
+    after = Assignment.objects.filter(roster=published, date__gte=monday + dt.timedelta(days=7)).count()
+    with django_capture_on_commit_callbacks(execute=True):
+        middle = actions.roster_request(actor=world.coordinator, post=post, start=monday)
+    middle.refresh_from_db()
+    assert middle.status == Roster.Status.READY, middle.problems
+    # the solve saw last week's published shifts as the days before it
+    assert solving.days_before(post, monday)
+    actions.roster_publish(actor=world.coordinator, roster=middle)
+    parts = Roster.objects.filter(post=post, status=Roster.Status.PUBLISHED, based_on=published).order_by("start")
+    assert [(r.start, r.weeks, r.assignments.count()) for r in parts] == [
+        (monday - dt.timedelta(days=7), 1, before), (monday + dt.timedelta(days=7), 1, after)]
+    live = Assignment.objects.filter(post=post, roster__status=Roster.Status.PUBLISHED)
+    assert set(live.filter(date__gte=monday, date__lt=monday + dt.timedelta(days=7)).values_list("roster_id", flat=True)) == {middle.pk}
+    from muster.core.models import AuditEvent
+
+    event = AuditEvent.objects.filter(action="roster.publish", object_id=str(middle.pk)).get()
+    assert event.changes["superseded"] == [published.pk] and len(event.changes["kept"]) == 2
+    c = login(world.coordinator)
+    for r in parts:
+        page = c.get(f"/rosters/roster/{r.pk}/")
+        assert page.status_code == 200 and r.assignments.first().person.name in page.content.decode()
+    assert c.get(f"/rosters/{post.pk}/week/{(monday + dt.timedelta(days=7)).isoformat()}/").status_code == 200

@@ -225,15 +225,16 @@ class Built:
     band_at: dict[tuple[int, str], Band]
 
 
-BEFORE_DAYS = 7  # published days before a roster that the rules looking back (rest, runs) take into account
+BEFORE_DAYS = 7  # published days before (and after) a roster that the rules looking back (rest, runs) count
 
 
 def build_input(post: Post, start: dt.date, weeks: int, previous: dict[str, list[str]] | None = None,
-                before: dict[str, list[str]] | None = None) -> Built:
+                before: dict[str, list[str]] | None = None, after: dict[str, list[str]] | None = None) -> Built:
     """The engine's RosterInput for the post's cover, team and rules over `weeks` weeks from `start`.
 
-    `before` is the published roster of the days just before `start` (see `days_before`): the
-    minimum rest and the longest runs of days and nights carry over from it.
+    `before` and `after` are the published rosters of the days just before and just after the
+    weeks solved (see `days_around`): the minimum rest and the longest runs of days and nights
+    carry over from and into them.
     """
     from muster.rosters.solver import model as M
 
@@ -298,10 +299,11 @@ def build_input(post: Post, start: dt.date, weeks: int, previous: dict[str, list
     members = {emp_id(m.person_id) for m in plan.members}
     # a band that no longer exists has no clock times to reckon rest with: it is left out
     before = {e: [k if k in known_shifts else "" for k in row] for e, row in (before or {}).items() if e in members}
+    after = {e: [k if k in known_shifts else "" for k in row] for e, row in (after or {}).items() if e in members}
     inp = M.RosterInput(
         name=f"{post.name} {start}", num_days=plan.days, start_weekday=start.weekday(), start_date=start,
         shift_types=shift_types, employees=employees, cover=cover, off_requests=off_requests, pairs=pairs,
-        fairness=fairness, previous=prev, before=before, min_rest_minutes=post.min_rest_hours * 60 if post.min_rest_hours else None,
+        fairness=fairness, previous=prev, before=before, after=after, min_rest_minutes=post.min_rest_hours * 60 if post.min_rest_hours else None,
         night_needs_age_at_most=post.night_mix_age,
     )
     return Built(inp=inp, plan=plan, keys=keys, band_at=band_at)
@@ -310,6 +312,12 @@ def build_input(post: Post, start: dt.date, weeks: int, previous: dict[str, list
 def days_before(post: Post, start: dt.date) -> dict[str, list[str]]:
     """The published shifts of the BEFORE_DAYS days before `start`, oldest first."""
     return published_grid(post, start - dt.timedelta(days=BEFORE_DAYS), BEFORE_DAYS)
+
+
+def days_around(post: Post, start: dt.date, weeks: int) -> dict[str, dict[str, list[str]]]:
+    """`before` and `after` for build_input: the published days either side of these weeks."""
+    return {"before": days_before(post, start),
+            "after": published_grid(post, start + dt.timedelta(days=7 * weeks), BEFORE_DAYS)}
 
 
 def published_grid(post: Post, start: dt.date, days: int, exclude: int | None = None) -> dict[str, list[str]]:
@@ -469,7 +477,7 @@ def _run(roster: Roster) -> None:
 
     post = roster.post
     previous = published_grid(post, roster.start, 7 * roster.weeks)
-    built = build_input(post, roster.start, roster.weeks, previous or None, before=days_before(post, roster.start))
+    built = build_input(post, roster.start, roster.weeks, previous or None, **days_around(post, roster.start, roster.weeks))
     trail: list[dict] = []
     last = [0.0]
     home = threading.get_ident()
@@ -558,7 +566,7 @@ def check_change(roster: Roster, moves: list[tuple[Assignment, object]]) -> list
     """Hard rules a hand change (swap or cover) would break, in words; empty when it is fine."""
     from muster.rosters.solver.validate import validate
 
-    built = build_input(roster.post, roster.start, roster.weeks, before=days_before(roster.post, roster.start))
+    built = build_input(roster.post, roster.start, roster.weeks, **days_around(roster.post, roster.start, roster.weeks))
     grid = published_grid(roster.post, roster.start, built.plan.days) if roster.status == Roster.Status.PUBLISHED else {}
     if roster.status != Roster.Status.PUBLISHED:
         for a in roster.assignments.select_related("band"):

@@ -53,6 +53,9 @@ class _Rules:
         # runs of days and of nights worked up to the day before the roster
         self.run0 = p.run_before(e)
         self.nights0 = p.run_before(e, night=True)
+        # and from the day after the last one
+        self.run_end = p.run_after(e)
+        self.nights_end = p.run_after(e, night=True)
         # forbidden[g][s] = shifts that may not come g days after s
         self.forbidden: dict[int, dict[int, set[int]]] = defaultdict(dict)
         for s, st in enumerate(p.inp.shift_types):
@@ -172,6 +175,8 @@ def greedy_employee(p: Problem, e: int, need: np.ndarray, rng: random.Random,
         can_off = not (working and length < r.min_w and not at_start)
         can_work = not (working and length >= r.max_w) and not (
             not working and d > 0 and not at_start and length < r.min_o)
+        if can_work and d == D - 1 and r.run_end and (length + 1 if working else 1) + r.run_end > r.max_w:
+            can_work = False  # the run would go on past the limit into the days after
         shifts = []
         weekend_heavy = False
         if can_work:
@@ -191,7 +196,8 @@ def greedy_employee(p: Problem, e: int, need: np.ndarray, rng: random.Random,
                     continue
                 if r.week_limit is not None and week_minutes[r.week[d]] + r.length[s] > r.week_limit:
                     continue
-                if r.max_n is not None and r.night[s] and nights_before(d) >= r.max_n:
+                if r.max_n is not None and r.night[s] and nights_before(d) + 1 + (
+                        r.nights_end if d == D - 1 else 0) > r.max_n:
                     continue
                 bad = False
                 for gap, follow in r.forbidden.items():

@@ -137,6 +137,11 @@ class RosterInput(_Model):
         description="shifts worked on the days just before day 0, oldest first (\"\" = off): successions, "
                     "minimum rest and the longest runs of days and of nights count them",
     )
+    after: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="shifts already set for the days just after the last day, first day first (e.g. next "
+                    "week's published roster): the same rules look ahead at them",
+    )
     pairs: list[PairPreference] = Field(default_factory=list)
     fairness: list[Fairness] = Field(default_factory=list)
     min_rest_minutes: int | None = Field(None, description="rest between the end of one shift and the next")
@@ -188,12 +193,13 @@ class RosterInput(_Model):
                 for s in days:
                     if s and s not in shifts:
                         raise ValueError(f"previous roster: unknown shift {s}")
-        for eid, days in self.before.items():
-            if eid not in emps:
-                raise ValueError(f"days before the roster: unknown employee {eid}")
-            for s in days:
-                if s and s not in shifts:
-                    raise ValueError(f"days before the roster: unknown shift {s}")
+        for where, given in (("before", self.before), ("after", self.after)):
+            for eid, days in given.items():
+                if eid not in emps:
+                    raise ValueError(f"days {where} the roster: unknown employee {eid}")
+                for s in days:
+                    if s and s not in shifts:
+                        raise ValueError(f"days {where} the roster: unknown shift {s}")
         for p in self.pairs:
             if p.employees[0] not in emps or p.employees[1] not in emps or p.employees[0] == p.employees[1]:
                 raise ValueError(f"pair {p.employees}: needs two different known employees")

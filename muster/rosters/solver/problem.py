@@ -53,6 +53,8 @@ class Problem:
     previous: np.ndarray | None = None  # E x D shift index, OFF, or -2 for "no previous"
     # e -> shift index or OFF on the days before day 0, the day before last
     before: dict[int, list[int]] = field(default_factory=dict)
+    # e -> shift index or OFF on the days after the last day, the first of them first
+    after: dict[int, list[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, inp: RosterInput) -> Problem:
@@ -90,12 +92,24 @@ class Problem:
         for eid, days in inp.before.items():
             if any(days):
                 p.before[p.emp_index[eid]] = [p.shift_index[sid] if sid else OFF for sid in days]
+        for eid, days in inp.after.items():
+            if any(days):
+                p.after[p.emp_index[eid]] = [p.shift_index[sid] if sid else OFF for sid in days]
         return p
 
     def run_before(self, e: int, night: bool = False) -> int:
         """Days in a row employee e worked (or worked nights) up to the day before day 0."""
         n = 0
         for s in reversed(self.before.get(e, ())):
+            if s == OFF or (night and not self.night[s]):
+                break
+            n += 1
+        return n
+
+    def run_after(self, e: int, night: bool = False) -> int:
+        """Days in a row employee e works (or works nights) from the day after the last day."""
+        n = 0
+        for s in self.after.get(e, ()):
             if s == OFF or (night and not self.night[s]):
                 break
             n += 1

@@ -57,8 +57,11 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
 
     def lab(d: int) -> str:
         # days before the roster (RosterInput.before) get negative indices
-        if d >= 0 or inp.start_date is not None:
+        if 0 <= d < H or inp.start_date is not None:
             return inp.day_label(d)
+        if d >= H:
+            n = d - H + 1
+            return f"{inp.day_label(d).split(' (')[0]} ({n} day{'s' if n > 1 else ''} after the roster)"
         return f"{inp.day_label(d).split(' (')[0]} ({-d} day{'s' if d < -1 else ''} before the roster)"
 
     def bad(rule: str, msg: str, emp: str | None = None, day: int | None = None, shift: str | None = None) -> None:
@@ -92,6 +95,7 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
         name = emp.label
         prior = [s if s in shifts else "" for s in inp.before.get(emp.id, [])]
         B = len(prior)
+        later = [s if s in shifts else "" for s in inp.after.get(emp.id, [])]
         for d in sorted(set(emp.days_off)):
             if row[d]:
                 bad("days_off", f"{name} works {row[d]} on {lab(d)}, a day they cannot work", emp.id, d)
@@ -123,12 +127,15 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
         if prior and prior[-1] and row and row[0] in shifts[prior[-1]].forbidden_successors:
             bad("succession", f"{name} works {row[0]} on {lab(0)} straight after {prior[-1]} the day before",
                 emp.id, 0)
+        if later and later[0] and row and row[-1] and later[0] in shifts[row[-1]].forbidden_successors:
+            bad("succession", f"{name} works {row[-1]} on {lab(H - 1)} and {later[0]} the day after",
+                emp.id, H - 1)
         rest = emp.min_rest_minutes if emp.min_rest_minutes is not None else inp.min_rest_minutes
         if rest:
             # the shifts before the roster count too
-            worked = [(d - B, shifts[s]) for d, s in enumerate(prior + row) if s]
+            worked = [(d - B, shifts[s]) for d, s in enumerate(prior + row + later) if s]
             for (d1, s1), (d2, s2) in zip(worked, worked[1:], strict=False):
-                if d2 < 0:
+                if d2 < 0 or d1 >= H:
                     continue
                 gap = d2 * DAY + s2.start_minute - (d1 * DAY + s1.start_minute + s1.length_minutes)
                 if gap < rest:
@@ -142,9 +149,9 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
             bad("max_minutes", f"{name} works {_h(total)} in total, more than the maximum "
                 f"{_h(emp.max_total_minutes)}", emp.id)
         working = [bool(s) for s in row]
-        for is_work, start, length in _runs([bool(s) for s in prior] + working):
+        for is_work, start, length in _runs([bool(s) for s in prior] + working + [bool(s) for s in later]):
             start -= B
-            if (is_work and start + length > 0 and emp.max_consecutive_shifts is not None
+            if (is_work and start + length > 0 and start < H and emp.max_consecutive_shifts is not None
                     and length > emp.max_consecutive_shifts):
                 bad("max_consecutive", f"{name} works {length} days in a row from {lab(start)}, more than "
                     f"{emp.max_consecutive_shifts}", emp.id, max(start, 0))
@@ -158,10 +165,10 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
                 bad("min_days_off", f"{name} has only {length} day(s) off in a row from {lab(start)}, "
                     f"fewer than {emp.min_consecutive_days_off}", emp.id, start)
         if emp.max_consecutive_nights is not None:
-            nights = [bool(s) and shifts[s].is_night for s in prior + row]
+            nights = [bool(s) and shifts[s].is_night for s in prior + row + later]
             for is_night, start, length in _runs(nights):
                 start -= B
-                if is_night and start + length > 0 and length > emp.max_consecutive_nights:
+                if is_night and start + length > 0 and start < H and length > emp.max_consecutive_nights:
                     bad("max_nights", f"{name} works {length} nights in a row from {lab(start)}, more than "
                         f"{emp.max_consecutive_nights}", emp.id, max(start, 0))
         weekends = {inp.weekend_of(d) for d in range(H) if working[d] and inp.weekday(d) >= 5}

@@ -170,8 +170,11 @@ def test_publishing_a_middle_week_leaves_the_weeks_on_both_sides(world, login, p
         middle = actions.roster_request(actor=world.coordinator, post=post, start=monday)
     middle.refresh_from_db()
     assert middle.status == Roster.Status.READY, middle.problems
-    # the solve saw last week's published shifts as the days before it
-    assert solving.days_before(post, monday)
+    # the solve saw last week's and next week's published shifts either side of it
+    around = solving.days_around(post, monday, 1)
+    assert around["before"] and around["after"]
+    inp = solving.build_input(post, monday, 1, **around).inp
+    assert inp.before == around["before"] and inp.after == around["after"]
     actions.roster_publish(actor=world.coordinator, roster=middle)
     parts = Roster.objects.filter(post=post, status=Roster.Status.PUBLISHED, based_on=published).order_by("start")
     assert [(r.start, r.weeks, r.assignments.count()) for r in parts] == [

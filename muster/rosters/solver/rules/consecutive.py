@@ -7,7 +7,8 @@ and clauses propagate well and give a tight LP.
 Runs that touch the start or the end of the horizon are exempt from the
 minimum lengths (the people worked or rested before and after it); the
 maximum run length has no such exemption, and a run that began before the
-roster (RosterInput.before) counts its earlier days.
+roster (RosterInput.before) counts its earlier days, and one that goes on
+after it (RosterInput.after) its later ones.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class MaxConsecutiveShifts(_RunRule):
     def add_runs(self, ctx: Context) -> None:
         for e in ctx.free_emps:
             k = ctx.p.inp.employees[e].max_consecutive_shifts
-            if k is None or (k >= ctx.cut and not ctx.p.run_before(e)):
+            if k is None or (k >= ctx.cut and not ctx.p.run_before(e) and not ctx.p.run_after(e)):
                 continue
             key = (self.name, e)
             # any k + 1 consecutive days hold at most k working days
@@ -51,6 +52,11 @@ class MaxConsecutiveShifts(_RunRule):
             r = min(ctx.p.run_before(e), k)
             if r and ctx.lo <= k - r:
                 ctx.add(lsum(ctx.work(e, i) for i in range(min(k - r + 1, ctx.cut))) <= k - r, key)
+            # and one that goes on after it
+            r = min(ctx.p.run_after(e), k)
+            D = ctx.p.D
+            if r and ctx.cut == D and ctx.hi > D - (k - r + 1):
+                ctx.add(lsum(ctx.work(e, d) for d in range(max(0, D - (k - r + 1)), D)) <= k - r, key)
 
     def describe(self, key, p: Problem) -> str:
         emp = p.inp.employees[key[1]]
@@ -70,7 +76,7 @@ class MaxConsecutiveNights(Rule):
         nights = [s for s in range(p.S) if p.night[s]]
         for e in ctx.free_emps:
             k = p.inp.employees[e].max_consecutive_nights
-            if k is None or (k >= ctx.cut and not p.run_before(e, night=True)):
+            if k is None or (k >= ctx.cut and not p.run_before(e, night=True) and not p.run_after(e, night=True)):
                 continue
             key = (self.name, e)
             if not ctx.active(key):
@@ -81,6 +87,10 @@ class MaxConsecutiveNights(Rule):
             r = min(p.run_before(e, night=True), k)
             if r and ctx.lo <= k - r:
                 terms = [ctx.x(e, i, s) for i in range(min(k - r + 1, ctx.cut)) for s in nights]
+                ctx.add(lsum(terms) <= k - r, key)
+            r = min(p.run_after(e, night=True), k)
+            if r and ctx.cut == p.D and ctx.hi > p.D - (k - r + 1):
+                terms = [ctx.x(e, d, s) for d in range(max(0, p.D - (k - r + 1)), p.D) for s in nights]
                 ctx.add(lsum(terms) <= k - r, key)
 
     def describe(self, key, p: Problem) -> str:

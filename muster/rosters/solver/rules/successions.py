@@ -63,6 +63,13 @@ class Successions(Rule):
             if t != OFF:
                 for sid in p.inp.shift_types[t].forbidden_successors:
                     yield e, 0, p.shift_index[sid], (self.name, t)
+        # and the first shift after it what the last day may hold
+        for e, days in p.after.items():
+            t = days[0]
+            if t != OFF:
+                for s, st in enumerate(p.inp.shift_types):
+                    if p.shift_ids[t] in st.forbidden_successors:
+                        yield e, p.D - 1, s, (self.name, s)
 
     def add(self, ctx: Context) -> None:
         super().add(ctx)
@@ -100,6 +107,21 @@ class MinRest(Rule):
                     if 0 <= d < p.D:
                         for s in follow.get(t, ()):
                             yield e, d, s, (self.name, e)
+        # shifts already set after the roster ends: too little rest after the last days
+        for e, days in p.after.items():
+            rest = _rest_of(p, e)
+            if not rest:
+                continue
+            pairs = rest_pairs(p, rest)
+            for ahead, t in enumerate(days):
+                if t == OFF:
+                    continue
+                for gap, follow in pairs.items():
+                    d = p.D + ahead - gap
+                    if 0 <= d < p.D:
+                        for s, ts in follow.items():
+                            if t in ts:
+                                yield e, d, s, (self.name, e)
 
     def add(self, ctx: Context) -> None:
         super().add(ctx)

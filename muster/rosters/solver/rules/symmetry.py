@@ -24,7 +24,7 @@ def interchangeable_groups(p: Problem) -> list[list[int]]:
         personal.update(f.employees or [])
     if inp.previous is not None:
         personal.update(inp.previous.assignments)
-    personal.update(eid for eid, days in inp.before.items() if any(days))
+    personal.update(eid for eid, days in (*inp.before.items(), *inp.after.items()) if any(days))
     groups: dict[str, list[int]] = defaultdict(list)
     for e, emp in enumerate(inp.employees):
         if emp.id in personal:

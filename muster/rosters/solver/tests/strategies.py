@@ -82,6 +82,9 @@ def roster_inputs(draw, max_employees: int = 4, max_days: int = 9, max_shifts: i
         # the days just before the roster, for some of the people
         extra["before"] = {e: draw(st.lists(st.sampled_from(sids + [""]), min_size=1, max_size=4))
                            for e in eids if draw(st.booleans())}
+    if draw(st.integers(0, 2)) == 0:
+        extra["after"] = {e: draw(st.lists(st.sampled_from(sids + [""]), min_size=1, max_size=4))
+                          for e in eids if draw(st.booleans())}
     if n_emps >= 2 and draw(st.integers(0, 3)) == 0:
         extra["pairs"] = [{"employees": [eids[0], eids[1]], "weight": draw(st.integers(1, 3))}]
     if draw(st.integers(0, 3)) == 0:

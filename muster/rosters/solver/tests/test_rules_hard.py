@@ -277,3 +277,39 @@ def test_max_consecutive_nights_counts_the_nights_before():
     ok = instance(1, [{"id": "A", "max_consecutive_nights": 2}], shifts=NIGHT, cover=[must(0, "N")],
                   before={"A": ["N", "N", ""]})
     assert solved(ok).roster["A"] == ["N"]
+
+
+# --- and the days after it (next week's published roster, when this week is re-solved)
+
+
+def test_succession_into_the_days_after():
+    # A starts next week with an early: A may not work the late on the last day
+    inp = instance(1, [{"id": "A"}, {"id": "B"}], shifts=E_L, cover=[must(0, "L")], after={"A": ["E"]})
+    assert solved(inp).roster == {"A": [""], "B": ["L"]}
+    alone = instance(1, [{"id": "A"}], shifts=E_L, cover=[must(0, "L")], after={"A": ["E"]})
+    assert "may not be followed" in assert_infeasible(alone, "succession", "cover_min")
+
+
+def test_min_rest_into_the_days_after():
+    shifts = [{"id": "E", "length_minutes": 480, "start_minute": 6 * 60},
+              {"id": "N", "length_minutes": 600, "start_minute": 21 * 60}]
+    # a night on the last day ends at 07:00 the day after, when A is due at 06:00
+    inp = instance(2, [{"id": "A", "min_rest_minutes": 11 * 60}], shifts=shifts, cover=[must(1, "N")],
+                   after={"A": ["E"]})
+    assert "11 h of rest" in assert_infeasible(inp, "min_rest", "cover_min")
+    ok = instance(2, [{"id": "A", "min_rest_minutes": 11 * 60}], shifts=shifts, cover=[must(0, "N")],
+                  after={"A": ["E"]})
+    assert solved(ok).roster["A"] == ["N", ""]
+
+
+def test_max_consecutive_counts_the_days_after():
+    inp = instance(2, [{"id": "A", "max_consecutive_shifts": 4}], cover=[must(0), must(1)], after={"A": ["D", "D", "D"]})
+    assert_infeasible(inp, "max_consecutive", "cover_min")
+    ok = instance(2, [{"id": "A", "max_consecutive_shifts": 4}], cover=[must(0)], after={"A": ["D", "D", "D"]})
+    assert solved(ok).roster["A"] == ["D", ""]
+
+
+def test_max_consecutive_nights_counts_the_nights_after():
+    inp = instance(1, [{"id": "A", "max_consecutive_nights": 2}], shifts=NIGHT, cover=[must(0, "N")],
+                   after={"A": ["N", "N"]})
+    assert "2 nights in a row" in assert_infeasible(inp, "max_nights", "cover_min")

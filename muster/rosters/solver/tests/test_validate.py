@@ -109,3 +109,17 @@ def test_days_before_the_roster_must_name_known_people_and_shifts():
         instance(1, before={"Z": ["D"]})
     with pytest.raises(ValidationError, match="unknown shift"):
         instance(1, before={"A": ["X"]})
+
+
+def test_days_after_the_roster_count_too():
+    from .helpers import instance
+
+    shifts = [{"id": "E", "length_minutes": 480, "start_minute": 6 * 60},
+              {"id": "L", "length_minutes": 480, "start_minute": 14 * 60, "forbidden_successors": ["E"]}]
+    inp = instance(2, [{"id": "A", "max_consecutive_shifts": 3, "min_rest_minutes": 12 * 60}], shifts=shifts,
+                   after={"A": ["E", "E"]})
+    rep = validate(inp, {"A": ["E", "L"]})
+    assert {v.rule for v in rep.violations} == {"succession", "min_rest", "max_consecutive"}, \
+        [v.message for v in rep.violations]
+    assert any("after the roster" in v.message for v in rep.violations)
+    assert validate(inp, {"A": ["E", ""]}).valid

@@ -59,7 +59,8 @@ def post_new(request):
 def post_detail(request, pk):
     post = selectors.post_get(request.user, pk)
     manage = selectors.can_manage(request.user, post)
-    rosters = post.rosters.select_related("created_by")[:20] if manage else post.rosters.filter(status=Roster.Status.PUBLISHED)[:10]
+    rosters = (post.rosters.select_related("created_by", "based_on")[:20] if manage
+               else post.rosters.select_related("based_on").filter(status=Roster.Status.PUBLISHED)[:10])
     today = timezone.localdate()
     return render(request, "rosters/post.html", {
         "section": "rosters", "post": post, "manage": manage, "rosters": rosters,

@@ -190,3 +190,5 @@ def test_publishing_a_middle_week_leaves_the_weeks_on_both_sides(world, login, p
         page = c.get(f"/rosters/roster/{r.pk}/")
         assert page.status_code == 200 and r.assignments.first().person.name in page.content.decode()
     assert c.get(f"/rosters/{post.pk}/week/{(monday + dt.timedelta(days=7)).isoformat()}/").status_code == 200
+    listing = c.get(f"/rosters/{post.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert listing.count(f"保留自 {published.start:%Y-%m-%d}") == 2

@@ -25,15 +25,22 @@ def flow_applies(ctx: Context) -> bool:
 
 
 class _RunRule(Rule):
+    """A rule on runs inside the horizon (`add_runs`, rows the run flow implies) and, optionally,
+    on runs that began before it or go on after it (`add_edges`, rows it does not imply)."""
+
     def add(self, ctx: Context) -> None:
         n0 = len(ctx.model.proto.constraints)
         self.add_runs(ctx)
         if flow_applies(ctx):
             # the flow's LP already implies these rows: keep them out of the LP
             ctx.cache.setdefault("lp_redundant", set()).update(range(n0, len(ctx.model.proto.constraints)))
+        self.add_edges(ctx)
 
     def add_runs(self, ctx: Context) -> None:
-        raise NotImplementedError
+        raise NotImplementedError  # abstract: every run rule says what its runs may be
+
+    def add_edges(self, ctx: Context) -> None:
+        """Rows for runs that cross the start or the end of the horizon; none by default."""
 
 
 class MaxConsecutiveShifts(_RunRule):
@@ -42,12 +49,19 @@ class MaxConsecutiveShifts(_RunRule):
     def add_runs(self, ctx: Context) -> None:
         for e in ctx.free_emps:
             k = ctx.p.inp.employees[e].max_consecutive_shifts
-            if k is None or (k >= ctx.cut and not ctx.p.run_before(e) and not ctx.p.run_after(e)):
+            if k is None or k >= ctx.cut:
                 continue
             key = (self.name, e)
             # any k + 1 consecutive days hold at most k working days
             for d in range(max(0, ctx.lo - k), min(ctx.hi, ctx.cut - k)):
                 ctx.add(lsum(ctx.work(e, d + i) for i in range(k + 1)) <= k, key)
+
+    def add_edges(self, ctx: Context) -> None:
+        for e in ctx.free_emps:
+            k = ctx.p.inp.employees[e].max_consecutive_shifts
+            if k is None:
+                continue
+            key = (self.name, e)
             # a run that began before the roster: r days already worked leave k - r
             r = min(ctx.p.run_before(e), k)
             if r and ctx.lo <= k - r:

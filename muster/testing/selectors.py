@@ -11,7 +11,7 @@ from django.utils import timezone
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core import pii
 from muster.core.errors import NotFound
-from muster.geo.models import Site
+from muster.geo.models import Region, Site
 from muster.people.models import Person
 from muster.testing.actions import DESK_ROLES, LAB_ROLES
 from muster.testing.models import (
@@ -209,6 +209,27 @@ def progress_by_point(campaign: Campaign) -> list[tuple[CollectionPoint, dict]]:
         positive_tubes=Count("pk", filter=Q(result=Tube.Result.POSITIVE)))}
     empty = {"tubes": 0, "in_transit": 0, "received": 0, "resulted": 0, "positive_tubes": 0}
     return [(p, {"sampled": sampled.get(p.pk, 0), **{k: v for k, v in tubes.get(p.pk, empty).items() if k != "point"}}) for p in points]
+
+
+NARROW = [Region.Level.PROVINCE, Region.Level.CITY, Region.Level.DISTRICT, Region.Level.STREET, Region.Level.COMMUNITY]
+
+
+def unsampled_too_wide(user, campaign: Campaign, region=None) -> bool:
+    """Whether the unsampled list would be wider than a street: then the page asks for one.
+
+    A district holds millions of people: a list of them is no use to anyone and costs seconds.
+    The width is the narrowest of the region asked for (or else what the user manages) and the
+    campaign's area.
+    """
+    scope = Scope.of(user)
+    if region is not None:
+        levels = [region.level, campaign.region.level]
+    elif scope.is_superuser:
+        levels = [campaign.region.level]
+    else:
+        levels = [campaign.region.level, max((g.region.level for g in scope.grants if g.role in MANAGERS),
+                                             key=NARROW.index, default=Region.Level.PROVINCE)]
+    return max(levels, key=NARROW.index) not in (Region.Level.STREET, Region.Level.COMMUNITY)
 
 
 def unsampled(user, campaign: Campaign, region=None) -> QuerySet[Person]:

@@ -176,9 +176,6 @@ def planning(request, pk: int):
     return render(request, "testing/planning.html", {"section": "testing", "c": c, "form": form, "plan": plan, "params": params})
 
 
-NARROW = [Region.Level.PROVINCE, Region.Level.CITY, Region.Level.DISTRICT, Region.Level.STREET, Region.Level.COMMUNITY]
-
-
 @login_required
 def unsampled(request, pk: int):
     c = selectors.campaign_get(request.user, pk)
@@ -188,17 +185,7 @@ def unsampled(request, pk: int):
     code = request.GET.get("region", "").strip()
     if code:
         region = geo.regions_visible(request.user).filter(code=code).first()
-    # A district holds millions of people: a list of them is no use to anyone and costs seconds,
-    # so above a street the page asks for the street or community to list.
-    scope = Scope.of(request.user)
-    if region is not None:
-        levels = [region.level, c.region.level]
-    elif scope.is_superuser:
-        levels = [c.region.level]
-    else:  # the narrowest of what the user manages and the campaign's area
-        levels = [c.region.level, max((g.region.level for g in scope.grants if g.role in MANAGERS), key=NARROW.index,
-                                      default=Region.Level.PROVINCE)]
-    too_wide = max(levels, key=NARROW.index) not in (Region.Level.STREET, Region.Level.COMMUNITY)
+    too_wide = selectors.unsampled_too_wide(request.user, c, region)
     page = None if too_wide else page_of(selectors.unsampled(request.user, c, region), request.GET.get("page"))
     return render(request, "testing/unsampled.html", {"section": "testing", "c": c, "page": page, "too_wide": too_wide,
                                                       "region": region})

@@ -95,3 +95,36 @@ def test_member_checks_in_and_sees_own_shifts(phone, world, shots):
     phone.click("form:has(#id_text) button[type=submit]")
     phone.wait_for_selector("text=记录已保存。")
     phone.screenshot(path=str(shots / "rosters-duty-phone.png"), full_page=True)
+
+
+def test_republishing_a_middle_week_keeps_the_weeks_around_it(page, world, shots):
+    """Three weeks published, then the middle one re-solved and published: the other two stay on."""
+    from muster.rosters.models import Roster
+
+    post = _setup(world)
+    log_in(page, "coordinator")
+    page.goto(f"{page.base}/rosters/{post.pk}/cover/")
+    page.fill("#id_text", "1-7 06:30-11:30 2\n1-7 11:30-17:30 2\n1-7 17:30-01:00 2\n1-7 01:00-06:30 2")
+    page.click("form.card button[type=submit]")
+    page.wait_for_url(f"{page.base}/rosters/{post.pk}/")
+    monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+    for start, weeks in ((monday - dt.timedelta(days=7), 3), (monday, 1)):
+        page.goto(f"{page.base}/rosters/{post.pk}/")
+        page.fill("#id_start", start.isoformat())
+        page.fill("#id_weeks", str(weeks))
+        page.click("form[action$='/solve/'] button[type=submit]")
+        page.wait_for_url("**/rosters/roster/*/")
+        page.wait_for_selector("text=已就绪", timeout=60_000)
+        page.click("form[action$='/publish/'] button")
+        page.wait_for_selector("text=排班已发布")
+    page.goto(f"{page.base}/rosters/{post.pk}/")
+    kept = page.locator(f"text=保留自 {(monday - dt.timedelta(days=7)).isoformat()}")
+    assert kept.count() == 2
+    page.screenshot(path=str(shots / "rosters-republish-middle.png"), full_page=True)
+    published = Roster.objects.filter(post=post, status=Roster.Status.PUBLISHED).order_by("start")
+    assert [r.start for r in published] == [monday - dt.timedelta(days=7), monday, monday + dt.timedelta(days=7)]
+    # this week's page still reads from the published shifts, and so do the weeks either side
+    for d in (-7, 0, 7):
+        page.goto(f"{page.base}/rosters/{post.pk}/week/{(monday + dt.timedelta(days=d)).isoformat()}/")
+        assert page.locator("table.book").first.is_visible()
+        assert page.locator("table.book >> text=队员").count() > 0

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from muster.notifications.models import Notification
@@ -15,6 +15,9 @@ log = logging.getLogger("muster.notifications")
 
 MAX_ATTEMPTS = 6
 BACKOFF_BASE_S = 30  # 30 s, 1 min, 2 min, 4 min, 8 min, then give up
+# How long a worker owns a row it is sending: well past any channel's own time-out, so that only a
+# dead worker's row is taken over (and then handed over again under the same idempotency key).
+LEASE = dt.timedelta(minutes=5)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -81,43 +84,64 @@ def enqueue_delivery(ids: list[int], run_after: dt.datetime | None = None) -> No
             log.exception("could not enqueue notification %s", pk)
 
 
+def _claimable(now: dt.datetime) -> Q:
+    """Rows a worker may take: waiting ones, and those whose sender's lease ran out (it died mid-send).
+
+    A SENDING row without a lease was claimed before leases existed: its sender is long gone.
+    """
+    return Q(status=Notification.Status.PENDING) | Q(
+        Q(lease_until__lt=now) | Q(lease_until__isnull=True), status=Notification.Status.SENDING)
+
+
 def deliver_one(pk: int) -> str:
-    """Try to send one notification now: claim it, send, record the outcome. Returns its new status."""
+    """Try to send one notification now: claim it under a lease, send, record the outcome. Returns its new status.
+
+    Exactly once: the claim is a conditional UPDATE, so two workers never send the same row at once;
+    a worker that dies mid-send leaves the row SENDING until its lease runs out, and the next attempt
+    hands it to the channel with the same idempotency key (`Notification.idempotency_key`), which the
+    gateway uses to drop the repeat when the first hand-over did get through.
+    """
     from muster.notifications import channels
 
     now = timezone.now()
-    claimed = Notification.objects.filter(pk=pk, status=Notification.Status.PENDING).update(
-        status=Notification.Status.SENDING, attempts=F("attempts") + 1)
+    lease = now + LEASE
+    taken_over = Notification.objects.filter(pk=pk, status=Notification.Status.SENDING).exists()
+    claimed = Notification.objects.filter(_claimable(now), pk=pk).update(
+        status=Notification.Status.SENDING, attempts=F("attempts") + 1, lease_until=lease)
     if not claimed:
         return "skipped"
     n = Notification.objects.select_related("person").get(pk=pk)
+    if taken_over:
+        log.warning("notification %s: its sender's lease ran out; handing it over again as %s",
+                    pk, n.idempotency_key)
+    mine = Notification.objects.filter(pk=pk, status=Notification.Status.SENDING, lease_until=lease)
     try:
-        channels.get(n.channel).send(n)
+        channels.get(n.channel).send(n, key=n.idempotency_key)
     except Exception as e:  # noqa: BLE001 - any channel failure is retried
         if n.attempts >= MAX_ATTEMPTS:
-            Notification.objects.filter(pk=pk).update(status=Notification.Status.FAILED, last_error=str(e)[:300],
-                                                      next_attempt_at=None)
+            mine.update(status=Notification.Status.FAILED, last_error=str(e)[:300], next_attempt_at=None, lease_until=None)
             log.warning("notification %s failed for good: %s", pk, e)
             return Notification.Status.FAILED
         due = now + backoff(n.attempts)
-        Notification.objects.filter(pk=pk).update(status=Notification.Status.PENDING, last_error=str(e)[:300],
-                                                  next_attempt_at=due)
-        enqueue_delivery([pk], run_after=due)
+        if mine.update(status=Notification.Status.PENDING, last_error=str(e)[:300], next_attempt_at=due, lease_until=None):
+            enqueue_delivery([pk], run_after=due)
         return Notification.Status.PENDING
-    Notification.objects.filter(pk=pk).update(status=Notification.Status.SENT, sent_at=timezone.now(), last_error="",
-                                              next_attempt_at=None)
+    # Whoever's hand-over went through records it, even past its lease: the message is out.
+    Notification.objects.filter(pk=pk, status=Notification.Status.SENDING).update(
+        status=Notification.Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None, lease_until=None)
     return Notification.Status.SENT
 
 
 def flush_due(limit: int = 500) -> int:
-    """Deliver every pending notification whose time has come (retries and anything the queue lost)."""
-    ids = list(Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now())
-               .order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    """Deliver every pending notification whose time has come, and take over those of dead senders.
+
+    Covers retries, anything the task queue lost, and rows a killed worker left SENDING: those are
+    handed over again only after their lease, under their idempotency key (see `deliver_one`).
+    """
+    now = timezone.now()
+    due = Q(status=Notification.Status.PENDING, next_attempt_at__lte=now) | Q(
+        Q(lease_until__lt=now) | Q(lease_until__isnull=True), status=Notification.Status.SENDING)
+    ids = list(Notification.objects.filter(due).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
     for pk in ids:
         deliver_one(pk)
-    # A worker killed mid-send leaves rows "sending": give them back after ten minutes.
-    Notification.objects.filter(status=Notification.Status.SENDING,
-                                next_attempt_at__lt=timezone.now() - dt.timedelta(minutes=10)).update(
-        status=Notification.Status.PENDING)
     return len(ids)
-

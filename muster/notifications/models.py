@@ -13,7 +13,7 @@ class Notification(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")  # waiting for the worker (first try or a retry)
-        SENDING = "sending", _("Sending")  # claimed by one worker
+        SENDING = "sending", _("Sending")  # claimed by one worker until lease_until; then any worker may retry it
         SENT = "sent", _("Sent")  # the channel accepted it
         FAILED = "failed", _("Failed")  # gave up after the last retry
 
@@ -30,6 +30,9 @@ class Notification(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True, verbose_name=_("status"))
     attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # While SENDING: the claiming worker's lease. Past it that worker is presumed dead, and the row is
+    # handed to the channel again under the same idempotency key, so the gateway can drop the repeat.
+    lease_until = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True, verbose_name=_("last error"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent"))
@@ -42,3 +45,8 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.subject}"
+
+    @property
+    def idempotency_key(self) -> str:
+        """The same for every attempt at this message: what a gateway dedups by."""
+        return f"muster-notification-{self.pk}"

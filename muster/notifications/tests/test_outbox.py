@@ -12,7 +12,7 @@ class Failing:
         self.left = times
         self.calls = 0
 
-    def send(self, notification):
+    def send(self, notification, *, key):
         self.calls += 1
         if self.left > 0:
             self.left -= 1

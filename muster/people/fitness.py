@@ -110,7 +110,7 @@ class Duty:
 
 def is_night(start: dt.datetime, end: dt.datetime) -> bool:
     """Whether a time range touches the local night hours (22:00–06:00)."""
-    if end - start >= dt.timedelta(hours=NIGHT_TO + 24 - NIGHT_FROM):
+    if end - start >= dt.timedelta(hours=NIGHT_FROM - NIGHT_TO):
         return True  # longer than a whole day window: it covers some night
     a = start.astimezone(_tz())
     if a.hour < NIGHT_TO or a.hour >= NIGHT_FROM:

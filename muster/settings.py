@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files from the node itself (no proxy needed); before everything that would touch a session.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # JSON problems on /api/ and the desk, also for failures of the session and auth middleware below.
+    "muster.core.middleware.JsonProblemMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -195,6 +197,8 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+# A stale token on /api/ or the desk answers a JSON 403 (type "csrf"); pages keep Django's.
+CSRF_FAILURE_VIEW = "muster.core.views.csrf_failure"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Generic, TypeVar
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from muster.core.errors import DomainError
+from muster.core.http import RETRY_AFTER_SECONDS
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -25,10 +31,21 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class CsrfFailed(HttpError):
+    """The session's CSRF token did not match: the client should resend with the current cookie."""
+
+
 class SessionAuth(APIKeyCookie):
     """The browser's session, with CSRF checked on unsafe methods (ninja's django_auth)."""
 
     param_name = "sessionid"
+
+    def _get_key(self, request):
+        # ninja answers a stale token with a generic 403 "error"; a queueing client (the desk)
+        # must tell it from a refusal, so it gets its own problem type.
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise CsrfFailed(403, _("The security token is out of date: reload the page or sign in again."))
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request, key):
         return request.user if request.user.is_authenticated else None
@@ -81,3 +98,16 @@ def install_handlers(api) -> None:
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
         return problem(request, exc.status_code, "error", str(exc))
+
+    @api.exception_handler(CsrfFailed)
+    def csrf_failed(request, exc: CsrfFailed):
+        return problem(request, 403, "csrf", str(exc))
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_unavailable(request, exc):
+        # The database restarting or a pool exhausted: a client should resend, not give up.
+        logger.warning("database unavailable on %s", request.path, exc_info=exc)
+        response = problem(request, 503, "unavailable", _("The server cannot reach its database just now: try again shortly."))
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

@@ -76,17 +76,21 @@ def cmd_serve(args) -> int:
 
 def cmd_worker(args) -> int:
     _django()
-    from django.conf import settings
-    from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+    from muster.core import worker
 
-    # With DEBUG the task worker reloads on code changes: this process only watches a child
-    # that runs the worker, so the ticker belongs in that child, not in both.
-    reloader_parent = settings.DEBUG and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
-    if not args.no_ticker and not reloader_parent:
-        from muster.core import periodic
+    def run() -> None:
+        worker.run(queues=args.queues, ticker=not args.no_ticker, batch=args.batch)
 
-        periodic.start_ticker()  # a daemon thread: it ends with the worker
-    _manage("db_worker", "--queue-name", args.queues)
+    queue = "Redis" if worker.backend_path() == worker.RQ_BACKEND else "database"
+    print(f"Muster worker: {queue} queue{'' if args.no_ticker else ' and periodic jobs'}; "
+          "waits out database and queue outages", flush=True)
+    if args.reload:
+        from django.utils.autoreload import run_with_reloader
+
+        # This process only watches for code changes; the worker (and its ticker) run in its child.
+        run_with_reloader(run)
+    else:
+        run()
     return 0
 
 
@@ -197,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("worker", help="run the background task worker")
     p.add_argument("--queues", default="*")
     p.add_argument("--no-ticker", action="store_true", help="do not run the periodic jobs in this worker")
+    p.add_argument("--batch", action="store_true", help="run the queued tasks, then exit")
+    p.add_argument("--reload", action="store_true", help="restart on code changes (development)")
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("tick", help="run the periodic jobs (what the worker's ticker does)")

@@ -54,3 +54,25 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class Heartbeat(models.Model):
+    """When a background process (a task worker or a ticker) was last seen alive, one row per process.
+
+    Pages that wait on background work read it to say so when nothing runs; /healthz reports it.
+    """
+
+    class Role(models.TextChoices):
+        WORKER = "worker", _("Task worker")  # runs queued tasks (solves, deliveries)
+        TICKER = "ticker", _("Ticker")  # runs the periodic jobs
+
+    name = models.CharField(max_length=120, unique=True)  # role:host:pid
+    role = models.CharField(max_length=8, choices=Role.choices)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["role", "-seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -142,10 +142,29 @@ class Ticker:
         return max(0.0, min(waits, default=60.0))
 
     def run_forever(self, stop: threading.Event, resolution: float = 1.0) -> None:
-        """Tick until `stop` is set; the database connection is recycled between rounds like the task worker's."""
+        """Tick until `stop` is set; the database connection is recycled between rounds like the task worker's.
+
+        Each round starts by recording the ticker's heartbeat, which doubles as a probe: while the
+        database is away the ticker waits with a capped, jittered back-off instead of failing every
+        job every round, and picks up where it was once the database answers again.
+        """
+        from muster.core.worker import Backoff, drop_connections, outage_errors
+
         log.info("ticker started with %s", ", ".join(j.name for j in self.jobs()) or "no jobs")
+        backoff, outage = Backoff(), outage_errors()
         while not stop.is_set():
             close_old_connections()
+            try:
+                _checkin()
+            except outage as e:
+                drop_connections()
+                delay = backoff.next()
+                log.warning("ticker lost the database (%s); retrying in %.1f s", str(e).strip()[:200], delay)
+                stop.wait(delay)
+                continue
+            except Exception:  # noqa: BLE001 - the ticker itself must not die
+                log.exception("ticker could not record its heartbeat")
+            backoff.reset()
             try:
                 self.tick()
             except Exception:  # noqa: BLE001 - the ticker itself must not die
@@ -153,6 +172,13 @@ class Ticker:
             finally:
                 close_old_connections()
             stop.wait(max(resolution, min(self.seconds_to_next(time.monotonic()), 30.0)))
+
+
+def _checkin() -> None:
+    """Say the ticker is alive (for pages and /healthz); raises while the database is away."""
+    from muster.core import heartbeat
+
+    heartbeat.beat(heartbeat.TICKER)
 
 
 def start_ticker(stop: threading.Event | None = None) -> tuple[threading.Thread, threading.Event]:

@@ -56,6 +56,7 @@ def test_a_raising_job_is_logged_and_the_others_still_run(caplog, no_db_lock):
 
 def test_run_forever_stops_and_survives_errors(monkeypatch, no_db_lock):
     monkeypatch.setattr(periodic, "close_old_connections", lambda: None)  # no database in this test
+    monkeypatch.setattr(periodic, "_checkin", lambda: None)
     stop = threading.Event()
     seen = Recorder()
 

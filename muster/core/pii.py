@@ -118,10 +118,18 @@ def lookup_hash(id_type: str, number: str) -> str:
 
 
 def mask(number: str) -> str:
-    """`110105********1234` for resident IDs; first and last two characters for others."""
+    """`110105***********4` for resident IDs; first and last two characters for others.
+
+    The birth year is shown beside a person (directory, API, export), so a resident mask must
+    leave the birth date and the sequence number hidden together: showing the last four (as
+    `110105********1234` did) left only the month and day, about 34 candidates once the check
+    digit is checked. Keeping the region and the check digit alone hides month, day and the
+    three sequence digits: about 365 × 1000 / 11 ≈ 33,000 valid numbers for a known region and
+    year, while a clerk still tells apart two people of the same name and district.
+    """
     number = normalize(number)
     if len(number) == 18:
-        return number[:6] + "*" * 8 + number[-4:]
+        return number[:6] + "*" * 11 + number[-1:]
     if len(number) <= 4:
         return "*" * len(number)
     return number[:2] + "*" * (len(number) - 4) + number[-2:]

@@ -174,7 +174,8 @@ def run_rq_worker(*, queues: str = "*", burst: bool = False, stop: threading.Eve
     names = rq_queue_names(queues)
 
     def run() -> None:
-        worker = django_rq.get_worker(*names, job_class=Job, name=heartbeat.process_name("worker").replace(":", "-"))
+        # RQ's own unique name: after an outage the previous worker's key may still be alive in Redis.
+        worker = django_rq.get_worker(*names, job_class=Job)
         reset_db_connections()  # the work horse is forked: it must not share this process's connection
         worker.work(burst=burst, with_scheduler=True, logging_level=logging.getLevelName(log.getEffectiveLevel()))
 

@@ -18,6 +18,7 @@ from muster.accounts.models import Role, RoleGrant, User
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core import audit, pii
 from muster.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from muster.core.idempotency import run_once
 from muster.core.imports import ImportReport, RowError, read_table
 from muster.geo.actions import region_count_add
 from muster.geo.models import Region, Site
@@ -676,8 +677,13 @@ def _tube_refusal(barcode: str, point: CollectionPoint):
     return Conflict(_("Tube %(code)s is full or closed: scan a new tube.") % {"code": barcode}, field="tube", code="tube_closed")
 
 
-def walkin_register(*, actor, point: CollectionPoint, name: str, id_number: str, phone: str = "") -> Person:
-    """A walk-in not in the registry, added at the desk to the collection point's community."""
+def walkin_register(*, actor, point: CollectionPoint, name: str, id_number: str, phone: str = "",
+                    client_key: str = "") -> Person:
+    """A walk-in not in the registry, added at the desk to the collection point's community.
+
+    With `client_key` (the desk's idempotency key) a resend of a registration that went
+    through returns the same person instead of "already registered".
+    """
     _require_desk(actor, point)
     name = (name or "").strip()
     if not name or len(name) > 60:
@@ -685,16 +691,24 @@ def walkin_register(*, actor, point: CollectionPoint, name: str, id_number: str,
     sealed = pii.seal(pii.IdType.RESIDENT, id_number)
     phone = pii.validate_phone(phone)
     region = point.site.region
+
+    def write() -> tuple[int, dict]:
+        person = Person.objects.create(name=name, phone=phone, birth_year=pii.birth_year_from_resident_id(sealed.number),
+                                       id_type=pii.IdType.RESIDENT, id_cipher=sealed.cipher, id_hash=sealed.hash,
+                                       id_masked=sealed.masked, region=region)
+        region_count_add(region, "people_count", 1)
+        audit.record(actor=actor, action="person.walkin", obj=person, region=region, changes={"point": point.pk})
+        return 201, {"person": person.pk}
+
     try:
         with transaction.atomic(durable=True):
-            person = Person.objects.create(name=name, phone=phone, birth_year=pii.birth_year_from_resident_id(sealed.number),
-                                           id_type=pii.IdType.RESIDENT, id_cipher=sealed.cipher, id_hash=sealed.hash,
-                                           id_masked=sealed.masked, region=region)
-            region_count_add(region, "people_count", 1)
-            audit.record(actor=actor, action="person.walkin", obj=person, region=region, changes={"point": point.pk})
+            if client_key:
+                _status, body, _replayed = run_once(scope="testing.walkin", key=client_key, user_id=actor.pk, fn=write)
+            else:
+                _status, body = write()
     except IntegrityError:
         raise Conflict(_("A person with this ID number is already registered."), field="id_number") from None
-    return person
+    return Person.objects.get(pk=body["person"])
 
 
 # --- boxes and the chain of custody ------------------------------------------------------------

@@ -60,14 +60,16 @@ class TubeOut(Schema):
     status: str
 
 
-@router.post("/points/{int:point_id}/tubes", response={201: TubeOut}, summary="Open a tube at a desk")
+@router.post("/points/{int:point_id}/tubes", response={201: TubeOut},
+             summary="Open a tube at a desk (sending it again while it is open resumes it)")
 def open_tube(request, point_id: int, body: TubeIn):
     point = selectors.point_get(request.user, point_id)
     t = actions.tube_open(actor=request.user, point=point, barcode=body.barcode, single=body.single)
     return 201, {"barcode": t.barcode, "count": t.count, "capacity": t.capacity, "status": t.status}
 
 
-@router.post("/points/{int:point_id}/tubes/{barcode}/close", response=TubeOut, summary="Close a tube on demand")
+@router.post("/points/{int:point_id}/tubes/{barcode}/close", response=TubeOut,
+             summary="Close a tube on demand (closing a closed tube answers it again)")
 def close_tube(request, point_id: int, barcode: str):
     point = selectors.point_get(request.user, point_id)
     t = actions.tube_close(actor=request.user, point=point, barcode=barcode)
@@ -92,6 +94,25 @@ class ScanOut(Schema):
 def scan(request, point_id: int, body: ScanIn):
     point = selectors.point_get(request.user, point_id)
     return actions.desk_scan(actor=request.user, point=point, tube_barcode=body.tube, scan=body.scan, client_key=body.key)
+
+
+class WalkinIn(Schema):
+    id_number: str = Field(max_length=30)
+    name: str = Field(max_length=60)
+    phone: str = Field(default="", max_length=20)
+    key: str = Field(default="", max_length=64, description="Idempotency key: a resend with the same key returns the same person")
+
+
+class WalkinOut(Schema):
+    person: str
+
+
+@router.post("/points/{int:point_id}/walkins", response={201: WalkinOut}, summary="Register a walk-in not in the registry")
+def walkin(request, point_id: int, body: WalkinIn):
+    point = selectors.point_get(request.user, point_id)
+    person = actions.walkin_register(actor=request.user, point=point, name=body.name, id_number=body.id_number,
+                                     phone=body.phone, client_key=body.key)
+    return 201, {"person": person.name}
 
 
 class ReceiveIn(Schema):

@@ -1,6 +1,12 @@
 /* The registration desk: a keyboard-wedge scanner types a code and presses Enter.
-   Person scans go through a queue kept in localStorage, each with its own idempotency key,
-   so a network drop loses nothing and a resend never duplicates a sample. */
+   Every action (open a tube, scan a person, close a tube, register a walk-in) goes through one
+   ordered queue kept in localStorage, so a network drop, an ended session or a page reload loses
+   nothing, and a close can never overtake the scans before it. An item leaves the queue only on
+   a definite answer for that item: recorded (2xx), or refused for a reason of the domain (a JSON
+   problem with a 4xx status about the item). A redirect, a page instead of JSON, 401, 403, 429
+   or 5xx says nothing about the item: it stays, the clerk is told why, and it is sent again.
+   Resends are safe: scans and walk-ins carry idempotency keys, opening an open tube resumes it
+   and closing a closed tube answers it again. */
 (function () {
   "use strict";
   var root = document.getElementById("desk");
@@ -8,11 +14,17 @@
   var input = document.getElementById("scan");
   var KEY = "muster.desk." + root.dataset.point;
   var TUBE = /^T\d{6,12}$/, BOX = /^B\d{4,12}$/, CODE = /^MP[2-9A-HJKMNP-Z]{12}$/, ID = /^\d{17}[\dX]$/;
+  // Problems that are about the desk or the account, not about the item: keep the item.
+  var NOT_ABOUT_ITEM = { not_found: 1, forbidden: 1, unauthenticated: 1, csrf: 1, throttled: 1, method_not_allowed: 1 };
   var state = load();
   var sending = false, audio = null, done = 0;
+  var hold = { reason: "", until: 0, tries: 0 };
 
   function load() {
-    try { return JSON.parse(localStorage.getItem(KEY)) || { tube: null, queue: [] }; } catch (e) { return { tube: null, queue: [] }; }
+    var s = null;
+    try { s = JSON.parse(localStorage.getItem(KEY)); } catch (e) { s = null; }
+    s = s || {};
+    return { tube: s.tube || null, full: s.full || null, queue: s.queue || [] };
   }
   function save() { localStorage.setItem(KEY, JSON.stringify(state)); }
   function uid() {
@@ -39,6 +51,10 @@
     var ol = document.getElementById("log"); ol.insertBefore(li, ol.firstChild);
     while (ol.children.length > 50) ol.removeChild(ol.lastChild);
   }
+  function waiting(text) {
+    var n = state.queue.length;
+    return text.replace("{n}", n);
+  }
   function render() {
     var t = state.tube;
     document.getElementById("tube").textContent = t ? t.barcode : "—";
@@ -47,78 +63,164 @@
     document.getElementById("meter").style.width = t ? (100 * t.count / t.capacity) + "%" : "0";
     document.getElementById("queued").textContent = state.queue.length;
     document.getElementById("done").textContent = done;
+    var a = document.getElementById("alert");
+    if (hold.reason && hold.reason !== "offline" && state.queue.length) {
+      a.hidden = false; a.dataset.reason = hold.reason;
+      document.getElementById("alert-text").textContent = waiting(T[hold.reason]);
+      document.getElementById("signin").hidden = !(hold.reason === "signedOut" || hold.reason === "stale");
+    } else { a.hidden = true; a.dataset.reason = ""; }
   }
-  function setNet(online) {
+  function setNet(kind) {
     var n = document.getElementById("net");
-    n.textContent = online ? T.online : T.offline; n.className = "big " + (online ? "ok-text" : "bad-text");
+    n.textContent = kind === "online" ? T.online : kind === "offline" ? T.offline : T.notSent;
+    n.className = "big " + (kind === "online" ? "ok-text" : "bad-text");
   }
-  function post(url, body) {
-    return fetch(url, { method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf }, body: JSON.stringify(body) })
-      .then(function (r) { return r.json().then(function (j) { j._status = r.status; return j; }, function () { return { ok: false, _status: r.status, title: r.statusText }; }); });
+  function csrf() {
+    // Read at send time: signing in again (here or in another tab) rotates the token, and a
+    // resend must carry the new one, not the one this page was served with.
+    var name = root.dataset.csrfCookie || "csrftoken";
+    var m = document.cookie.match(new RegExp("(?:^|;\\s*)" + name + "=([^;]*)"));
+    return m ? decodeURIComponent(m[1]) : root.dataset.csrf;
   }
+  function request(item) {
+    var url, body;
+    if (item.kind === "open") { url = root.dataset.open; body = { barcode: item.barcode, single: item.single, key: item.key }; }
+    else if (item.kind === "scan") { url = root.dataset.scan; body = { tube: item.tube, scan: item.scan, key: item.key }; }
+    else if (item.kind === "close") { url = root.dataset.close.replace("/TUBE/", "/" + encodeURIComponent(item.barcode) + "/"); body = {}; }
+    else { url = root.dataset.walkin; body = { id_number: item.id_number, name: item.name, phone: item.phone, key: item.key }; }
+    var ctl = window.AbortController ? new AbortController() : null;
+    var timer = ctl ? setTimeout(function () { ctl.abort(); }, 20000) : null;
+    return fetch(url, { method: "POST", credentials: "same-origin", redirect: "manual", signal: ctl ? ctl.signal : undefined,
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf() },
+      body: JSON.stringify(body) })
+      .then(function (r) {
+        clearTimeout(timer);
+        var answer = { status: r.status, redirect: r.type === "opaqueredirect", retryAfter: parseInt(r.headers.get("Retry-After") || "0", 10) };
+        var json = (r.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+        if (!json) return answer;
+        return r.json().then(function (j) { answer.body = j; return answer; }, function () { return answer; });
+      }, function (e) { clearTimeout(timer); throw e; });
+  }
+  // What an answer means for the item at the head of the queue.
+  function verdict(a) {
+    if (a.redirect) return "signedOut";  // a login redirect from a server that predates JSON answers
+    if (!a.body) return "server";         // a page, not an answer: a proxy, a portal, a crash
+    if (a.status >= 200 && a.status < 300) return "done";
+    if (a.status === 401) return "signedOut";
+    if (a.status === 403) return a.body.type === "csrf" ? "stale" : "forbidden";
+    if (a.status === 429 || a.status >= 500) return "server";
+    if (a.status >= 400 && a.body.type && !NOT_ABOUT_ITEM[a.body.type]) return "refused";
+    return a.status === 404 ? "forbidden" : "server";
+  }
+  function pause(reason, seconds) {
+    hold.reason = reason; hold.tries += 1;
+    hold.until = Date.now() + 1000 * seconds;
+    setNet(reason === "offline" ? "offline" : "notSent");
+    render();
+  }
+  function flush(force) {
+    if (sending || !state.queue.length) { if (!state.queue.length) { hold.reason = ""; render(); } return; }
+    if (!force && Date.now() < hold.until) return;
+    sending = true;
+    var item = state.queue[0];
+    request(item).then(function (a) {
+      sending = false;
+      var v = verdict(a);
+      if (v !== "done" && v !== "refused") {
+        var before = hold.reason;
+        var backoff = Math.min(30, 2 * Math.pow(2, Math.min(hold.tries, 4)));
+        pause(v, a.retryAfter || (v === "server" ? backoff : v === "stale" ? 2 : 5));
+        if (before !== v) {
+          flash("warn", waiting(T[v]));
+          log("wait", waiting(T[v]) + (a.body && a.body.title ? " (" + a.body.title + ")" : " (HTTP " + a.status + ")"));
+        }
+        return;
+      }
+      hold = { reason: "", until: 0, tries: 0 }; setNet("online");
+      state.queue.shift();
+      if (v === "done") answered(item, a.body); else refused(item, a.body);
+      save(); render(); flush(true);
+    }, function () {
+      sending = false; pause("offline", 3);
+      if (!item.logged) { item.logged = true; save(); log("wait", label(item) + ": " + T.queued); }
+    });
+  }
+  function label(item) {
+    return item.kind === "scan" ? item.scan : item.kind === "walkin" ? item.id_number : item.barcode;
+  }
+  function answered(item, j) {
+    if (item.kind === "open") {
+      if (state.tube && state.tube.barcode === j.barcode) {
+        state.tube.capacity = j.capacity; state.tube.count = Math.max(state.tube.count, j.count);
+      }
+    } else if (item.kind === "close") {
+      var m = j.barcode + " " + T.closed + " (" + j.count + "/" + j.capacity + ")";
+      flash("warn", m); log("ok", m);
+    } else if (item.kind === "walkin") {
+      log("ok", T.walkinDone + ": " + j.person);
+    } else {
+      done += 1;
+      document.getElementById("last").textContent = j.person;
+      var msg = T.sampled + ": " + j.person + " → " + j.tube.barcode + " (" + j.tube.count + "/" + j.tube.capacity + ")";
+      var closed = j.tube.status === "closed";
+      if (closed) {
+        msg += " · " + T.full;
+        if (state.tube && state.tube.barcode === j.tube.barcode) state.tube = null;
+        if (state.full && state.full.barcode === j.tube.barcode) state.full = null;
+      } else if (state.tube && state.tube.barcode === j.tube.barcode) {
+        state.tube.count = Math.max(state.tube.count, j.tube.count);
+      }
+      flash(closed ? "warn" : "ok", msg); if (closed) beep(true);
+      log("ok", msg);
+    }
+  }
+  function refused(item, j) {
+    var title = j.title || ("HTTP " + j.status);
+    if (item.kind === "open") {
+      if (state.tube && state.tube.barcode === item.barcode) state.tube = null;
+    } else if (item.kind === "scan") {
+      if (j.type === "tube_closed" || j.type === "tube_used" || j.type === "tube_unknown") {
+        if (state.tube && state.tube.barcode === item.tube) state.tube = null;
+      } else {
+        giveBack(item);
+        if (j.type === "unknown_person") showWalkin(item.scan);
+      }
+    }
+    flash("bad", title); log("bad", label(item) + ": " + title);
+  }
+  function giveBack(item) {
+    // A refused scan took no place in the tube. If it was counted as the last place, the desk had
+    // already moved the tube aside as full: bring it back, so that the walk-in can take the place.
+    if (state.tube && state.tube.barcode === item.tube) {
+      state.tube.count = Math.max(0, state.tube.count - 1);
+    } else if (!state.tube && state.full && state.full.barcode === item.tube) {
+      state.tube = state.full; state.full = null;
+      state.tube.count = Math.max(0, state.tube.count - 1);
+    }
+  }
+  function push(item) { state.queue.push(item); save(); render(); flush(true); }
   function openTube(code) {
-    // Opening is queued too, so a desk can change tubes while the network is down.
     var single = document.getElementById("single").checked;
     document.getElementById("single").checked = false;
-    state.tube = { barcode: code, count: 0, capacity: single ? 1 : parseInt(root.dataset.pool, 10), status: "open" };
-    state.queue.push({ kind: "open", key: uid(), barcode: code, single: single });
-    save(); render(); flash("ok", T.opened + " " + code); log("ok", T.opened + " " + code); flush();
+    state.tube = { barcode: code, count: 0, capacity: single ? 1 : parseInt(root.dataset.pool, 10) };
+    state.full = null;
+    flash("ok", T.opened + " " + code); log("ok", T.opened + " " + code);
+    push({ kind: "open", key: uid(), barcode: code, single: single });
   }
   function closeTube() {
     if (!state.tube) return;
     var code = state.tube.barcode;
-    post(root.dataset.close, { barcode: code }).then(function (j) {
-      if (j.ok) { state.tube = null; save(); render(); flash("warn", T.closed); log("ok", code + " " + T.closed); }
-      else { flash("bad", j.title); log("bad", j.title); }
-    }, function () { setNet(false); flash("bad", T.offline); });
+    state.tube = null; state.full = null;
+    // Queued behind the scans already waiting, so that they reach the tube before it closes.
+    flash("warn", code + " " + T.closing); log("ok", code + " " + T.closing);
+    push({ kind: "close", key: uid(), barcode: code });
   }
   function enqueue(scan) {
     var t = state.tube;
-    state.queue.push({ kind: "scan", key: uid(), tube: t.barcode, scan: scan });
     // Count locally so the desk knows when the tube is full even while offline.
     t.count += 1;
-    if (t.count >= t.capacity) { t.status = "closed"; }
-    save(); render(); flush();
-    if (t.status === "closed") { state.tube = null; save(); render(); }
-  }
-  function flush() {
-    if (sending || !state.queue.length) return;
-    sending = true;
-    var item = state.queue[0];
-    var url = item.kind === "open" ? root.dataset.open : root.dataset.scan;
-    post(url, item).then(function (j) {
-      sending = false; setNet(true);
-      if (j._status >= 500) { setTimeout(flush, 3000); return; }  // server trouble: keep it and retry
-      state.queue.shift(); save();
-      if (item.kind === "open") {
-        if (j.ok) { if (state.tube && state.tube.barcode === j.tube.barcode) { state.tube.capacity = j.tube.capacity; } }
-        else { if (state.tube && state.tube.barcode === item.barcode) state.tube = null; save(); flash("bad", j.title); log("bad", j.title); }
-        render(); flush(); return;
-      }
-      if (j.ok) {
-        done += 1;
-        document.getElementById("last").textContent = j.person;
-        var msg = T.sampled + ": " + j.person + " → " + j.tube.barcode + " (" + j.tube.count + "/" + j.tube.capacity + ")";
-        if (j.tube.status === "closed") { msg += " · " + T.full; if (state.tube && state.tube.barcode === j.tube.barcode) state.tube = null; }
-        else if (state.tube && state.tube.barcode === j.tube.barcode) { state.tube.count = Math.max(state.tube.count, j.tube.count); }
-        save(); flash(j.tube.status === "closed" ? "warn" : "ok", msg); if (j.tube.status === "closed") beep(true);
-        log("ok", msg);
-      } else {
-        undoLocal(item);
-        if (j.type === "unknown_person") { showWalkin(item.scan); }
-        flash("bad", j.title || ("HTTP " + j._status)); log("bad", item.scan + ": " + (j.title || j._status));
-      }
-      render(); flush();
-    }, function () {
-      sending = false; setNet(false); render();
-      if (!item.logged) { item.logged = true; save(); log("wait", (item.scan || item.barcode) + ": " + T.queued); }
-      setTimeout(flush, 3000);
-    });
-  }
-  function undoLocal(item) {
-    // A refused scan did not take a place in the tube: give it back locally.
-    if (state.tube && state.tube.barcode === item.tube && state.tube.count > 0) state.tube.count -= 1;
+    if (t.count >= t.capacity) { state.full = t; state.tube = null; }
+    push({ kind: "scan", key: uid(), tube: t.barcode, scan: scan });
   }
   function showWalkin(id) {
     var f = document.getElementById("walkin"); f.hidden = false;
@@ -128,12 +230,14 @@
   document.getElementById("walkin").addEventListener("submit", function (e) {
     e.preventDefault();
     var id = document.getElementById("walkin-id").value;
-    post(root.dataset.walkin, { id_number: id, name: document.getElementById("walkin-name").value,
-      phone: document.getElementById("walkin-phone").value }).then(function (j) {
-      if (j.ok) { document.getElementById("walkin").hidden = true; document.getElementById("walkin-name").value = "";
-        input.focus(); if (state.tube) enqueue(id); else flash("warn", T.noTube); }
-      else { flash("bad", j.title); }
-    });
+    var name = document.getElementById("walkin-name").value.trim();
+    if (!name) return;
+    document.getElementById("walkin").hidden = true; document.getElementById("walkin-name").value = "";
+    var phone = document.getElementById("walkin-phone").value; document.getElementById("walkin-phone").value = "";
+    input.focus();
+    state.queue.push({ kind: "walkin", key: uid(), id_number: id, name: name, phone: phone });
+    // The walk-in's swab goes into the open tube, behind the registration in the queue.
+    if (state.tube) enqueue(id); else { save(); render(); flush(true); flash("warn", T.noTube); }
   });
   document.getElementById("walkin-cancel").addEventListener("click", function () { document.getElementById("walkin").hidden = true; input.focus(); });
   document.getElementById("close-tube").addEventListener("click", function () { closeTube(); input.focus(); });
@@ -145,15 +249,18 @@
       if (state.tube && state.tube.barcode === code) { flash("warn", T.opened + " " + code); return; }
       openTube(code);
     } else if (CODE.test(code) || ID.test(code)) {
-      if (!state.tube) { flash("bad", T.noTube); log("bad", T.noTube); return; }
+      if (!state.tube) { var m = state.full ? T.full : T.noTube; flash("bad", m); log("bad", m); return; }
       enqueue(code);
     } else if (BOX.test(code)) { flash("bad", T.box); log("bad", T.box); }
     else { flash("bad", T.badFormat); log("bad", code.slice(0, 30) + ": " + T.badFormat); }
   });
   // Keep the scanner's keystrokes landing in the input.
   document.addEventListener("click", function (e) { if (!e.target.closest("#walkin, button, label, a, select")) input.focus(); });
-  window.addEventListener("online", function () { setNet(true); flush(); });
-  window.addEventListener("offline", function () { setNet(false); });
-  setInterval(flush, 5000);
-  render(); flush(); input.focus();
+  // Back online, or back from signing in in another tab: try at once.
+  window.addEventListener("online", function () { flush(true); });
+  window.addEventListener("offline", function () { setNet("offline"); });
+  window.addEventListener("focus", function () { flush(true); });
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) flush(true); });
+  setInterval(function () { flush(false); }, 1000);
+  render(); flush(true); input.focus();
 })();

@@ -7,11 +7,13 @@ from django.urls import include, path
 
 from muster.accounts.views import PasswordChangeView
 from muster.api import api
+from muster.core import health
 from muster.web import views as web
 
 urlpatterns = [
     path("", web.home, name="home"),
-    path("healthz", web.healthz, name="healthz"),
+    path("healthz", health.full, name="healthz"),
+    path("healthz/node", health.node, name="healthz-node"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", PasswordChangeView.as_view(), name="password_change"),

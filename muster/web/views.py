@@ -10,12 +10,3 @@ def home(request):
     scope = Scope.of(request.user)
     roots = list(geo.region_roots(request.user).order_by("depth", "code")[:20])
     return render(request, "web/home.html", {"roots": roots, "grants": scope.grants})
-
-
-def healthz(request):
-    from django.db import connection
-    from django.http import JsonResponse
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -35,6 +34,7 @@ from muster.needs.forms import (
 )
 from muster.needs.models import Deployment, DispatchRun, Need, ProposalLine, Report
 from muster.people import selectors as people
+from muster.web import qr
 from muster.web.paging import page_of
 
 
@@ -273,9 +273,7 @@ def edit(request, pk: int):
 
 def _qr_svg(request, need: Need, scale: int = 6) -> str:
     url = request.build_absolute_uri(reverse("needs:scan", args=[need.checkin_code]))
-    buf = io.BytesIO()
-    segno.make(url, error="m").save(buf, kind="svg", scale=scale, border=2, xmldecl=False, svgns=True)
-    return buf.getvalue().decode()
+    return qr.svg(url, scale=scale, border=2)
 
 
 @login_required

@@ -15,6 +15,7 @@ from muster.geo.models import Site
 from muster.people.models import Person
 from muster.rosters import actions, forms, selectors
 from muster.rosters.models import Assignment, CalendarFeed, Roster, SwapRequest, TeamMember
+from muster.web import qr
 
 
 def _manage(request, post):
@@ -418,17 +419,10 @@ def checkin_qr(request, token):
 
 @login_required
 def post_qr(request, pk):
-    import segno
-
     post = selectors.post_get(request.user, pk)
     _manage(request, post)
     url = request.build_absolute_uri(reverse("rosters:checkin_qr", args=[post.checkin_token]))
-    qr = segno.make(url, error="m")
-    import io
-
-    buf = io.BytesIO()
-    qr.save(buf, kind="svg", scale=6, border=2)
-    return HttpResponse(buf.getvalue(), content_type="image/svg+xml")
+    return HttpResponse(qr.svg(url, scale=6, border=2, inline=False), content_type="image/svg+xml")
 
 
 @login_required

@@ -35,10 +35,9 @@ def cjk_font() -> str:
 
 
 def _qr(canvas, url: str, x: float, y: float, size: float) -> None:
-    import segno
+    from muster.web import qr
 
-    qr = segno.make(url, error="m")
-    matrix = list(qr.matrix)
+    matrix = qr.matrix(url)
     n = len(matrix)
     cell = size / (n + 8)
     canvas.setFillColorRGB(0, 0, 0)

@@ -59,6 +59,7 @@ from muster.testing.planning import (
     plan_lab,
     plan_pools,
 )
+from muster.web import qr
 from muster.web.paging import page_of
 
 
@@ -595,9 +596,7 @@ def my_code(request, pk: int):
     reg = Registration.objects.filter(code=code, campaign_id=pk).select_related("campaign", "person").first()
     if reg is None:
         return redirect("testing:preregister", pk)
-    import segno
-
-    svg = segno.make(reg.code, error="m").svg_inline(scale=8, dark="#000")
+    svg = qr.svg(reg.code, scale=8)
     return render(request, "testing/my_code.html", {"reg": reg, "svg": svg, "masked": selectors.mask_name(reg.person.name)})
 
 

@@ -36,6 +36,8 @@ def _progress_bar(total: int, desc: str):
 
 
 def cmd_demo(args) -> int:
+    # A demo is a laptop run: debug pages and keys generated into var/ (DEBUG is off by default).
+    os.environ.setdefault("DEBUG", "1")
     _django()
     from django.core.management import call_command
 

@@ -23,7 +23,9 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: the debug page shows settings such as DATABASE_URL in clear.
+# `muster demo` (so `make demo`) and the tests (muster/testenv.py, so .ci/run) turn it on.
+DEBUG = env_bool("DEBUG", False)
 
 
 def _local_secret(name: str, make) -> str:
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "health_check",
+    "axes",
     "muster.core",
     "muster.geo",
     "muster.people",
@@ -83,8 +86,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Static files from the node itself (no proxy needed); before everything that would touch a session.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "muster.core.headers.NoStoreMiddleware",
     # JSON problems on /api/ and the desk, also for failures of the session and auth middleware below.
     "muster.core.middleware.JsonProblemMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,6 +102,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "muster.core.middleware.RequestContextMiddleware",
     "muster.core.middleware.DomainErrorMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "muster.urls"
@@ -146,6 +153,16 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: it counts failed sign-ins (form and /admin/) and refuses a locked pair.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))  # hours
+# Per user name and address together: one address cannot guess on, and a stranger cannot
+# lock a coordinator out from elsewhere in the middle of an emergency.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "muster.core.throttle.client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -199,7 +216,43 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 # A stale token on /api/ or the desk answers a JSON 403 (type "csrf"); pages keep Django's.
 CSRF_FAILURE_VIEW = "muster.core.views.csrf_failure"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# HSTS only where TLS ends at a proxy in front of us (a laptop demo on http must stay reachable).
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000" if BEHIND_PROXY else "0"))
+# Scripts only from the node itself, never inline. Styles keep 'unsafe-inline': templates use
+# many style= attributes and htmx adds its indicator style; an injected style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# One cache shared by every worker process, so the public pages' throttles hold across
+# gunicorn workers and nodes: Redis when REDIS_URL is given, else a table in the database
+# (created by a migration in accounts).
+if os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "muster_cache"}}
+RATELIMIT_IP_META_KEY = "muster.core.throttle.client_ip"
+# Public result look-up: per address, per name, and a lock on the ID number after repeated misses.
+LOOKUP_RATE_IP = os.environ.get("LOOKUP_RATE_IP", "30/h")
+LOOKUP_RATE_NAME = os.environ.get("LOOKUP_RATE_NAME", "10/h")
+LOOKUP_LOCK_MISSES = int(os.environ.get("LOOKUP_LOCK_MISSES", "5"))
+LOOKUP_LOCK_SECONDS = int(os.environ.get("LOOKUP_LOCK_SECONDS", str(24 * 3600)))
+# Pre-registration may create a person: a few per address per hour.
+PREREGISTER_RATE_IP = os.environ.get("PREREGISTER_RATE_IP", "10/h")
+VERIFY_RATE_IP = os.environ.get("VERIFY_RATE_IP", "120/h")
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

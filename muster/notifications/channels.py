@@ -61,7 +61,10 @@ class SmsBackend(Protocol):
 
 class ConsoleSmsBackend:
     def send_sms(self, phone: str, text: str, *, key: str) -> None:
-        print(f"[sms] to {phone}: {text} (key {key})", flush=True)
+        # Logs are read by more people than may see a phone number: mask it as the pages do.
+        from muster.core.pii import mask_phone
+
+        print(f"[sms] to {mask_phone(phone)}: {text} (key {key})", flush=True)
 
 
 class SmsChannel:

@@ -376,6 +376,34 @@ def preregister(*, campaign: Campaign, name: str, id_type: str, id_number: str, 
     return reg
 
 
+def preregister_self(*, campaign: Campaign, name: str, id_type: str, id_number: str, phone: str = "",
+                     community: Region | None = None) -> Registration | None:
+    """Pre-registration from the public page: the registration to show, or None for "check your SMS".
+
+    Someone already in the registry never sees their code on this page, whoever typed their name
+    and number: it goes by SMS to the phone on record. A wrong name, or a newcomer who named no
+    community, gets that same answer, so the page tells no stranger whether a number is registered.
+    Only a newcomer, added now, sees their code at once.
+    """
+    sealed = pii.seal(id_type, id_number)
+    person = Person.objects.filter(id_type=id_type, id_hash=sealed.hash).first()
+    if person is None:
+        if community is None:
+            return None
+        return preregister(campaign=campaign, name=name, id_type=id_type, id_number=id_number, phone=phone, community=community)
+    if person.name != (name or "").strip():
+        return None
+    reg = preregister(campaign=campaign, name=name, id_type=id_type, id_number=id_number)
+    if person.phone:
+        from muster.notifications.actions import notify
+
+        with transaction.atomic():
+            notify(person=person, subject=_("Your Muster personal code for %(campaign)s: %(code)s. Show it at the desk.")
+                   % {"campaign": campaign.name, "code": reg.code}, event="testing.preregister_code",
+                   channels=[("sms", person.phone)])
+    return None
+
+
 # --- the registration desk ---------------------------------------------------------------------
 
 def classify(scan: str) -> tuple[str, str]:

@@ -56,15 +56,16 @@ class PreregisterForm(forms.Form):
 
 
 class LookupForm(forms.Form):
-    code = forms.CharField(label=_("Personal code"), max_length=20, required=False)
-    name = forms.CharField(label=_("Name"), max_length=60, required=False)
-    id_number = forms.CharField(label=_("Resident ID number"), max_length=30, required=False)
+    name = forms.CharField(label=_("Name"), max_length=60)
+    id_number = forms.CharField(label=_("Resident ID number"), max_length=30)
+    code = forms.CharField(label=_("Personal code (if you have it)"), max_length=20, required=False,
+                           help_text=_("From your pre-registration. Without it, we send a one-time code by SMS to the phone "
+                                       "on record."))
 
-    def clean(self):
-        d = super().clean()
-        if not d.get("code") and not (d.get("name") and d.get("id_number")):
-            raise forms.ValidationError(_("Give your personal code, or your name and ID number."))
-        return d
+
+class LookupCodeForm(forms.Form):
+    otp = forms.CharField(label=_("Code from the SMS"), max_length=8,
+                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
 
 
 class BoxForm(forms.Form):

@@ -9,7 +9,6 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Que
 from django.utils import timezone
 
 from muster.accounts.scoping import MANAGERS, Scope
-from muster.core import pii
 from muster.core.errors import NotFound
 from muster.geo.models import Region, Site
 from muster.people.models import Person
@@ -278,25 +277,6 @@ def resident_results(person: Person) -> list[dict]:
     for s in samples.order_by("-registered_at"):
         out.append({"sample": s, "campaign": s.campaign, "outcome": outcome(s)})
     return out
-
-
-def resident_find(*, code: str = "", name: str = "", id_number: str = "") -> Person | None:
-    """Find a resident by personal code, or by name plus resident ID number (both must match)."""
-    code = (code or "").strip().upper()
-    if code:
-        reg = Registration.objects.filter(code=code).select_related("person").first()
-        return reg.person if reg else None
-    name = (name or "").strip()
-    if not name or not id_number:
-        return None
-    try:
-        number = pii.validate_id(pii.IdType.RESIDENT, id_number)
-    except Exception:
-        return None
-    person = Person.objects.filter(id_type=pii.IdType.RESIDENT, id_hash=pii.lookup_hash(pii.IdType.RESIDENT, number)).first()
-    if person is None or person.name != name:
-        return None
-    return person
 
 
 def report_by_token(token: str) -> Report | None:

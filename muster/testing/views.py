@@ -19,10 +19,9 @@ from django.views.decorators.http import require_POST
 
 from muster.accounts.models import RoleGrant
 from muster.accounts.scoping import MANAGERS, Scope
-from muster.core import audit, pii
+from muster.core import pii
 from muster.core.errors import DomainError
 from muster.core.http import json_endpoint
-from muster.core.models import AuditEvent
 from muster.geo import selectors as geo
 from muster.geo.models import Region, Site
 from muster.people import selectors as people_selectors
@@ -32,6 +31,7 @@ from muster.testing.forms import (
     CampaignForm,
     FlagForm,
     FlagImportForm,
+    LookupCodeForm,
     LookupForm,
     PersonSearchForm,
     PlanningForm,
@@ -573,22 +573,44 @@ def run(request, lab_id: int, run_id: int):
 
 
 # --- residents (no login) ----------------------------------------------------------------------
+# Public pages: throttled per address (and the look-up per name) in the shared cache, so the
+# limits hold across workers; see settings' LOOKUP_*/PREREGISTER_*/VERIFY_* rates.
+
+def _too_many(request, group: str, rate: str, key="ip", method="POST") -> bool:
+    from django_ratelimit.core import is_ratelimited
+
+    return is_ratelimited(request, group=group, key=key, rate=rate, method=method, increment=True)
+
+
+def _name_key(group, request) -> str:
+    return "".join(request.POST.get("name", "").split())[:60]
+
 
 def preregister(request, pk: int):
     c = get_object_or_404(Campaign.objects.select_related("region"), pk=pk)
     form = PreregisterForm(request.POST or None)
     form.fields["community"].queryset = Region.objects.filter(level=Region.Level.COMMUNITY, path__startswith=c.region.path).order_by("code")
-    reg = None
-    if request.method == "POST" and form.is_valid():
+    reg, sent, status = None, False, 200
+    if request.method == "POST" and (_too_many(request, "testing.preregister", settings.PREREGISTER_RATE_IP)
+                                     or _too_many(request, "testing.preregister.name", settings.LOOKUP_RATE_NAME, key=_name_key)):
+        form = PreregisterForm(request.POST)
+        form.fields["community"].queryset = Region.objects.none()
+        form.is_valid()
+        form.add_error(None, _("Too many registrations from here. Please try again in an hour, or register at the desk."))
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            reg = actions.preregister(campaign=c, name=d["name"], id_type=d["id_type"], id_number=d["id_number"], phone=d["phone"],
-                                      community=d["community"])
-            request.session["testing_code"] = reg.code
-            return redirect("testing:my_code", c.pk)
+            reg = actions.preregister_self(campaign=c, name=d["name"], id_type=d["id_type"], id_number=d["id_number"],
+                                           phone=d["phone"], community=d["community"])
         except DomainError as exc:
             _form_error(form, exc)
-    return render(request, "testing/preregister.html", {"c": c, "form": form, "reg": reg})
+        else:
+            if reg is not None:
+                request.session["testing_code"] = reg.code
+                return redirect("testing:my_code", c.pk)
+            sent = True
+    return render(request, "testing/preregister.html", {"c": c, "form": form, "reg": reg, "sent": sent}, status=status)
 
 
 def my_code(request, pk: int):
@@ -601,19 +623,38 @@ def my_code(request, pk: int):
 
 
 def lookup(request):
-    form = LookupForm(request.POST or None)
-    person = None
-    if request.method == "POST" and form.is_valid():
+    """Name + ID number, then a second factor (personal code, or a one-time code by SMS); see testing.access."""
+    from muster.testing import access
+
+    posted = request.method == "POST"
+    confirming = posted and "otp" in request.POST
+    form = LookupForm(request.POST if posted and not confirming else None)
+    code_form = LookupCodeForm(request.POST if confirming else None)
+    step = "code" if confirming or (request.GET.get("step") == "code" and request.session.get(access.SESSION_KEY)) else "id"
+    context = {"form": form, "code_form": code_form, "step": step}
+    if not posted:
+        return render(request, "testing/lookup.html", context)
+    if _too_many(request, "testing.lookup", settings.LOOKUP_RATE_IP) or (
+            not confirming and _too_many(request, "testing.lookup.name", settings.LOOKUP_RATE_NAME, key=_name_key)):
+        return render(request, "testing/lookup.html", {**context, "throttled": True}, status=429)
+    outcome = None
+    if confirming and code_form.is_valid():
+        outcome = access.lookup_confirm(request.session, otp=code_form.cleaned_data["otp"])
+    elif not confirming and form.is_valid():
         d = form.cleaned_data
-        person = selectors.resident_find(code=d["code"], name=d["name"], id_number=d["id_number"])
-        if person is None:
-            form.add_error(None, _("No result found for these details."))
-        else:
-            request.session["testing_person"] = person.pk
-            audit.record(actor=None, action="testing.lookup", obj=person, region=person.region, kind=AuditEvent.Kind.READ,
-                         object_repr=person.id_masked)
+        outcome = access.lookup_start(request.session, name=d["name"], id_number=d["id_number"], code=d["code"])
+    if outcome is not None:
+        if outcome.person is not None:
             return redirect("testing:my_results")
-    return render(request, "testing/lookup.html", {"form": form})
+        if outcome.locked:
+            return render(request, "testing/lookup.html", {**context, "locked": True}, status=429)
+        if outcome.challenge and not outcome.error:
+            return redirect(reverse("testing:lookup") + "?step=code")
+        if outcome.error:
+            (code_form if confirming else form).add_error(None, outcome.error)
+            if not request.session.get(access.SESSION_KEY):
+                context["step"] = "id"
+    return render(request, "testing/lookup.html", context, status=422)
 
 
 def _session_person(request):
@@ -662,6 +703,8 @@ def report_pdf(request, sample_id: int):
 
 
 def verify(request, token: str):
+    if _too_many(request, "testing.verify", settings.VERIFY_RATE_IP, method="GET"):
+        return render(request, "testing/verify.html", {"report": None, "throttled": True}, status=429)
     report = selectors.report_by_token(token)
     if report is None:
         return render(request, "testing/verify.html", {"report": None}, status=404)

@@ -55,25 +55,61 @@ def cmd_demo(args) -> int:
     del ctx
     if args.no_serve:
         return 0
+    # Roster solves and messages wait in the queue until a worker takes them: the demo runs one.
+    args.with_worker = not args.no_worker
     return cmd_serve(args)
+
+
+def _start_worker() -> subprocess.Popen:
+    print("A background worker runs beside the server (roster solves, messages, periodic jobs); "
+          "Ctrl-C stops both.", flush=True)
+    return subprocess.Popen([sys.executable, "-m", "muster.cli", "worker"], cwd=ROOT)
+
+
+def _stop_worker(proc: subprocess.Popen) -> None:
+    """Ask a child to stop (SIGTERM), then make it."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def cmd_serve(args) -> int:
     _django()
     from django.conf import settings
-
-    addr = f"{args.host}:{args.port}"
-    if settings.DEBUG:
-        print(f"Serving on http://{addr}/ (development server; see README for production)")
-        from django.core.management import call_command
-
-        call_command("runserver", addr, use_reloader=False)
-        return 0
     from django.core.management import call_command
 
-    call_command("collectstatic", interactive=False, verbosity=0)
-    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "muster.wsgi", "--bind", addr, "--workers", str(args.workers)])
-    return 0
+    addr = f"{args.host}:{args.port}"
+    if not settings.DEBUG:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    gunicorn = [sys.executable, "-m", "gunicorn", "muster.wsgi", "--bind", addr, "--workers", str(args.workers)]
+    if not getattr(args, "with_worker", False):
+        if settings.DEBUG:
+            print(f"Serving on http://{addr}/ (development server; see README for production)")
+            call_command("runserver", addr, use_reloader=False)
+            return 0
+        os.execvp(sys.executable, gunicorn)
+    import signal
+
+    # A SIGTERM (a service manager, `kill`) must stop the worker too, not leave it orphaned.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    worker, server = _start_worker(), None
+    try:
+        if settings.DEBUG:
+            print(f"Serving on http://{addr}/ (development server; see README for production)")
+            call_command("runserver", addr, use_reloader=False)
+            return 0
+        server = subprocess.Popen(gunicorn)
+        return server.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for proc in (server, worker):
+            if proc is not None:
+                _stop_worker(proc)
 
 
 def cmd_worker(args) -> int:
@@ -192,12 +228,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", default="8000")
     p.add_argument("--workers", type=int, default=3)
+    p.add_argument("--no-worker", action="store_true", help="do not start a background worker beside the server")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("serve", help="serve the app (development server when DEBUG, gunicorn otherwise)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", default="8000")
     p.add_argument("--workers", type=int, default=3)
+    p.add_argument("--with-worker", action="store_true", help="also run `muster worker` beside the server (one machine)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("worker", help="run the background task worker")

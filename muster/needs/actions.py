@@ -24,8 +24,10 @@ from django.utils.translation import gettext as _
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core import audit
 from muster.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from muster.core.guards import check_date
 from muster.geo.models import Region, Site
 from muster.needs.models import Need, NeedRole, Report
+from muster.people import fitness
 from muster.people.models import Organisation, Person, Skill
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are typed on phones
@@ -98,6 +100,9 @@ def clean_need(actor, data: NeedData, *, existing: Need | None = None,
     start, end = data.start, data.end
     if start is None or end is None or timezone.is_naive(start) or timezone.is_naive(end):
         raise InvalidInput(_("Give a start and an end time."), field="start")
+    # Year 9999 used to be accepted, and confirming any dispatch containing it then overflowed.
+    check_date(start, "start")
+    check_date(end, "end")
     if end <= start:
         raise InvalidInput(_("The end must be after the start."), field="end")
     if end - start > max_duration:
@@ -307,6 +312,8 @@ def report_create(*, actor, need: Need, person: Person | None = None, note: str 
     why = person_meets(person, need)
     if why:
         raise InvalidInput(why, field="person")
+    # Nobody in quarantine, under a recall, flagged as a contact or under the role's age is sent.
+    fitness.require_fit(person, need.duty)
     note = (note or "").strip()[:200]
     with atomic():
         Person.objects.select_for_update().filter(pk=person.pk).first()
@@ -348,10 +355,15 @@ def _report_for_manager(actor, report: Report) -> Need:
 
 
 def report_accept(*, actor, report: Report) -> Report:
-    """Give a reported person one of the need's places; never more than the need asks for."""
+    """Give a reported person one of the need's places; never more than the need asks for.
+
+    Refused (fitness.Unfit, code "unfit", with the reason) when the person may not be sent:
+    they may have become unfit since they reported.
+    """
     need = _report_for_manager(actor, report)
     with atomic():
         Person.objects.select_for_update().filter(pk=report.person_id).first()
+        fitness.require_fit(report.person, need.duty)
         _check_free(report.person, need, exclude=report.pk)
         _accept(actor, report, need)
     return report
@@ -451,6 +463,9 @@ def check_in_or_out(*, actor, code: str, now: dt.datetime | None = None) -> Chec
         if report.status == Report.Status.ACCEPTED:
             if now > need.end:
                 raise InvalidInput(_("This code has expired."), field="code")
+            # Accepted while fit, unfit since (a recall, a contact flag): not on duty today.
+            fitness.require_fit(report.person, fitness.Duty.spanning(fitness.Kind.NEED, max(now, need.start), need.end,
+                                                                     min_age=need.role.min_age))
             if not Report.objects.filter(pk=report.pk, status=Report.Status.ACCEPTED).update(
                     status=Report.Status.CHECKED_IN, checked_in_at=now, updated_at=now):
                 raise Conflict(_("You are already checked in."))

@@ -11,6 +11,7 @@ capacity and double-booking rules hold whoever fills a place.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import time
 from collections import defaultdict
@@ -34,6 +35,7 @@ from muster.needs.dispatch import Need as ENeed
 from muster.needs.dispatch import Person as EPerson
 from muster.needs.dispatch.geo import haversine_m
 from muster.needs.models import Deployment, DispatchRun, Need, ProposalLine, Report
+from muster.people import fitness
 from muster.people.models import Affiliation, Person
 
 log = logging.getLogger("muster.needs")
@@ -51,6 +53,9 @@ class Built:
     instance: Instance
     needs: dict[str, Need]
     skipped_needs: int
+    need_ids: list[int] = None  # every need considered, for the fingerprint checked on confirm
+    fingerprint: str = ""
+    left_out: dict = None  # people.fitness.left_out_summary of the pool
 
 
 def _region_coords(region_ids) -> dict[int, tuple[float, float]]:
@@ -176,8 +181,77 @@ def build_instance(run: DispatchRun) -> Built:
         eneeds.append(engine_need(n, point))
         by_id[f"n{n.pk}"] = n
     horizon = (min((n.start for n in needs), default=timezone.now()), max((n.end for n in needs), default=timezone.now()))
-    people = engine_people(list(run_people_ids(run)), horizon=horizon) if eneeds else []
-    return Built(Instance(needs=eneeds, people=people, max_km=run.max_km, weights=Weights()), by_id, skipped)
+    pool = run_people_ids(run)
+    people = engine_people(list(pool), horizon=horizon) if eneeds else []
+    left_out: dict = {}
+    if eneeds:
+        people, unfit = fit_only(people, list(by_id.values()), pool)
+        left_out = fitness.left_out_summary(unfit)
+    return Built(Instance(needs=eneeds, people=people, max_km=run.max_km, weights=Weights()), by_id, skipped,
+                 need_ids=[n.pk for n in needs], fingerprint=needs_fingerprint(needs), left_out=left_out)
+
+
+def needs_fingerprint(needs) -> str:
+    """A digest of what a proposal depends on in its needs: time, place, role, numbers, requirements and status.
+
+    Filling places (accepted_count) is left out: confirming skips a line whose need filled meanwhile.
+    """
+    rows = sorted((n.pk, n.start.isoformat(), n.end.isoformat(), n.region_id, n.site_id, n.role_id, n.status, n.headcount,
+                   sorted(s.code for s in n.skills.all()), sorted(n.affiliation_kinds)) for n in needs)
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def _cut(windows, blocked) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Windows minus the blocked ranges."""
+    out = list(windows)
+    for b0, b1 in blocked:
+        nxt = []
+        for a, z in out:
+            if b1 <= a or b0 >= z:
+                nxt.append((a, z))
+                continue
+            if a < b0:
+                nxt.append((a, b0))
+            if b1 < z:
+                nxt.append((b1, z))
+        out = nxt
+    return out
+
+
+def fit_only(people: list[EPerson], needs: list[Need], pool) -> tuple[list[EPerson], dict[int, list]]:
+    """The engine's people without those who may not be sent (people.fitness), and who was left out and why.
+
+    The question is asked once per distinct duty among the needs (their days, night or not,
+    minimum age). Someone unfit for every one of them leaves the pool; someone unfit for some
+    only (quarantined until Tuesday, the needs running to Thursday) loses the hours of those
+    needs from their availability, so the engine cannot send them there but can elsewhere.
+    """
+    by_duty: dict[fitness.Duty, list[Need]] = defaultdict(list)
+    for n in needs:
+        by_duty[n.duty].append(n)
+    found = fitness.unfit_each(pool, by_duty)
+    unfit: dict[int, list] = {}
+    duties_of: dict[int, list[fitness.Duty]] = defaultdict(list)
+    for duty, rows in found.items():
+        for pid, reasons in rows.items():
+            duties_of[pid].append(duty)
+            have = unfit.setdefault(pid, [])
+            have += [r for r in reasons if all(h.code != r.code for h in have)]
+    if not unfit:
+        return people, {}
+    kept = []
+    for p in people:
+        pid = int(p.id[1:])
+        if pid not in duties_of:
+            kept.append(p)
+            continue
+        if len(duties_of[pid]) == len(by_duty):
+            continue
+        blocked = [(n.start, n.end) for d in duties_of[pid] for n in by_duty[d]]
+        windows = _cut(p.available, blocked)
+        if windows:
+            kept.append(p.model_copy(update={"available": windows}))
+    return kept, unfit
 
 
 def local_reason(need: ENeed, person: EPerson | None, m: int, skill_names: dict[str, str] | None = None) -> str:
@@ -218,7 +292,9 @@ def dispatch_start(*, actor, region: Region, max_km: float = DEFAULT_MAX_KM, dep
         run = DispatchRun.objects.create(region=region, deployment=deployment, max_km=max_km, requested_by=actor)
         audit.record(actor=actor, action="dispatch.start", obj=run, region=region,
                      changes={"max_km": max_km, "deployment": deployment.pk if deployment else None})
-    if background is None:
+    # A request may ask for the background but not keep a large run inline: a city-wide run once
+    # held a request for 54 s. Above the sizes a run is background-only, whatever was asked.
+    if not background:
         people = region.people_count if deployment is None else SYNC_MAX_PEOPLE
         needs = len(run_needs(run)) if people <= SYNC_MAX_PEOPLE else SYNC_MAX_NEEDS + 1
         background = people > SYNC_MAX_PEOPLE or needs > SYNC_MAX_NEEDS
@@ -255,7 +331,10 @@ def dispatch_execute(run_id: int) -> str:
             DispatchRun.objects.filter(pk=run.pk).update(
                 status=DispatchRun.Status.READY, needs_count=len(built.instance.needs), people_count=len(people),
                 places=sum(n.places for n in built.instance.needs), filled=proposal.filled, total_m=proposal.total_m,
-                solve_ms=solve_ms, engine_status=proposal.status, finished_at=timezone.now())
+                solve_ms=solve_ms, engine_status=proposal.status, finished_at=timezone.now(),
+                need_ids=built.need_ids, fingerprint=built.fingerprint, left_out=built.left_out or {})
+            run.need_ids = built.need_ids
+            supersede_older(run)
         return DispatchRun.Status.READY
     except Exception as e:  # noqa: BLE001 - a failed run is shown to the coordinator, not raised at them
         log.exception("dispatch run %s failed", run_id)
@@ -281,13 +360,94 @@ def proposal_adjust(*, actor, run: DispatchRun, keep: set[int]) -> int:
     return kept
 
 
+def _overlapping(run: DispatchRun, statuses, *, newer: bool) -> list[DispatchRun]:
+    """Runs in `statuses` made after (newer=True) or before this one that considered some of the same needs."""
+    mine = set(run.need_ids or [])
+    if not mine:
+        return []
+    qs = DispatchRun.objects.filter(status__in=statuses).exclude(pk=run.pk)
+    qs = qs.filter(pk__gt=run.pk) if newer else qs.filter(pk__lt=run.pk)
+    return [r for r in qs.only("pk", "need_ids", "created_at") if mine & set(r.need_ids or [])]
+
+
+def supersede_older(run: DispatchRun) -> int:
+    """A new proposal replaces the older ones still waiting for review that share needs with it.
+
+    Otherwise an older proposal could still be confirmed after the coordinator had reviewed
+    the newer one, and people unticked there would be accepted through the old one.
+    """
+    older = [r.pk for r in _overlapping(run, [DispatchRun.Status.READY], newer=False)]
+    if not older:
+        return 0
+    return DispatchRun.objects.filter(pk__in=older, status=DispatchRun.Status.READY).update(
+        status=DispatchRun.Status.SUPERSEDED, superseded_by=run)
+
+
+class ProposalStale(Conflict):
+    """The proposal was made from needs or people that have changed; it cannot be confirmed."""
+
+    code = "proposal_stale"
+
+
+class ProposalSuperseded(Conflict):
+    """A newer proposal for some of the same needs replaces this one."""
+
+    code = "proposal_superseded"
+
+
+def proposal_staleness(run: DispatchRun) -> DomainError | None:
+    """Why the proposal may not be confirmed as it is, or None: superseded, the needs changed, someone now unfit."""
+    if run.status == DispatchRun.Status.SUPERSEDED:
+        return ProposalSuperseded(_("A newer proposal for the same needs replaces this one: review and confirm that one."))
+    newer = _overlapping(run, [DispatchRun.Status.READY, DispatchRun.Status.CONFIRMED], newer=True)
+    if newer:
+        return ProposalSuperseded(_("A newer proposal for the same needs replaces this one: review and confirm that one."))
+    if run.fingerprint:
+        needs = list(Need.objects.filter(pk__in=run.need_ids).prefetch_related("skills"))
+        if needs_fingerprint(needs) != run.fingerprint:
+            return ProposalStale(_("The needs changed after this proposal was made (time, place, number of people or "
+                                   "status): run the dispatcher again."))
+    lines = list(ProposalLine.objects.filter(run=run, included=True).select_related("need", "need__role", "person"))
+    by_duty: dict[fitness.Duty, set[int]] = defaultdict(set)
+    for line in lines:
+        by_duty[line.need.duty].add(line.person_id)
+    if by_duty:
+        everyone = {pid for pids in by_duty.values() for pid in pids}
+        found = fitness.unfit_each(everyone, by_duty)
+        names = {line.person_id: line.person.name for line in lines}
+        said: dict[int, list] = {}
+        for duty, pids in by_duty.items():
+            for pid in sorted(pids & set(found[duty])):
+                said.setdefault(pid, found[duty][pid])
+        if said:
+            who = _("; ").join(f"{names[pid]}: {fitness.says(reasons)}" for pid, reasons in sorted(said.items()))
+            return ProposalStale(_("Some of the people proposed may not be sent any more (%(who)s): run the dispatcher again.")
+                                 % {"who": who})
+    return None
+
+
 def proposal_confirm(*, actor, run: DispatchRun) -> DispatchRun:
     """Turn every kept line into an accepted report and notify the people.
 
-    Lines that no longer fit (the need filled meanwhile, the person booked
-    elsewhere) are skipped with the reason recorded on the line.
+    Refused (ProposalSuperseded, ProposalStale) when a newer proposal replaces this one, when
+    the needs changed since it was made, or when someone kept in it may no longer be sent; a
+    stale proposal is marked expired with the reason. Lines that no longer fit otherwise (the
+    need filled meanwhile, the person booked elsewhere) are skipped with the reason on the line.
     """
     _manage_run(actor, run)
+    if run.status != DispatchRun.Status.READY and run.status != DispatchRun.Status.SUPERSEDED:
+        raise Conflict(_("This proposal is not waiting for review any more."))
+    stale = proposal_staleness(run)
+    if stale is not None:
+        with actions.atomic():
+            if isinstance(stale, ProposalSuperseded):
+                DispatchRun.objects.filter(pk=run.pk, status=DispatchRun.Status.READY).update(status=DispatchRun.Status.SUPERSEDED)
+            else:
+                DispatchRun.objects.filter(pk=run.pk, status=DispatchRun.Status.READY).update(
+                    status=DispatchRun.Status.EXPIRED, error=str(stale.message)[:300])
+            audit.record(actor=actor, action="dispatch.refuse", obj=run, region=run.region,
+                         changes={"code": stale.code, "reason": str(stale.message)[:300]})
+        raise stale
     with actions.atomic():
         if not DispatchRun.objects.filter(pk=run.pk, status=DispatchRun.Status.READY).update(status=DispatchRun.Status.CONFIRMED):
             raise Conflict(_("This proposal is not waiting for review any more."))
@@ -306,6 +466,11 @@ def proposal_confirm(*, actor, run: DispatchRun) -> DispatchRun:
         if run.deployment_id:
             Deployment.objects.filter(pk=run.deployment_id).update(status=Deployment.Status.ALLOCATED)
         audit.record(actor=actor, action="dispatch.confirm", obj=run, region=run.region, changes={"confirmed": confirmed})
+        # The older proposals for these needs were made without the people just accepted.
+        older = [r.pk for r in _overlapping(run, [DispatchRun.Status.READY], newer=False)]
+        if older:
+            DispatchRun.objects.filter(pk__in=older, status=DispatchRun.Status.READY).update(
+                status=DispatchRun.Status.SUPERSEDED, superseded_by=run)
     run.refresh_from_db()
     return run
 
@@ -332,15 +497,27 @@ class Suggested:
 SUGGEST_RINGS_KM = (1.0, 2.0, 3.0)  # radii tried before the full one for suggestions
 
 
+@dataclass
+class LeftOut:
+    person: Person
+    reason: str  # why they may not be sent, in the user's language
+
+
 def suggestions_for(user, need: Need, *, k: int = 20, max_km: float = DEFAULT_MAX_KM) -> list[Suggested]:
     """The top `k` people for one need among those the user manages near it, best first (same rules as a run)."""
+    return suggestions_with_left_out(user, need, k=k, max_km=max_km)[0]
+
+
+def suggestions_with_left_out(user, need: Need, *, k: int = 20,
+                              max_km: float = DEFAULT_MAX_KM) -> tuple[list[Suggested], list[LeftOut]]:
+    """`suggestions_for`, and the people who would have ranked among them but may not be sent (people.fitness), with why."""
     scope = Scope.of(user)
     if not scope.covers(need.region, MANAGERS):
-        return []
+        return [], []
     coords = _region_coords([need.region_id])
     point = need_point(need, coords)
     if point is None or need.open_places <= 0:
-        return []
+        return [], []
     # Candidates: people the user may see whose home community (where the engine places them)
     # lies within reach. Communities are taken ring by ring (SUGGEST_RINGS_KM, then max_km):
     # a person at distance d or more costs at least d minus the largest bonus a need can give,
@@ -355,9 +532,11 @@ def suggestions_for(user, need: Need, *, k: int = 20, max_km: float = DEFAULT_MA
     taken = [f"p{pid}" for pid in Report.objects.filter(need=need).exclude(
         status__in=[Report.Status.WITHDRAWN, Report.Status.DECLINED]).values_list("person_id", flat=True)]
     eneed = engine_need(need, point)
+    duty = need.duty
     w = Weights()
     best_bonus = w.prefer_home + w.skill_fit * len(eneed.preferred_skills)
     top, people = [], []
+    unfit: dict[int, list] = {}
     inner = -1.0
     for ring_km in [r for r in SUGGEST_RINGS_KM if r < max_km] + [max_km]:
         ring = [rid for rid, m in zip(known, dist, strict=True) if inner < m <= ring_km * 1000]
@@ -365,15 +544,23 @@ def suggestions_for(user, need: Need, *, k: int = 20, max_km: float = DEFAULT_MA
         if ring:  # only the people of the new ring are loaded; the inner ones are kept
             candidates = Person.objects.filter(scope.region_q("region", MANAGERS)).filter(region_id__in=ring)
             people += engine_people(candidates, horizon=(need.start, need.end))
+            unfit.update(fitness.unfit(candidates.values("pk"), duty))
         if not people:
             continue
-        top = suggest(eneed, PeopleIndex.build(people, max_km), k=k, weights=w, exclude=taken)
+        index = PeopleIndex.build(people, max_km)
+        top = suggest(eneed, index, k=k, weights=w, exclude=taken + [f"p{pid}" for pid in unfit])
         if len(top) >= k and top[-1].cost < ring_km * 1000 - best_bonus:
             break
-    if not top:
-        return []
-    by_id = Person.objects.in_bulk([int(s.person[1:]) for s in top])
+    if not people:
+        return [], []
+    # Who would have been suggested but for their fitness: the coordinator asks "why not 张三?"
+    would = [s for s in suggest(eneed, PeopleIndex.build(people, max_km), k=k, weights=w, exclude=taken)
+             if int(s.person[1:]) in unfit] if unfit else []
+    by_id = Person.objects.in_bulk([int(s.person[1:]) for s in [*top, *would]])
     epeople = {p.id: p for p in people}
     names = _skill_names()
-    return [Suggested(by_id[int(s.person[1:])], s.m, local_reason(eneed, epeople.get(s.person), s.m, names))
-            for s in top if int(s.person[1:]) in by_id]
+    items = [Suggested(by_id[int(s.person[1:])], s.m, local_reason(eneed, epeople.get(s.person), s.m, names))
+             for s in top if int(s.person[1:]) in by_id]
+    left = [LeftOut(by_id[int(s.person[1:])], fitness.says(unfit[int(s.person[1:])]))
+            for s in would if int(s.person[1:]) in by_id]
+    return items, left

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
@@ -17,6 +18,9 @@ class NeedRole(models.Model):
     name_en = models.CharField(max_length=60)
     active = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=100)
+    # Who may be sent for this role (people.fitness): nobody younger, and never below 18 at night.
+    min_age = models.PositiveSmallIntegerField(default=18, validators=[MinValueValidator(14), MaxValueValidator(80)],
+                                               verbose_name=_("minimum age"))
 
     class Meta:
         ordering = ["order", "code"]
@@ -125,6 +129,13 @@ class Need(models.Model):
     def place(self):
         return self.site or self.region
 
+    @property
+    def duty(self):
+        """The need as the fitness question sees it (people.fitness): its days, night or not, the role's minimum age."""
+        from muster.people.fitness import Duty, Kind
+
+        return Duty.spanning(Kind.NEED, self.start, self.end, min_age=self.role.min_age)
+
 
 class Report(models.Model):
     """One person answering one need: 报到."""
@@ -186,6 +197,8 @@ class DispatchRun(models.Model):
         FAILED = "failed", _("Failed")
         CONFIRMED = "confirmed", _("Confirmed")  # reports created, people notified
         DISCARDED = "discarded", _("Discarded")
+        SUPERSEDED = "superseded", _("Superseded")  # a newer proposal for some of the same needs replaces it
+        EXPIRED = "expired", _("Expired")  # the needs or someone's fitness changed since; `error` says what
 
     region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
     deployment = models.ForeignKey(Deployment, null=True, blank=True, on_delete=models.CASCADE, related_name="runs")
@@ -200,6 +213,13 @@ class DispatchRun(models.Model):
     engine_status = models.CharField(max_length=12, blank=True)
     error = models.CharField(max_length=300, blank=True)
     confirmed_count = models.PositiveIntegerField(default=0)
+    # What the proposal was made from, checked again when it is confirmed: the needs it
+    # considered and a fingerprint of their time, place, numbers and status.
+    need_ids = models.JSONField(default=list, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # People of the pool who may not be sent (people.fitness): {"total", "counts": {code: n}, "people": [...]}.
+    left_out = models.JSONField(default=dict, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

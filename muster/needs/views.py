@@ -33,6 +33,7 @@ from muster.needs.forms import (
     ReasonForm,
 )
 from muster.needs.models import Deployment, DispatchRun, Need, ProposalLine, Report
+from muster.people import fitness
 from muster.people import selectors as people
 from muster.web import qr
 from muster.web.paging import page_of
@@ -301,9 +302,9 @@ def suggestions(request, pk: int):
     import time
 
     t0 = time.perf_counter()
-    items = dispatching.suggestions_for(request.user, need)
+    items, left_out = dispatching.suggestions_with_left_out(request.user, need)
     ms = int((time.perf_counter() - t0) * 1000)
-    return render(request, "needs/_suggestions.html", {"need": need, "items": items, "ms": ms})
+    return render(request, "needs/_suggestions.html", {"need": need, "items": items, "left_out": left_out, "ms": ms})
 
 
 @login_required
@@ -397,6 +398,7 @@ def run(request, pk: int):
                                                                  "person", "person__region", "report"))
     template = "needs/_run.html" if request.htmx else "needs/run.html"
     return render(request, template, {"section": "dispatch", "run": run, "lines": lines,
+                                      "left_out": fitness.left_out_rows(run.left_out),
                                       "busy": run.status in (DispatchRun.Status.QUEUED, DispatchRun.Status.RUNNING)})
 
 

@@ -268,24 +268,34 @@ def require_fit(person, duty: Duty) -> None:
         raise Unfit(person, reasons)
 
 
-def left_out_summary(unfit_by_person: Mapping[int, list[Reason]], names: Mapping[int, str], *, limit: int = 200) -> dict:
-    """What a page shows about the people left out: counts per reason code and the first `limit` people, worst first.
+def left_out_summary(unfit_by_person: Mapping[int, list[Reason]], *, limit: int = 200) -> dict:
+    """What a page shows about the people left out: counts per reason code and the first `limit` people, as JSON.
 
-    Age alone is the commonest and least surprising reason (children in a district's
-    population), so people with any other reason come first.
+    Age alone is the commonest and least surprising reason (the children of a district), so
+    people with any other reason come first. Names are read for the people listed only.
     """
+    from muster.people.models import Person
+
     counts: dict[str, int] = defaultdict(int)
     for reasons in unfit_by_person.values():
         for r in reasons:
             counts[r.code] += 1
-
-    def order(pid: int):
-        codes = {r.code for r in unfit_by_person[pid]}
-        return (codes <= AGE_CODES, names.get(pid, ""), pid)
-
+    age_only = {pid for pid, reasons in unfit_by_person.items() if {r.code for r in reasons} <= AGE_CODES}
+    chosen = sorted(unfit_by_person, key=lambda pid: (pid in age_only, pid))[:limit]
+    names = dict(Person.objects.filter(pk__in=chosen).values_list("pk", "name"))
+    chosen.sort(key=lambda pid: (pid in age_only, names.get(pid, ""), pid))
     people = [{"id": pid, "name": names.get(pid, ""), "reasons": [r.as_json() for r in unfit_by_person[pid]]}
-              for pid in sorted(unfit_by_person, key=order)[:limit]]
+              for pid in chosen]
     return {"total": len(unfit_by_person), "counts": dict(sorted(counts.items())), "people": people}
+
+
+def left_out_rows(summary: Mapping | None) -> dict:
+    """A stored summary ready for a template: counts with labels, people with their reasons in the reader's language."""
+    summary = summary or {}
+    return {"total": summary.get("total", 0),
+            "counts": [(reason_label(code), n) for code, n in (summary.get("counts") or {}).items()],
+            "people": [{"id": p.get("id"), "name": p.get("name", ""), "why": says_json(p.get("reasons") or [])}
+                       for p in summary.get("people") or []]}
 
 
 def reason_label(code: str) -> str:

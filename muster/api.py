@@ -4,14 +4,14 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.conf import settings
-from ninja import NinjaAPI
 
 from muster.accounts.api import router as accounts_router
-from muster.core.api import SessionAuth, TokenAuth, install_handlers
+from muster.core.api import MusterAPI, SessionAuth, TokenAuth, install_handlers
+from muster.core.guards import refuse_unusable_input
 from muster.geo.api import router as geo_router
 from muster.people.api import router as people_router
 
-api = NinjaAPI(
+api = MusterAPI(
     title="Muster API",
     version="1",
     urls_namespace="api-v1",
@@ -20,6 +20,8 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 install_handlers(api)
+# NUL, NaN, 64-bit overflow and implausible dates are refused for every operation, with the field.
+api.add_decorator(refuse_unusable_input)
 api.add_router("/", accounts_router)
 api.add_router("/", geo_router)
 api.add_router("/", people_router)

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "muster.core.headers.NoStoreMiddleware",
     # JSON problems on /api/ and the desk, also for failures of the session and auth middleware below.
     "muster.core.middleware.JsonProblemMiddleware",
+    # A NUL byte in a page's query would reach PostgreSQL, which refuses it with a server error.
+    "muster.core.guards.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -75,6 +75,8 @@ def clean_temperature(value) -> Decimal:
     except (InvalidOperation, ValueError):
         raise InvalidInput(_("The temperature must be a number such as 36.5."), field="temperature") from None
     if not MIN_TEMP <= t <= MAX_TEMP:
+    if not t.is_finite():  # Decimal("NaN") raises on comparison, and "Infinity" is not a reading
+        raise InvalidInput(_("The temperature must be a number such as 36.5."), field="temperature")
         raise InvalidInput(_("A temperature of %(t)s °C is not plausible: measure again (34–43 °C).") % {"t": t}, field="temperature")
     return t
 

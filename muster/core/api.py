@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 from typing import Generic, TypeVar
+from unittest import mock
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi import schema as ninja_openapi_schema
+from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
@@ -64,9 +68,15 @@ class Paged(Schema, Generic[T]):
     next_offset: int | None
 
 
+# No list comes near this many rows; past it the page is empty, and offset + limit stays a database integer.
+MAX_OFFSET = 2**31
+
+
 def paged(qs, limit: int, offset: int, mapper) -> dict:
     limit = max(1, min(limit, 500))
     offset = max(0, offset)
+    if offset > MAX_OFFSET:
+        return {"items": [], "next_offset": None}
     rows = list(qs[offset : offset + limit + 1])
     return {"items": [mapper(r) for r in rows[:limit]], "next_offset": offset + limit if len(rows) > limit else None}
 
@@ -99,6 +109,10 @@ def install_handlers(api) -> None:
     def http_error(request, exc: HttpError):
         return problem(request, exc.status_code, "error", str(exc))
 
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc):
+        return problem(request, 413, "too_large", _("The request is too large."))
+
     @api.exception_handler(CsrfFailed)
     def csrf_failed(request, exc: CsrfFailed):
         return problem(request, 403, "csrf", str(exc))
@@ -111,3 +125,53 @@ def install_handlers(api) -> None:
         response = problem(request, 503, "unavailable", _("The server cannot reach its database just now: try again shortly."))
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+
+# What any operation may answer besides its own results: every one validates its input (422)
+# and needs a signed-in user (401); one with an id in its path answers 404 alike for an object
+# that does not exist and one the user may not see. Answers particular to an operation (403,
+# 409) are declared on its decorator.
+COMMON_PROBLEMS = ("401", "422")
+PATH_PROBLEMS = ("404",)
+PROBLEM_TEXT = {"401": "Not signed in", "404": "Not found, or not yours to see", "422": "The input is not valid"}
+
+
+class _UniqueNames(NinjaGenerateJsonSchema):
+    """Definition names that stay unique across the whole document.
+
+    ninja generates each model's schema on its own and merges the definitions by name, so
+    SwapRequest.Kind and Site.Kind both became "Kind" and /sites documented kind=swap. A name
+    already taken by another type falls back to the type's module path.
+    """
+
+    taken: dict[str, str] = {}
+
+    def get_defs_ref(self, core_mode_ref):
+        ref = super().get_defs_ref(core_mode_ref)
+        choices = self._prioritized_defsref_choices.get(ref)
+        if choices and len(choices) > 2:
+            owner = type(self).taken.setdefault(choices[0], choices[2])
+            if owner != choices[2]:
+                self._prioritized_defsref_choices[ref] = choices[2:]
+        return ref
+
+
+class MusterAPI(NinjaAPI):
+    """The API whose OpenAPI document lists the problems each operation really answers."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        _UniqueNames.taken = {}
+        with mock.patch.object(ninja_openapi_schema, "NinjaGenerateJsonSchema", _UniqueNames):
+            schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}"))
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        for path, item in schema.get("paths", {}).items():
+            for op in item.values():
+                if not isinstance(op, dict) or "responses" not in op:
+                    continue
+                codes = COMMON_PROBLEMS + (PATH_PROBLEMS if "{" in path else ())
+                for code in codes:
+                    op["responses"].setdefault(code, {"description": PROBLEM_TEXT[code], **ref})
+        return schema

@@ -83,6 +83,9 @@ def _apply_rules(post: Post, rules: dict) -> dict:
         if key not in RULE_FIELDS:
             raise InvalidInput(_("Unknown rule: %(name)s") % {"name": key}, field=key)
         if key == "fever_threshold":
+        if value is None and not Post._meta.get_field(key).null:
+            # Only the optional limits can be switched off; a weight or the time limit always has a value.
+            raise InvalidInput(_("%(name)s cannot be empty.") % {"name": Post._meta.get_field(key).verbose_name}, field=key)
             try:
                 value = Decimal(str(value)).quantize(Decimal("0.1"))
             except (InvalidOperation, ValueError):
@@ -377,7 +380,8 @@ def swap_request(*, actor, assignment: Assignment, kind: str, other: Person, oth
     if other.pk == assignment.person_id:
         raise InvalidInput(_("Choose somebody else."), field="other")
     if not TeamMember.objects.filter(post_id=assignment.post_id, person=other, active=True).exists():
-        raise InvalidInput(_("%(name)s is not on this post's team.") % {"name": other.name}, field="other")
+        # No name here: the refusal must not tell the asker who a person id belongs to.
+        raise InvalidInput(_("This person is not on this post's team."), field="other")
     if kind == SwapRequest.Kind.SWAP:
         if other_assignment is None or other_assignment.person_id != other.pk or other_assignment.post_id != assignment.post_id:
             raise InvalidInput(_("Choose one of their shifts at this post to trade for."), field="other_assignment")

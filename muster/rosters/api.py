@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
@@ -319,10 +320,13 @@ def create_swap(request, body: SwapIn):
     a = selectors.my_shifts(request.user).filter(pk=body.assignment).first()
     if a is None:
         raise NotFound()
-    other = Person.objects.filter(pk=body.other).first()
+    other = selectors.swap_partner(a, body.other)
     if other is None:
-        raise InvalidInput("other: unknown person", field="other")
-    other_a = Assignment.objects.filter(pk=body.other_assignment).first() if body.other_assignment else None
+        # The same answer for an unknown id and for anyone outside the team: ids are sequential.
+        raise InvalidInput(_("This person is not on this post's team."), field="other")
+    other_a = selectors.swap_partner_shift(a, other, body.other_assignment)
+    if body.other_assignment and other_a is None:
+        raise InvalidInput(_("Choose one of their shifts at this post to trade for."), field="other_assignment")
     s = actions.swap_request(actor=request.user, assignment=a, kind=body.kind, other=other, other_assignment=other_a, reason=body.reason)
     return 201, _swap_out(s)
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from muster.accounts.scoping import MANAGERS, SITE_ROLES, Scope
 from muster.core.errors import NotFound
+from muster.people.models import Person
 from muster.rosters.models import Assignment, Band, CheckIn, DutyNote, Post, Roster, SwapRequest, TeamMember
 
 # A shift with nobody checked in this long after its start is flagged as missed.
@@ -141,6 +142,25 @@ def missed_since(now: dt.datetime, window: dt.timedelta) -> QuerySet[Assignment]
     return (Assignment.objects.filter(roster__status=Roster.Status.PUBLISHED, starts_at__lte=now - MISSED_AFTER,
                                       starts_at__gte=now - window)
             .exclude(Exists(any_checkin)).select_related("person", "post", "post__region", "band").order_by("-starts_at"))
+
+
+def swap_partner(assignment: Assignment, person_id: int) -> Person | None:
+    """The active teammate at the shift's post whom a member may name in a swap or cover request, or None.
+
+    A member sees their teammates (the published week names them) and nobody else: a person id
+    outside the team answers exactly like an id that does not exist.
+    """
+    member = (TeamMember.objects.filter(post_id=assignment.post_id, person_id=person_id, active=True)
+              .select_related("person").first())
+    return member.person if member else None
+
+
+def swap_partner_shift(assignment: Assignment, other: Person | None, pk: int | None) -> Assignment | None:
+    """One of the teammate's published shifts at the same post, or None."""
+    if other is None or not pk:
+        return None
+    return Assignment.objects.filter(pk=pk, post_id=assignment.post_id, person=other,
+                                     roster__status=Roster.Status.PUBLISHED).first()
 
 
 def swaps_for(user, post: Post | None = None) -> QuerySet[SwapRequest]:

@@ -335,11 +335,18 @@ def checkin(request, body: CheckinIn):
     return status, out
 
 
-@router.post("/dispatch", response={201: RunOut}, summary="Run the dispatcher for a region (inline when small, else queued)")
+def _started(request, run: DispatchRun):
+    """201 with the proposal when the run finished inline; 202 with the run to poll when it was queued."""
+    run = selectors.run_get(request.user, run.pk)
+    return (202 if run.status == DispatchRun.Status.QUEUED else 201), run_out(run)
+
+
+@router.post("/dispatch", response={201: RunOut, 202: RunOut},
+             summary="Run the dispatcher for a region (inline when small; queued above a size, answering 202 to poll)")
 def start_dispatch(request, body: DispatchIn):
     region = geo.region_get(request.user, body.region)
     run = dispatching.dispatch_start(actor=request.user, region=region, max_km=body.max_km, background=body.background)
-    return 201, run_out(selectors.run_get(request.user, run.pk))
+    return _started(request, run)
 
 
 @router.get("/dispatch/{int:run_id}", response=RunOut, summary="A dispatch run: status and proposal")
@@ -378,10 +385,11 @@ def post_deployment(request, body: DeploymentIn):
                  "needs": [need_out(n) for n in dep.needs.select_related("region", "role").prefetch_related("skills")]}
 
 
-@router.post("/deployments/{int:dep_id}/allocate", response={201: RunOut}, summary="Run the dispatcher for a deployment")
+@router.post("/deployments/{int:dep_id}/allocate", response={201: RunOut, 202: RunOut},
+             summary="Run the dispatcher for a deployment (202 when queued)")
 def allocate(request, dep_id: int, background: bool | None = None):
     dep = selectors.deployment_get(request.user, dep_id)
     run = dispatching.dispatch_start(actor=request.user, region=dep.region, deployment=dep,
                                      max_km=dispatching.DEPLOYMENT_MAX_KM, background=background)
-    return 201, run_out(selectors.run_get(request.user, run.pk))
+    return _started(request, run)
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from muster.accounts.models import Role
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core import audit
-from muster.core.errors import Conflict, Forbidden, InvalidInput
+from muster.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from muster.geo.models import Site
 from muster.people.models import Person
 from muster.quarantine.models import Case, CaseTest, ReleaseNotice
@@ -33,6 +33,17 @@ def _require_site(actor, site: Site) -> None:
         raise Forbidden(_("You do not manage this quarantine site."))
 
 
+def may_open_case_for(actor, person: Person) -> bool:
+    """Command opens cases for anyone; others only for people of the regions their grants cover."""
+    scope = Scope.of(actor)
+    return scope.has_role({Role.COMMAND}) or scope.covers(person.region, MANAGERS | HOTEL_ROLES)
+
+
+def unknown_person() -> NotFound:
+    """The one answer for a number nobody has and for a person the actor may not open a case for."""
+    return NotFound(_("Nobody with this document number is in the registry."), field="id_number")
+
+
 @dataclass
 class CaseData:
     person: Person
@@ -47,6 +58,9 @@ class CaseData:
 def case_open(*, actor, data: CaseData) -> Case:
     """Put a person under centralised observation; they are sampled alone from now on."""
     _require_site(actor, data.site)
+    if not may_open_case_for(actor, data.person):
+        # Neither "already under observation" nor a new case and flag for someone elsewhere.
+        raise unknown_person()
     if data.site.kind != Site.Kind.HOTEL:
         raise InvalidInput(_("The place must be a quarantine hotel."), field="site")
     if data.planned_end < data.start:

@@ -10,7 +10,6 @@ from pydantic import Field
 from muster.core import pii
 from muster.core.api import Paged, paged
 from muster.core.errors import NotFound
-from muster.people.models import Person
 from muster.quarantine import actions, selectors
 
 router = Router(tags=["quarantine"])
@@ -65,9 +64,7 @@ def create_case(request, body: CaseIn):
     if site is None:
         raise NotFound(field="site")
     number = pii.validate_id(body.id_type, body.id_number)
-    person = Person.objects.filter(id_type=body.id_type, id_hash=pii.lookup_hash(body.id_type, number)).first()
-    if person is None:
-        raise NotFound(field="id_number")
+    person = selectors.person_for_case(request.user, body.id_type, number)
     case = actions.case_open(actor=request.user, data=actions.CaseData(person=person, site=site, start=body.start, planned_end=body.planned_end,
                                                                        required_tests=body.required_tests, room=body.room, reason=body.reason))
     return 201, case_out(selectors.case_get(request.user, case.pk))

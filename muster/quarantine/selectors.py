@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.accounts.scoping import MANAGERS, Scope
+from muster.core import pii
 from muster.core.errors import NotFound
 from muster.geo.models import Site
+from muster.people.models import Person
 from muster.quarantine.actions import HOTEL_ROLES
 from muster.quarantine.models import Case, ReleaseNotice
 from muster.testing.models import Sample, Tube
@@ -24,6 +26,16 @@ def hotels_visible(user) -> QuerySet[Site]:
 
 def cases_visible(user) -> QuerySet[Case]:
     return Case.objects.filter(site__in=hotels_visible(user)).select_related("person", "site", "site__region")
+
+
+def person_for_case(user, id_type: str, number: str) -> Person:
+    """The person with this document number whom the user may open a case for; else the answer for nobody."""
+    from muster.quarantine.actions import may_open_case_for, unknown_person
+
+    person = Person.objects.select_related("region").filter(id_type=id_type, id_hash=pii.lookup_hash(id_type, number)).first()
+    if person is None or not may_open_case_for(user, person):
+        raise unknown_person()
+    return person
 
 
 def case_get(user, pk: int) -> Case:

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from muster.core import pii
 from muster.core.errors import DomainError
-from muster.people.models import Person
 from muster.quarantine import actions, selectors
 from muster.quarantine.forms import CaseForm, TestForm
 from muster.quarantine.models import Case, ReleaseNotice
@@ -58,15 +57,12 @@ def case_new(request):
         d = form.cleaned_data
         try:
             number = pii.validate_id(d["id_type"], d["id_number"])
-            person = Person.objects.filter(id_type=d["id_type"], id_hash=pii.lookup_hash(d["id_type"], number)).first()
-            if person is None:
-                form.add_error("id_number", _("Nobody with this document number is in the registry."))
-            else:
-                case = actions.case_open(actor=request.user, data=actions.CaseData(
-                    person=person, site=d["site"], start=d["start"], planned_end=d["planned_end"], required_tests=d["required_tests"],
-                    room=d["room"], reason=d["reason"]))
-                messages.success(request, _("Case opened."))
-                return redirect("quarantine:case", case.pk)
+            person = selectors.person_for_case(request.user, d["id_type"], number)
+            case = actions.case_open(actor=request.user, data=actions.CaseData(
+                person=person, site=d["site"], start=d["start"], planned_end=d["planned_end"], required_tests=d["required_tests"],
+                room=d["room"], reason=d["reason"]))
+            messages.success(request, _("Case opened."))
+            return redirect("quarantine:case", case.pk)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
     return render(request, "quarantine/form.html", {"section": "quarantine", "form": form, "title": _("New quarantine case")})

@@ -66,9 +66,11 @@ def test_desk_on_a_phone_and_the_board(phone, page, world, shots):
 def test_resident_registers_on_a_phone_and_gets_a_qr(phone, world, shots):
     c, point, ps = _setup(world, 0)
     phone.goto(phone.base + f"/testing/c/{c.pk}/register/")
-    phone.fill("#id_name", "张秀英")
-    phone.fill("#id_id_number", "11010519491231002X")
-    phone.click("button[type=submit]")
+    # A newcomer sees their code at once; someone already registered gets it by SMS instead.
+    phone.fill("#id_name", "新居民")
+    phone.fill("#id_id_number", "110105194912310011")
+    phone.select_option("#id_community", value=str(world.puanli.pk))
+    phone.click("main button[type=submit]")
     phone.wait_for_selector("#code")
     assert phone.inner_text("#code").startswith("MP")
     assert phone.locator(".qr svg").count() == 1

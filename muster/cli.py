@@ -141,6 +141,7 @@ def cmd_tick(args) -> int:
     if not args.once:
         periodic.Ticker().run_forever(threading.Event())
         return 0
+    periodic._checkin()  # a cron-driven ticker is a ticker too, for the pages and /healthz
     outcomes = periodic.Ticker().tick()
     for name, outcome in outcomes.items():
         print(f"{name}: {outcome}")

@@ -18,6 +18,7 @@ from muster.core import audit
 from muster.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from muster.geo.models import Site
 from muster.notifications import actions as notifications
+from muster.people import fitness
 from muster.people.models import Person, Skill
 from muster.rosters.models import (
     WEEKDAY_CHOICES,
@@ -53,7 +54,7 @@ def weekday_name(d: int) -> str:
 
 RULE_FIELDS = ("fever_threshold", "max_hours_day", "max_hours_week", "min_rest_hours", "max_consecutive_days",
                "max_consecutive_nights", "night_age_limit", "night_mix_age", "fair_nights", "fair_weekends", "keep_pairs",
-               "change_weight", "solve_seconds")
+               "change_weight", "solve_seconds", "min_age")
 
 
 def post_create(*, actor, site: Site, name: str, kind: str = Post.Kind.TENT, **rules) -> Post:
@@ -82,10 +83,10 @@ def _apply_rules(post: Post, rules: dict) -> dict:
     for key, value in rules.items():
         if key not in RULE_FIELDS:
             raise InvalidInput(_("Unknown rule: %(name)s") % {"name": key}, field=key)
-        if key == "fever_threshold":
         if value is None and not Post._meta.get_field(key).null:
             # Only the optional limits can be switched off; a weight or the time limit always has a value.
             raise InvalidInput(_("%(name)s cannot be empty.") % {"name": Post._meta.get_field(key).verbose_name}, field=key)
+        if key == "fever_threshold":
             try:
                 value = Decimal(str(value)).quantize(Decimal("0.1"))
             except (InvalidOperation, ValueError):
@@ -111,6 +112,8 @@ def _apply_rules(post: Post, rules: dict) -> dict:
     for key in ("night_age_limit", "night_mix_age"):
         if r[key] is not None and not 16 <= r[key] <= 100:
             raise InvalidInput(_("An age limit must be between 16 and 100."), field=key)
+    if not 14 <= (r["min_age"] or 0) <= 80:
+        raise InvalidInput(_("The minimum age must be between 14 and 80."), field="min_age")
     if not 2 <= (r["solve_seconds"] or 0) <= 300:
         raise InvalidInput(_("The time limit must be between 2 and 300 seconds."), field="solve_seconds")
     return audit.diff(post, clean)
@@ -444,6 +447,12 @@ def _current_assignment(post: Post, person: Person, at: dt.datetime) -> Assignme
             .order_by("starts_at").first())
 
 
+def shift_duty(post: Post, assignment: Assignment | None, now: dt.datetime) -> fitness.Duty:
+    """The rest of a shift (or, without one, the hour from now) as the fitness question sees it, with the post's minimum age."""
+    start, end = (max(now, assignment.starts_at), assignment.ends_at) if assignment else (now, now + dt.timedelta(hours=1))
+    return fitness.Duty.spanning(fitness.Kind.ROSTER, start, max(end, start + dt.timedelta(minutes=1)), min_age=post.min_age)
+
+
 def checkin(*, actor, post: Post, method: str = CheckIn.Method.TAP, person: Person | None = None,
             assignment: Assignment | None = None) -> CheckIn:
     """Record somebody on duty now. A member checks themselves in; a coordinator may enter a stand-in for a shift."""
@@ -462,6 +471,8 @@ def checkin(*, actor, post: Post, method: str = CheckIn.Method.TAP, person: Pers
         method = CheckIn.Method.COORDINATOR
         if assignment is None or assignment.post_id != post.id:
             raise InvalidInput(_("Choose the shift the stand-in covered."), field="assignment")
+    # Rostered while fit, unfit since (a recall, a contact flag, quarantine): not on duty.
+    fitness.require_fit(person, shift_duty(post, assignment, now))
     try:
         with transaction.atomic(durable=True):
             c = CheckIn.objects.create(post=post, assignment=assignment, person=person, at=now, method=method,

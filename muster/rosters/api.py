@@ -45,6 +45,7 @@ class RulesIn(Schema):
     keep_pairs: int | None = None
     change_weight: int | None = None
     solve_seconds: int | None = None
+    min_age: int | None = Field(default=None, description="nobody younger is rostered; nights never below 18")
 
 
 class BandIO(Schema):

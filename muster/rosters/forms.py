@@ -106,7 +106,7 @@ class RulesForm(forms.ModelForm):
         model = Post
         fields = ["fever_threshold", "max_hours_day", "max_hours_week", "min_rest_hours", "max_consecutive_days",
                   "max_consecutive_nights", "night_age_limit", "night_mix_age", "fair_nights", "fair_weekends", "keep_pairs", "change_weight",
-                  "solve_seconds"]
+                  "solve_seconds", "min_age"]
 
 
 class ExceptionForm(forms.Form):

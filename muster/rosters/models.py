@@ -46,6 +46,9 @@ class Post(models.Model):
     max_consecutive_nights = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("max consecutive nights"))
     night_age_limit = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("no night shift over this age without consent"))
     night_mix_age = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("never only people over this age at night"))
+    # Nobody younger is rostered or checked in (people.fitness); nights never go below 18 whatever it says.
+    min_age = models.PositiveSmallIntegerField(default=18, validators=[MinValueValidator(14), MaxValueValidator(80)],
+                                               verbose_name=_("minimum age"))
     fair_nights = models.PositiveSmallIntegerField(default=0, verbose_name=_("weight of fair nights"))
     fair_weekends = models.PositiveSmallIntegerField(default=0, verbose_name=_("weight of fair weekends"))
     keep_pairs = models.PositiveSmallIntegerField(default=0, verbose_name=_("weight of keeping pairs together"))
@@ -194,6 +197,9 @@ class Roster(models.Model):
     progress = models.JSONField(default=list, blank=True)  # [{seconds, objective, lower_bound, phase}]
     penalties = models.JSONField(default=list, blank=True)  # soft rules broken: [{rule, amount, count, examples}]
     problems = models.JSONField(default=list, blank=True)  # why no roster, in words
+    # Team members who may not be sent on some days (people.fitness), made unavailable there:
+    # [{"person", "name", "days": [iso dates], "nights_only": bool, "reasons": [Reason.as_json()]}]
+    left_out = models.JSONField(default=list, blank=True)
     changes = models.IntegerField(null=True, blank=True)  # person-days changed against the previous publish
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

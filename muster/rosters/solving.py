@@ -76,6 +76,10 @@ class Plan:
     members: list[TeamMember] = field(default_factory=list)
     # member id -> set of days off
     off: dict[int, set[int]] = field(default_factory=dict)
+    # member id -> {"days": days unfit for any shift, "nights": days unfit for nights only, "reasons": [Reason]}
+    unfit: dict[int, dict] = field(default_factory=dict)
+    # members who may not do nights on some day (people.fitness): kept off every night of the horizon
+    no_nights: set[int] = field(default_factory=set)
 
     def date(self, d: int) -> dt.date:
         return self.start + dt.timedelta(days=d)
@@ -110,7 +114,68 @@ def plan_of(post: Post, start: dt.date, weeks: int) -> Plan:
         for d in range(days):
             if a.start <= plan.date(d) <= a.end:
                 plan.off[a.member_id].add(d)
+    _unfit_days(plan)
     return plan
+
+
+def _unfit_days(plan: Plan) -> None:
+    """Make each team member unavailable on the days they may not be sent (people.fitness), noting why.
+
+    Asked once for every day and night of the horizon. A member unfit for a day is off that
+    day; one unfit for nights only (16 or 17 at a post that takes 16-year-olds by day) is kept
+    off nights altogether, since the engine knows nights per person, not per person and day.
+    """
+    from muster.people import fitness
+
+    members = {m.person_id: m for m in plan.members}
+    if not members:
+        return
+    day = {d: fitness.Duty(fitness.Kind.ROSTER, plan.date(d), min_age=plan.post.min_age) for d in range(plan.days)}
+    night = {d: fitness.Duty(fitness.Kind.ROSTER, plan.date(d), night=True, min_age=plan.post.min_age) for d in range(plan.days)}
+    found = fitness.unfit_each(list(members), [*day.values(), *night.values()])
+    for d in range(plan.days):
+        for pid, reasons in found[day[d]].items():
+            row = plan.unfit.setdefault(members[pid].id, {"days": set(), "nights": set(), "reasons": []})
+            row["days"].add(d)
+            row["reasons"] += [r for r in reasons if all(h.code != r.code for h in row["reasons"])]
+            plan.off[members[pid].id].add(d)
+        for pid, reasons in found[night[d]].items():
+            if pid in found[day[d]]:
+                continue
+            row = plan.unfit.setdefault(members[pid].id, {"days": set(), "nights": set(), "reasons": []})
+            row["nights"].add(d)
+            row["reasons"] += [r for r in reasons if all(h.code != r.code for h in row["reasons"])]
+            plan.no_nights.add(members[pid].id)
+
+
+def left_out(plan: Plan) -> list[dict]:
+    """The members kept off some days for their fitness, as stored on the roster (see Roster.left_out)."""
+    out = []
+    for m in plan.members:
+        row = plan.unfit.get(m.id)
+        if not row:
+            continue
+        out.append({"person": m.person_id, "name": m.person.name, "days": [plan.date(d).isoformat() for d in sorted(row["days"])],
+                    "nights": [plan.date(d).isoformat() for d in sorted(row["nights"])],
+                    "reasons": [r.as_json() for r in row["reasons"]]})
+    return out
+
+
+def left_out_words(rows: list[dict]) -> list[str]:
+    """One line per member left out, in the reader's language: "张三 — 6/1–6/7: 在集中隔离至6月7日"."""
+    from muster.people import fitness
+
+    lines = []
+    for row in rows or []:
+        days = [dt.date.fromisoformat(x) for x in row.get("days") or []]
+        nights = [dt.date.fromisoformat(x) for x in row.get("nights") or []]
+        why = fitness.says_json(row.get("reasons") or [])
+        if days:
+            span = _day_label(days[0]) if len(days) == 1 else f"{_day_label(days[0])} – {_day_label(days[-1])}"
+            lines.append(_("%(name)s is not rostered on %(days)s: %(why)s") % {"name": row.get("name", ""), "days": span, "why": why})
+        elif nights:
+            lines.append(_("%(name)s is not rostered at night: %(why)s") % {"name": row.get("name", ""), "why": why})
+    return lines
 
 
 def _is_night(band: Band) -> bool:
@@ -132,6 +197,8 @@ def night_ok(post: Post, m: TeamMember, on: dt.date) -> bool:
 
 def _can_take(plan: Plan, m: TeamMember, d: int, band: Band) -> bool:
     if d in plan.off[m.id]:
+        return False
+    if m.id in plan.no_nights and _is_night(band):
         return False
     if plan.post.max_hours_day is not None and band.minutes > plan.post.max_hours_day * 60:
         return False
@@ -176,6 +243,9 @@ def precheck(post: Post, start: dt.date, weeks: int) -> list[str]:
         if len(problems) >= 12:
             break
     problems += _hours_shortage(plan)
+    if problems and plan.unfit:
+        # The shortage may come from members who may not be sent: say who and why.
+        problems = problems[:12 - min(4, len(plan.unfit))] + left_out_words(left_out(plan))[:4]
     return problems[:12]
 
 
@@ -266,7 +336,7 @@ def build_input(post: Post, start: dt.date, weeks: int, previous: dict[str, list
         week_limits = [h for h in (post.max_hours_week, m.max_hours_week) if h]
         employees.append(M.Employee(
             id=eid, name=m.person.name, skills=[s.code for s in m.person.skills.all()], age=_age(m.person, start),
-            night_ok=night_ok(post, m, start), days_off=sorted(plan.off[m.id]),
+            night_ok=night_ok(post, m, start) and m.id not in plan.no_nights, days_off=sorted(plan.off[m.id]),
             max_minutes_per_day=post.max_hours_day * 60 if post.max_hours_day else None,
             max_minutes_per_week=min(week_limits) * 60 if week_limits else None,
             max_consecutive_shifts=post.max_consecutive_days, max_consecutive_nights=post.max_consecutive_nights,
@@ -492,7 +562,8 @@ def _run(roster: Roster) -> None:
 
     result = solve(built.inp, time_limit=float(roster.time_limit), workers=2, seed=roster.pk,
                    on_progress=on_progress, hint=_hint(built, previous))
-    done = {"finished_at": timezone.now(), "engine_status": str(result.status), "seconds": result.seconds, "progress": trail[-50:]}
+    done = {"finished_at": timezone.now(), "engine_status": str(result.status), "seconds": result.seconds, "progress": trail[-50:],
+            "left_out": left_out(built.plan)}
     if result.roster is None:
         problems = []
         if result.status == "INFEASIBLE" and result.explanation is None:

@@ -209,10 +209,16 @@ def roster(request, pk):
     weeks = [selectors.week_of(r.post, r.start + dt.timedelta(days=7 * i), roster=r) for i in range(r.weeks)] \
         if r.status in (Roster.Status.READY, Roster.Status.PUBLISHED, Roster.Status.SUPERSEDED) else []
     ctx = {"section": "rosters", "r": r, "post": r.post, "manage": manage, "weeks": weeks, "labels": _rule_labels(),
-           "polling": r.status in (Roster.Status.QUEUED, Roster.Status.SOLVING)}
+           "polling": r.status in (Roster.Status.QUEUED, Roster.Status.SOLVING), "left_out": _left_out(r) if manage else []}
     if request.htmx and request.GET.get("status"):
         return render(request, "rosters/_status.html", ctx)
     return render(request, "rosters/roster.html", ctx)
+
+
+def _left_out(r: Roster) -> list[str]:
+    from muster.rosters.solving import left_out_words
+
+    return left_out_words(r.left_out)
 
 
 def _rule_labels():

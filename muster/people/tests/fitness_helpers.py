@@ -33,11 +33,11 @@ def observe_at_home(world, person) -> None:
     actions.flag_set(actor=world.coordinator, person=person, reason=SingleTubeFlag.Reason.QUARANTINE, note="居家观察")
 
 
-def contact(world, person) -> None:
+def contact(world, person, actor=None) -> None:
     from muster.testing import actions
     from muster.testing.models import SingleTubeFlag
 
-    actions.flag_set(actor=world.coordinator, person=person, reason=SingleTubeFlag.Reason.CONTACT, note="新发地")
+    actions.flag_set(actor=actor or world.coordinator, person=person, reason=SingleTubeFlag.Reason.CONTACT, note="新发地")
 
 
 def aged(world, name: str, age: int, region=None, phone: str = ""):

@@ -19,6 +19,7 @@ from muster.checkpoints.models import FeverAlert, Passage
 from muster.core import audit, pii
 from muster.core.errors import Conflict, Forbidden, InvalidInput
 from muster.notifications import actions as notifications
+from muster.people import fitness
 from muster.people.models import Person
 from muster.rosters.actions import CHECKIN_EARLY
 from muster.rosters.models import Assignment, Post, Roster
@@ -74,17 +75,30 @@ def clean_temperature(value) -> Decimal:
         t = Decimal(str(value).strip().replace(",", ".")).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
         raise InvalidInput(_("The temperature must be a number such as 36.5."), field="temperature") from None
-    if not MIN_TEMP <= t <= MAX_TEMP:
     if not t.is_finite():  # Decimal("NaN") raises on comparison, and "Infinity" is not a reading
         raise InvalidInput(_("The temperature must be a number such as 36.5."), field="temperature")
+    if not MIN_TEMP <= t <= MAX_TEMP:
         raise InvalidInput(_("A temperature of %(t)s °C is not plausible: measure again (34–43 °C).") % {"t": t}, field="temperature")
     return t
 
 
+def recorder_duty(post: Post, at: dt.datetime) -> fitness.Duty:
+    """Keeping the register for the next hour, as the fitness question sees it (the post's minimum age)."""
+    return fitness.Duty.spanning(fitness.Kind.CHECKPOINT, at, at + dt.timedelta(hours=1), min_age=post.min_age)
+
+
 def passage_record(*, actor, post: Post, data: PassageData) -> Passage:
-    """One line of the register. A temperature at or above the post's threshold opens a fever alert."""
+    """One line of the register. A temperature at or above the post's threshold opens a fever alert.
+
+    The register is kept live at the gate, so whoever keeps it is on duty there: someone who
+    may not be sent (people.fitness: quarantine, observation, a recall, a contact flag, age)
+    is refused, with the reason. The residents passing are never refused here: checking them
+    is what the register is for.
+    """
     if not may_record(actor, post):
         raise Forbidden(_("You can only record passages at a post you are on duty at."))
+    if getattr(actor, "person_id", None):
+        fitness.require_fit(actor.person, recorder_duty(post, timezone.now()))
     if data.direction not in Passage.Direction.values:
         raise InvalidInput(_("Choose in or out."), field="direction")
     if data.health_code not in Passage.Code.values:

@@ -8,6 +8,8 @@ while items wait.
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import log_in
 
 
@@ -24,11 +26,11 @@ def scan(page, text):
 
 
 def queued(page, n, timeout=20_000):
-    page.wait_for_function(f"document.getElementById('queued').textContent === '{n}'", timeout=timeout)
+    expect(page.locator("#queued")).to_have_text(str(n), timeout=timeout)
 
 
 def alert(page, reason, timeout=20_000):
-    page.wait_for_function(f"document.getElementById('alert').dataset.reason === '{reason}'", timeout=timeout)
+    expect(page.locator("#alert")).to_have_attribute("data-reason", reason, timeout=timeout)
     return page.inner_text("#alert-text")
 
 
@@ -154,12 +156,12 @@ def test_walkin_taking_the_last_place_fills_and_closes_the_tube(page, world):
     scan(page, stranger)  # the fifth and last place: the desk counts the tube as full
     page.wait_for_selector("#walkin:not([hidden])")
     # Refused as unknown: the place was not taken, so the tube is back, open at 4/5.
-    page.wait_for_function("document.getElementById('tube').textContent === 'T000000001'")
+    expect(page.locator("#tube")).to_have_text("T000000001")
     assert page.inner_text("#count") == "4"
     page.fill("#walkin-name", "路人甲")
     page.click("#walkin button[type=submit]")
     queued(page, 0)
-    page.wait_for_function("document.getElementById('done').textContent === '5'")
+    expect(page.locator("#done")).to_have_text("5")
     assert _samples(c) == 5 and _tube() == (5, "closed")
     assert page.inner_text("#tube") == "—"
     assert "已满" in page.inner_text("#flash")

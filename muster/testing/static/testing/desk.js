@@ -69,6 +69,9 @@
       document.getElementById("alert-text").textContent = waiting(T[hold.reason]);
       document.getElementById("signin").hidden = !(hold.reason === "signedOut" || hold.reason === "stale");
     } else { a.hidden = true; a.dataset.reason = ""; }
+    // While items wait for a reason other than the network, the alert is the one message: an
+    // older green "sampled" or "opened" below it must not read as "all is well".
+    document.getElementById("flash").hidden = !a.hidden;
   }
   function setNet(kind) {
     var n = document.getElementById("net");
@@ -131,7 +134,7 @@
         var backoff = Math.min(30, 2 * Math.pow(2, Math.min(hold.tries, 4)));
         pause(v, a.retryAfter || (v === "server" ? backoff : v === "stale" ? 2 : 5));
         if (before !== v) {
-          flash("warn", waiting(T[v]));
+          beep(false);
           log("wait", waiting(T[v]) + (a.body && a.body.title ? " (" + a.body.title + ")" : " (HTTP " + a.status + ")"));
         }
         return;

@@ -165,12 +165,19 @@ def team_add(*, actor, point: CollectionPoint, person: Person, role: str) -> Tea
     If the person has a user account it gets the matching site role (sampler, clerk or site
     lead) on the point's site, so they can open the desk as soon as they are on the team;
     team_remove takes that grant back. A grant the account already had is left alone.
+
+    Refused (people.fitness.Unfit, code "unfit", with the reason) for someone who may not be
+    sent: in quarantine or under observation, recalled, positive, a flagged contact, under 18.
     """
+    from muster.people import fitness
+    from muster.testing.fitness import point_duty
+
     _require_manager(actor, point.campaign.region)
     if role not in TeamMember.Role.values:
         raise InvalidInput(_("Unknown team role."), field="role")
     if not Scope.of(actor).covers(person.region, MANAGERS):
         raise InvalidInput(_("This person is outside your region."), field="person")
+    fitness.require_fit(person, point_duty(point))
     user = User.objects.filter(person=person, is_active=True).first()
     try:
         with transaction.atomic(durable=True):

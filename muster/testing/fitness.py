@@ -11,12 +11,21 @@ These are facts of today with no end date: they refuse every duty until they cha
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from muster.people import fitness
 from muster.testing.models import RecallItem, Sample, SingleTubeFlag, Tube
 
 OPEN_RECALL = (RecallItem.Status.PENDING, RecallItem.Status.CONTACTED, RecallItem.Status.RESAMPLED)
+
+
+def point_duty(point, now=None) -> fitness.Duty:
+    """Working on a collection point's team for the rest of its campaign (sampling: never under 18)."""
+    campaign = point.campaign
+    now = now or timezone.now()
+    start = now if campaign.starts_at < now < campaign.ends_at else campaign.starts_at
+    return fitness.Duty.spanning(fitness.Kind.SAMPLING, start, campaign.ends_at)
 
 
 def testing_reasons(person_ids, duties):

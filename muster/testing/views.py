@@ -262,6 +262,14 @@ def team(request, point_id: int):
             return redirect("testing:team", point.pk)
     search, found = _search(request)
     members = list(selectors.team_of(point))
+    # Who may not be sent (people.fitness), shown beside members and instead of "add" for those found.
+    from muster.people import fitness
+    from muster.testing.fitness import point_duty
+
+    unfit = fitness.unfit([m.person_id for m in members] + [p.pk for p in found[:PICK_LIMIT]], point_duty(point))
+    unfit_why = {pid: fitness.says(reasons) for pid, reasons in unfit.items()}
+    for m in members:
+        m.unfit_why = unfit_why.get(m.person_id, "")
     accounts = {m.person_id: m.person.user for m in members if hasattr(m.person, "user")}
     at_desk = set(RoleGrant.objects.filter(user__in=list(accounts.values()), site=point.site, role__in=actions.DESK_ROLES)
                   .values_list("user_id", flat=True)) if accounts else set()
@@ -273,7 +281,7 @@ def team(request, point_id: int):
     return render(request, "testing/team.html", {
         "section": "testing", "point": point, "c": point.campaign, "members": members, "form": form, "search": search,
         "found": [p for p in found[:PICK_LIMIT]], "more": len(found) > PICK_LIMIT, "on_team": on_team,
-        "roles": TeamMember.Role.choices,
+        "roles": TeamMember.Role.choices, "unfit_why": unfit_why,
     }, status=422 if form.errors else 200)
 
 

@@ -21,7 +21,12 @@ def build(ctx) -> None:
                                            defaults={"kind": Site.Kind.HOTEL, "address": "蒲安里附近"})
     ctx.sites["puanli.hotel"] = hotel
     today = timezone.localdate()
-    people = list(Person.objects.filter(region=puanli).order_by("-pk")[:12])
+    # Residents, not the gate team (the latest rows of Puanli are the team's retired party members):
+    # a team quarantined wholesale leaves the gate unstaffed. One team member is mid-stay, so the
+    # roster page shows someone left out and why.
+    team = [p.pk for p in getattr(ctx, "gate_team", [])]
+    people = list(Person.objects.filter(region=puanli).exclude(pk__in=team).order_by("-pk")[:11])
+    people += list(Person.objects.filter(pk__in=team[4:5]))
     coordinator = ctx.users.get("puanli")
     for i, person in enumerate(people):
         days_in = 15 if i < 6 else 7

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup demo serve test test-fast e2e browser lint bench-regions messages clean
+.PHONY: setup demo serve test test-fast e2e browser lint fuzz bench-regions messages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Muster needs Python 3.11 or newer"; exit 1; }
@@ -41,6 +41,10 @@ e2e: setup browser
 
 lint: setup
 	$(BIN)/ruff check .
+
+# Schemathesis over every API operation as command and as a community coordinator (a few minutes).
+fuzz: setup
+	MUSTER_FUZZ=1 $(BIN)/python -m pytest tests/test_fuzz.py
 
 messages: setup
 	for app in core geo people accounts web $$(ls -d muster/*/locale 2>/dev/null | cut -d/ -f2 | sort -u); do \

@@ -128,13 +128,22 @@ def install_handlers(api) -> None:
 
 
 
-# What any operation may answer besides its own results: every one validates its input (422)
-# and needs a signed-in user (401); one with an id in its path answers 404 alike for an object
-# that does not exist and one the user may not see. Answers particular to an operation (403,
-# 409) are declared on its decorator.
-COMMON_PROBLEMS = ("401", "422")
-PATH_PROBLEMS = ("404",)
-PROBLEM_TEXT = {"401": "Not signed in", "404": "Not found, or not yours to see", "422": "The input is not valid"}
+# What any operation may answer besides its own results: every one needs a signed-in user
+# (401) and validates its input (422); one that takes a body answers 400 to a body that is not
+# JSON; one that refers to anything (an id or a code in its path, query or body) answers 404
+# alike for what does not exist and for what the user may not see. Answers particular to an
+# operation (403, 409) are declared on its decorator.
+PROBLEM_TEXT = {"400": "The body is not JSON", "401": "Not signed in", "404": "Not found, or not yours to see",
+                "422": "The input is not valid"}
+
+
+def _problem_codes(path: str, op: dict) -> tuple[str, ...]:
+    codes = ["401", "422"]
+    if "requestBody" in op:
+        codes.append("400")
+    if "{" in path or op.get("parameters") or "requestBody" in op:
+        codes.append("404")
+    return tuple(codes)
 
 
 class _UniqueNames(NinjaGenerateJsonSchema):
@@ -171,7 +180,6 @@ class MusterAPI(NinjaAPI):
             for op in item.values():
                 if not isinstance(op, dict) or "responses" not in op:
                     continue
-                codes = COMMON_PROBLEMS + (PATH_PROBLEMS if "{" in path else ())
-                for code in codes:
+                for code in _problem_codes(path, op):
                     op["responses"].setdefault(code, {"description": PROBLEM_TEXT[code], **ref})
         return schema

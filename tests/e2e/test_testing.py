@@ -1,5 +1,7 @@
 """The registration desk with a (simulated) wedge scanner, its offline queue, the board, and the residents' phone pages."""
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import log_in
 
 
@@ -23,26 +25,26 @@ def test_desk_scans_fills_tube_and_survives_a_network_drop(page, world, shots):
     log_in(page, "clerk")
     page.goto(page.base + f"/testing/desk/{point.pk}/")
     scan(page, "T000000001")
-    page.wait_for_function("document.getElementById('tube').textContent === 'T000000001'")
+    expect(page.locator("#tube")).to_have_text("T000000001")
     for p in ps[:3]:
         scan(page, resident_id_of(p))
-    page.wait_for_function("document.getElementById('done').textContent === '3'")
+    expect(page.locator("#done")).to_have_text("3")
     assert page.inner_text("#last") == ps[2].name
     scan(page, "hello-world")
     assert "格式错误" in page.inner_text("#flash")
     scan(page, resident_id_of(ps[0]))  # already sampled in this round
-    page.wait_for_function("document.getElementById('flash').textContent.includes('本轮已采样')")
+    expect(page.locator("#flash")).to_contain_text("本轮已采样")
     assert "bad" in page.get_attribute("#flash", "class")
     page.screenshot(path=str(shots / "testing_desk.png"))
     # The network drops: scans are kept on the device and sent when it returns, once each.
     page.context.set_offline(True)
     scan(page, resident_id_of(ps[3]))
     scan(page, resident_id_of(ps[4]))
-    page.wait_for_function("document.getElementById('queued').textContent === '2'")
+    expect(page.locator("#queued")).to_have_text("2")
     page.screenshot(path=str(shots / "testing_desk_offline.png"))
     page.context.set_offline(False)
-    page.wait_for_function("document.getElementById('queued').textContent === '0'", timeout=20_000)
-    page.wait_for_function("document.getElementById('done').textContent === '5'")
+    expect(page.locator("#queued")).to_have_text("0", timeout=20_000)
+    expect(page.locator("#done")).to_have_text("5")
     assert Sample.objects.filter(campaign=c).count() == 5
     tube = Tube.objects.get(barcode="T000000001")
     assert (tube.count, tube.status) == (5, "closed")

@@ -60,7 +60,7 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,l
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 # Domain apps: the shell discovers each one's urls.py, api.py and nav.py.
-DOMAIN_APPS = [app for app in ("notifications", "needs", "rosters", "checkpoints", "testing", "quarantine")
+DOMAIN_APPS = [app for app in ("emergencies", "notifications", "needs", "rosters", "checkpoints", "testing", "quarantine")
                if (BASE_DIR / "muster" / app / "apps.py").exists()]
 
 INSTALLED_APPS = [

@@ -57,6 +57,28 @@ def role_revoke(*, actor, grant: RoleGrant) -> None:
         grant.delete()
 
 
+def role_grants_revoke(*, actor, grants: list[RoleGrant]) -> int:
+    """Revoke several grants at once (the access review); all or none, each audited."""
+    for grant in grants:
+        _may_grant(actor, grant.role, grant.region)
+    with transaction.atomic(durable=True):
+        for grant in grants:
+            audit.record(actor=actor, action="role.revoke", obj=grant, region=grant.region,
+                         changes={"user": grant.user.username, "role": grant.role, "review": True})
+        return RoleGrant.objects.filter(pk__in=[g.pk for g in grants]).delete()[0]
+
+
+def role_grant_end(*, actor, grant: RoleGrant, ends_on: dt.date | None) -> RoleGrant:
+    """Give a grant an end date (or take it away): a deployed cadre's role ends with the deployment."""
+    _may_grant(actor, grant.role, grant.region)
+    with transaction.atomic(durable=True):
+        old = grant.ends_on
+        grant.ends_on = ends_on
+        grant.save(update_fields=["ends_on"])
+        audit.record(actor=actor, action="role.end", obj=grant, region=grant.region, changes={"ends_on": [old, ends_on]})
+    return grant
+
+
 def invitation_create(*, actor, email: str, name: str, role: str, region: Region, base_url: str) -> tuple[Invitation, str]:
     """Invite someone by e-mail to take `role` on `region`. Returns the invitation and its link."""
     _may_grant(actor, role, region)

@@ -36,6 +36,8 @@ class RoleGrant(models.Model):
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("site"))
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Last day the grant counts (local date); null: until revoked. Scoping ignores it after that day.
+    ends_on = models.DateField(null=True, blank=True, verbose_name=_("ends on"))
 
     class Meta:
         verbose_name = _("role grant")

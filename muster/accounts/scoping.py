@@ -19,6 +19,13 @@ ALL_ROLES = frozenset(Role.values)
 ID_REVEALERS = MANAGERS
 
 
+def current(grants):
+    """Grants still in force: without an end date, or ending today or later (local date)."""
+    from django.utils import timezone
+
+    return grants.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.localdate()))
+
+
 class Scope:
     """The grants of one user, with the filters that follow from them."""
 
@@ -26,7 +33,7 @@ class Scope:
         self.user = user
         self.is_anonymous = not getattr(user, "is_authenticated", False)
         self.is_superuser = bool(getattr(user, "is_superuser", False))
-        self.grants = [] if self.is_anonymous else list(user.grants.select_related("region", "site"))
+        self.grants = [] if self.is_anonymous else list(current(user.grants.all()).select_related("region", "site"))
 
     @classmethod
     def of(cls, user) -> Scope:

@@ -5,13 +5,38 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from muster.accounts.models import ApiToken, Invitation, RoleGrant, User
-from muster.accounts.scoping import MANAGERS, Scope
+from muster.accounts.scoping import MANAGERS, Scope, current
 from muster.core.models import AuditEvent
 from muster.people.models import Person
 
 
 def grants_visible(user) -> QuerySet[RoleGrant]:
     return RoleGrant.objects.filter(Scope.of(user).region_q("region", MANAGERS)).select_related("user", "region", "site")
+
+
+def access_review(user, *, unused_days: int = 30, unused_only: bool = False) -> list[dict]:
+    """Who holds which role where, with when each user was last active; a role unused for
+    `unused_days` (no sign-in and no audited action since) is marked for revocation."""
+    import datetime as dt
+
+    from django.db.models import Max
+    from django.utils import timezone
+
+    grants = list(grants_visible(user).order_by("region__code", "user__username", "role"))
+    acted = dict(AuditEvent.objects.filter(actor_id__in={g.user_id for g in grants}).values("actor_id")
+                 .annotate(last=Max("at")).values_list("actor_id", "last"))
+    since = timezone.now() - dt.timedelta(days=unused_days)
+    today = timezone.localdate()
+    rows = []
+    for g in grants:
+        seen = [t for t in (g.user.last_login, acted.get(g.user_id)) if t]
+        last = max(seen) if seen else None
+        unused = (last is None or last < since) and g.created_at < since
+        expired = g.ends_on is not None and g.ends_on < today
+        if unused_only and not (unused or expired):
+            continue
+        rows.append({"grant": g, "last": last, "unused": unused, "expired": expired})
+    return rows
 
 
 def users_visible(user) -> QuerySet[User]:
@@ -57,7 +82,7 @@ def region_leads(region) -> list[Person]:
     if region is None:
         return []
     ancestors = [int(x) for x in region.path.strip("/").split("/") if x.isdigit()]
-    grants = (RoleGrant.objects.filter(role__in=MANAGERS, region_id__in=ancestors, user__is_active=True,
+    grants = (current(RoleGrant.objects.all()).filter(role__in=MANAGERS, region_id__in=ancestors, user__is_active=True,
                                        user__person__isnull=False)
               .select_related("region", "user__person").order_by("-region__depth", "user_id"))
     leads: list[Person] = []

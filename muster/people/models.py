@@ -73,6 +73,9 @@ class Person(models.Model):
     notes = models.TextField(blank=True, verbose_name=_("notes"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when retention ran out and the person was anonymised (name, number, phone, address
+    # cleared; region and birth decade kept for counts). See people/retention.py.
+    purged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("anonymised"))
 
     class Meta:
         ordering = ["name", "id"]

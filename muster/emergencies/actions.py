@@ -1,0 +1,157 @@
+"""Writes of emergencies and retention: declare, close, set a policy, place and lift holds, purge,
+and residents' correction requests. Each one transaction with its audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from muster.accounts.models import Role
+from muster.accounts.scoping import MANAGERS, Scope
+from muster.core import audit, retention
+from muster.core.errors import Conflict, Forbidden, InvalidInput
+from muster.emergencies.models import CorrectionRequest, Emergency, LegalHold, PurgeRun, RetentionPolicy
+from muster.geo.models import Region
+
+COMMAND = frozenset({Role.COMMAND})
+
+
+def may_command(user, region: Region) -> bool:
+    return Scope.of(user).covers(region, COMMAND)
+
+
+def is_deployment_command(user) -> bool:
+    """Retention is set per deployment: command over the whole city (a grant at the top two levels)."""
+    scope = Scope.of(user)
+    return scope.is_superuser or any(g.role == Role.COMMAND and g.region.depth <= 1 for g in scope.grants)
+
+
+def _require_deployment_command(actor) -> None:
+    if not is_deployment_command(actor):
+        raise Forbidden(_("Only city command sets retention, holds and purges."))
+
+
+def emergency_declare(*, actor, name: str, region: Region, level: str, purpose: str,
+                      started_at: dt.datetime | None = None) -> Emergency:
+    """Command declares an emergency for a region it commands."""
+    if not may_command(actor, region):
+        raise Forbidden(_("Only command over this region may declare an emergency for it."))
+    if level not in Emergency.Level.values:
+        raise InvalidInput(_("Unknown response level."), field="level")
+    if not (name or "").strip():
+        raise InvalidInput(_("An emergency needs a name."), field="name")
+    if not (purpose or "").strip():
+        raise InvalidInput(_("State the purpose: personal data may be used for it only."), field="purpose")
+    with transaction.atomic(durable=True):
+        e = Emergency.objects.create(name=name.strip(), region=region, level=level, purpose=purpose.strip(),
+                                     started_at=started_at or timezone.now(), declared_by=actor)
+        audit.record(actor=actor, action="emergency.declare", obj=e, region=region,
+                     changes={"level": level, "region": region.code})
+    return e
+
+
+def emergency_close(*, actor, emergency: Emergency, ended_at: dt.datetime | None = None) -> Emergency:
+    """Command declares the emergency over; from then its data's retention clocks can run out."""
+    if not may_command(actor, emergency.region):
+        raise Forbidden(_("Only command over this region may declare the emergency over."))
+    ended_at = ended_at or timezone.now()
+    if ended_at < emergency.started_at:
+        raise InvalidInput(_("An emergency cannot end before it started."), field="ended_at")
+    with transaction.atomic(durable=True):
+        n = Emergency.objects.filter(pk=emergency.pk, status=Emergency.Status.ACTIVE).update(
+            status=Emergency.Status.CLOSED, ended_at=ended_at, closed_by=actor)
+        if not n:
+            raise Conflict(_("This emergency is already over."))
+        audit.record(actor=actor, action="emergency.close", obj=emergency, region=emergency.region)
+    emergency.refresh_from_db()
+    return emergency
+
+
+def policy_set(*, actor, key: str, days: int) -> RetentionPolicy:
+    """Set this deployment's days for a record type, within the type's floor and maximum."""
+    _require_deployment_command(actor)
+    t = retention.get(key)
+    if t is None or t.action == retention.KEEP:
+        raise InvalidInput(_("Unknown record type."), field="key")
+    if not (t.floor_days <= days <= t.max_days):
+        raise InvalidInput(_("Between %(floor)s and %(max)s days for this record type.") % {"floor": t.floor_days, "max": t.max_days},
+                           field="days")
+    with transaction.atomic(durable=True):
+        policy = RetentionPolicy.objects.filter(key=key).first()
+        old = policy.days if policy else t.default_days
+        if policy is None:
+            policy = RetentionPolicy.objects.create(key=key, days=days, updated_by=actor)
+        else:
+            policy.days, policy.updated_by = days, actor
+            policy.save(update_fields=["days", "updated_by", "updated_at"])
+        audit.record(actor=actor, action="retention.policy", obj=policy, changes={"days": [old, days]})
+    return policy
+
+
+def hold_place(*, actor, reason: str, person=None, record_type: str = "", object_id: int | None = None) -> LegalHold:
+    """Keep a person's data, or one record and its person, out of every purge."""
+    _require_deployment_command(actor)
+    if not (reason or "").strip():
+        raise InvalidInput(_("A hold needs a reason."), field="reason")
+    if person is None and not (record_type and object_id):
+        raise InvalidInput(_("Name a person or a record."), field="record_type")
+    if record_type and retention.get(record_type) is None:
+        raise InvalidInput(_("Unknown record type."), field="record_type")
+    with transaction.atomic(durable=True):
+        hold = LegalHold.objects.create(person=person, record_type=record_type or "", object_id=object_id,
+                                        reason=reason.strip(), placed_by=actor)
+        audit.record(actor=actor, action="retention.hold", obj=hold, object_repr=f"hold {hold.pk}",
+                     changes={"record_type": record_type, "object_id": object_id, "person": getattr(person, "pk", None)})
+    return hold
+
+
+def hold_lift(*, actor, hold: LegalHold) -> LegalHold:
+    _require_deployment_command(actor)
+    with transaction.atomic(durable=True):
+        n = LegalHold.objects.filter(pk=hold.pk, lifted_at__isnull=True).update(lifted_at=timezone.now(), lifted_by=actor)
+        if not n:
+            raise Conflict(_("This hold was lifted already."))
+        audit.record(actor=actor, action="retention.hold_lift", obj=hold, object_repr=f"hold {hold.pk}")
+    hold.refresh_from_db()
+    return hold
+
+
+def purge_start(*, actor, dry_run: bool, batch: int | None = None) -> PurgeRun:
+    """Run a purge (or a dry run) now, in this process; the periodic job runs the same."""
+    from muster.emergencies import purging
+
+    _require_deployment_command(actor)
+    if not dry_run and PurgeRun.objects.filter(status=PurgeRun.Status.RUNNING, dry_run=False,
+                                               started_at__gte=timezone.now() - purging.STALE_AFTER).exists():
+        raise Conflict(_("A purge is running already."))
+    return purging.run(actor=actor, dry_run=dry_run, batch=batch or purging.BATCH)
+
+
+def correction_request(*, person, text: str) -> CorrectionRequest:
+    """A resident asks for a correction; it goes to their home community's coordinators."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("Say what is wrong."), field="text")
+    with transaction.atomic(durable=True):
+        req = CorrectionRequest.objects.create(person=person, region=person.region, text=text[:2000])
+        audit.record(actor=None, action="mydata.correction", obj=req, region=person.region,
+                     object_repr=f"correction {req.pk}")
+    return req
+
+
+def correction_answer(*, actor, request: CorrectionRequest, answer: str) -> CorrectionRequest:
+    if not Scope.of(actor).covers(request.region, MANAGERS):
+        raise Forbidden()
+    with transaction.atomic(durable=True):
+        n = CorrectionRequest.objects.filter(pk=request.pk, status=CorrectionRequest.Status.OPEN).update(
+            status=CorrectionRequest.Status.DONE, answer=(answer or "").strip()[:2000], answered_by=actor,
+            answered_at=timezone.now())
+        if not n:
+            raise Conflict(_("This request was answered already."))
+        audit.record(actor=actor, action="mydata.correction_answer", obj=request, region=request.region,
+                     object_repr=f"correction {request.pk}")
+    request.refresh_from_db()
+    return request

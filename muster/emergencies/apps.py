@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EmergenciesConfig(AppConfig):
+    name = "muster.emergencies"
+    label = "emergencies"
+    verbose_name = _("Emergencies and data retention")

@@ -1,0 +1,108 @@
+"""Retention of the person record: anonymised once nothing about the person is kept any more.
+
+A person is anonymised when all of these hold:
+- they were entered more than `people.person` days ago;
+- at least one row about them was collected for an emergency (a model some record type
+  `covers`: a sample, a passage, a quarantine case...), so people in the directory who never
+  took part in an emergency's data are left alone;
+- no record type still keeps them alive (`live_people`: a campaign not closed long enough, an
+  active case, a passage within 28 days);
+- no row of a model that no type covers refers to them: a user account, an affiliation, a
+  need report, a roster shift, volunteer hours. Those are the person's own records and stay.
+
+Anonymising clears the name (to `PLACEHOLDER`), the document number (cipher, look-up hash and
+mask), phone, household (the address), notes and skills, and rounds the birth year down to its
+decade. The region stays, so every count by community stays right, and every row that refers
+to the person (samples, cases) still counts. The audit trail keeps what happened to the
+record but loses the name it showed (`object_repr`) and the changed values.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from muster.core import retention
+from muster.people.models import Person
+
+KEY = "people.person"
+
+
+def _relations():
+    """Every model that refers to a person, as (label, model, field name)."""
+    out = []
+    for f in Person._meta.get_fields(include_hidden=True):
+        if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one):
+            out.append((f.related_model._meta.label, f.related_model, f.field.name))
+        elif f.auto_created and not f.concrete and f.many_to_many:
+            through = f.through
+            name = next(x.name for x in through._meta.fields if x.related_model is Person)
+            out.append((f.related_model._meta.label, through, name))
+    return out
+
+
+def _refers(model, field: str):
+    return Exists(model._default_manager.filter(**{field: OuterRef("pk")}))
+
+
+def due(clock: retention.Clock) -> QuerySet:
+    covered = retention.covered_models()
+    collected, own = Q(), Q()
+    for label, model, name in _relations():
+        if label in covered:
+            collected |= Q(_refers(model, name))
+        else:
+            own |= Q(_refers(model, name))
+    if not collected:
+        return Person.objects.none()
+    qs = Person.objects.filter(purged_at__isnull=True, created_at__lt=clock.cutoff(KEY)).filter(collected)
+    if own:
+        qs = qs.exclude(own)
+    for live in retention.live_people(clock, skip=[KEY]):
+        qs = qs.exclude(pk__in=live)
+    return qs.order_by()
+
+
+def anonymise(pks: list[int], clock: retention.Clock) -> int:
+    """Anonymise the people among `pks` still due (the caller holds one transaction)."""
+    ids = list(due(clock).filter(pk__in=pks).select_for_update().values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Person.skills.through.objects.filter(person_id__in=ids).delete()
+    n = Person.objects.filter(pk__in=ids).update(
+        name=retention.PLACEHOLDER, phone="", id_cipher="", id_hash="", id_masked="", notes="", household=None,
+        birth_year=F("birth_year") - F("birth_year") % 10, purged_at=timezone.now())
+    retention.scrub_audit("people.person", ids)
+    # Rows about the person whose audit events named them ("张三 @ 酒店"): their repr goes too.
+    for label, model, name in _relations():
+        if label in retention.covered_models():
+            retention.scrub_audit(model._meta.label_lower, model._default_manager.filter(**{f"{name}__in": ids})
+                                  .values_list("pk", flat=True))
+    return n
+
+
+def subject(person) -> list[dict]:
+    row = {str(_("Name")): person.name, str(_("ID number")): person.id_masked, str(_("Phone")): person.phone,
+           str(_("Home community")): person.region.name,
+           str(_("Birth year")): str(person.birth_year or ""),
+           str(_("Household")): (person.household.address or str(person.household)) if person.household_id else "",
+           str(_("Recorded since")): f"{person.created_at:%Y-%m-%d}"}
+    return [row]
+
+
+retention.register(retention.RecordType(
+    key=KEY, label=_("Person record"), default_days=28, floor_days=14, max_days=3 * 365,
+    anchor=_("after the last of the person's emergency records is past its own retention"),
+    reason=_("Name, ID number, phone and address were collected only for the emergency's work (PIPL art. 19); "
+             "once no sample, case or passage of the person is kept, nothing justifies them. Accounts, "
+             "affiliations and service records are the person's own and keep the record."),
+    action=retention.ANONYMISE, model="people.Person", due=due, purge=anonymise, person_field="pk", order=10, subject=subject,
+))
+retention.register(retention.RecordType(
+    key="people.service", label=_("Volunteer and duty service records"), default_days=0, floor_days=0, max_days=0,
+    anchor=_("kept with the person"),
+    reason=_("Reports to needs, shifts, duty logs and volunteer hours are the person's own record of service "
+             "(certificates, recognition); they stay, and keep the person's record, until the person asks otherwise."),
+    action=retention.KEEP, order=99,
+))

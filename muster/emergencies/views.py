@@ -80,6 +80,7 @@ def emergency(request, pk: int):
 def retention_page(request):
     _deployment(request)
     policy_form = hold_form = None
+    failed = False
     types = [t for t in retention.types() if t.action != retention.KEEP]
     if request.method == "POST":
         op = request.POST.get("op")
@@ -91,6 +92,7 @@ def retention_page(request):
                     messages.success(request, _("Retention saved."))
                     return redirect("emergencies:retention")
                 messages.error(request, _("Enter a whole number of days."))
+                failed = True
             elif op == "hold":
                 hold_form = HoldForm(request.POST)
                 hold_form.fields["record_type"].choices = [("", "—")] + [(t.key, t.label) for t in types]
@@ -115,6 +117,7 @@ def retention_page(request):
                 messages.success(request, _("Hold lifted."))
                 return redirect("emergencies:retention")
         except DomainError as exc:
+            failed = True
             if hold_form is not None:
                 _error(hold_form, exc)
             else:
@@ -125,7 +128,7 @@ def retention_page(request):
     return render(request, "emergencies/retention.html", {
         "section": "emergencies", "policies": selectors.policies(), "hold_form": hold_form,
         "holds": selectors.holds().filter(lifted_at__isnull=True), "labels": {t.key: t.label for t in retention.types()},
-    }, status=422 if hold_form.errors else 200)
+    }, status=422 if failed or hold_form.errors else 200)
 
 
 @login_required

@@ -37,6 +37,7 @@ from muster.people import fitness
 from muster.people import selectors as people
 from muster.web import qr
 from muster.web.paging import page_of
+from muster.web.redirects import safe_next
 
 
 def _managers_only(request):
@@ -50,8 +51,7 @@ def _form_error(form, e: DomainError, aliases: dict | None = None) -> None:
 
 
 def _back(request, default: str):
-    nxt = request.POST.get("next") or ""
-    return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else default)
+    return redirect(safe_next(request, default))
 
 
 # --- members and volunteers -------------------------------------------------------------------

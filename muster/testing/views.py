@@ -61,6 +61,7 @@ from muster.testing.planning import (
 )
 from muster.web import qr
 from muster.web.paging import page_of
+from muster.web.redirects import safe_next
 
 
 def outcome_label(key: str) -> str:
@@ -214,7 +215,7 @@ def recall_contact(request, item_id: int):
         messages.success(request, _("Marked as contacted."))
     except DomainError as exc:
         messages.error(request, str(exc.message))
-    return redirect(request.POST.get("next") or reverse("testing:recalls", args=[item.recall.campaign_id]))
+    return redirect(safe_next(request, reverse("testing:recalls", args=[item.recall.campaign_id])))
 
 
 # --- collection-point teams and single-tube flags ----------------------------------------------

@@ -531,3 +531,17 @@ def shift_missed_notify(*, assignment: Assignment, now: dt.datetime | None = Non
             notifications.notify(person=person, subject=subject, body=body, url=url, event="duty.missed")
     assignment.missed_notified_at = now
     return True
+
+
+def roster_solve_abandon(*, roster_id: int, now: dt.datetime | None = None) -> bool:
+    """Mark a solve whose worker died as failed, so the coordinator can solve again; False if it ended meanwhile."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        # Conditional: a worker that was only slow and stores its roster now keeps its outcome.
+        n = Roster.objects.filter(pk=roster_id, status=Roster.Status.SOLVING).update(
+            status=Roster.Status.FAILED, finished_at=now,
+            problems=[_("The background worker stopped during this solve. Nothing was changed: solve again.")])
+        if n:
+            roster = Roster.objects.select_related("post__site__region").get(pk=roster_id)
+            audit.record(actor=None, action="roster.solve_abandoned", obj=roster, region=roster.post.site.region)
+    return bool(n)

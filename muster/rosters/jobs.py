@@ -31,4 +31,15 @@ def missed_shifts_notify(now: dt.datetime | None = None) -> int:
     return told
 
 
+# Past its time limit (twice, for the explanation) and this margin, a solve has lost its worker.
+ABANDONED_MARGIN = dt.timedelta(minutes=5)
+
+
+def abandoned_solves_fail(now: dt.datetime | None = None) -> int:
+    """Fail the solves whose worker died mid-solve: otherwise the post can never be solved for that week again."""
+    now = now or timezone.now()
+    return sum(actions.roster_solve_abandon(roster_id=pk, now=now) for pk in selectors.solves_abandoned(now, ABANDONED_MARGIN))
+
+
 periodic.register("rosters.missed_shifts", 60, missed_shifts_notify)
+periodic.register("rosters.abandoned_solves", 120, abandoned_solves_fail)

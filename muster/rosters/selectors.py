@@ -186,3 +186,15 @@ def hours_by_person(post: Post, start: dt.date, end: dt.date) -> list[dict]:
 def person_hours(person_id: int) -> float:
     total = CheckIn.objects.filter(person_id=person_id).aggregate(m=Sum("minutes"))["m"] or 0
     return round(total / 60, 1)
+
+
+def solves_abandoned(now: dt.datetime, margin: dt.timedelta) -> list[int]:
+    """Rosters still "solving" long after their time limit: the worker that took them is gone.
+
+    A solve runs for its time limit and, when there is no roster, explains why for as long
+    again (at least 10 s); past twice the limit plus `margin` nobody is working on it.
+    """
+    rows = (Roster.objects.filter(status=Roster.Status.SOLVING, started_at__lt=now - margin)
+            .values_list("pk", "started_at", "time_limit"))
+    return [pk for pk, started, limit in rows
+            if started + dt.timedelta(seconds=2 * limit + 10) + margin < now]

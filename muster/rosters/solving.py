@@ -529,7 +529,8 @@ def solve_roster(roster_id: int) -> str:
 
 
 def run(roster_id: int) -> str:
-    if not Roster.objects.filter(pk=roster_id, status=Roster.Status.QUEUED).update(status=Roster.Status.SOLVING):
+    if not Roster.objects.filter(pk=roster_id, status=Roster.Status.QUEUED).update(status=Roster.Status.SOLVING,
+                                                                                    started_at=timezone.now()):
         return "skipped"
     roster = Roster.objects.select_related("post").get(pk=roster_id)
     try:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from muster.checkpoints.models import Passage
+from muster.web.widgets import DateInput
 
 
 class PassageForm(forms.Form):
@@ -20,8 +21,8 @@ class PassageForm(forms.Form):
 
 class RegisterFilter(forms.Form):
     post = forms.ModelChoiceField(queryset=None, required=False, label=_("Post"))
-    day_from = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    day_to = forms.DateField(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    day_from = forms.DateField(required=False, label=_("From"), widget=DateInput())
+    day_to = forms.DateField(required=False, label=_("To"), widget=DateInput())
     q = forms.CharField(required=False, max_length=60, label=_("Name"))
     fever = forms.BooleanField(required=False, label=_("Fever only"))
 

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from muster.geo.models import Region
 from muster.needs.models import Need, NeedRole
 from muster.people.models import Organisation, Skill
+from muster.web.widgets import DateInput, DateTimeInput
 
-DT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DT_WIDGET = DateTimeInput()
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
@@ -55,13 +56,13 @@ class BoardFilterForm(forms.Form):
                                 label=_("Urgency"))
     role = forms.ModelChoiceField(queryset=NeedRole.objects.all(), to_field_name="code", required=False,
                                   empty_label=_("Any role"), label=_("Role"))
-    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("Day"))
+    day = forms.DateField(required=False, widget=DateInput(), label=_("Day"))
     gaps = forms.BooleanField(required=False, label=_("Gaps only"))
 
 
 class OpenFilterForm(forms.Form):
     fits = forms.BooleanField(required=False, label=_("Only needs I qualify for"))
-    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("Day"))
+    day = forms.DateField(required=False, widget=DateInput(), label=_("Day"))
 
 
 class DispatchForm(forms.Form):

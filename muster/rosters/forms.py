@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from muster.rosters.actions import BandData
 from muster.rosters.models import WEEKDAY_CHOICES, Post
+from muster.web.widgets import DateInput
 
 LINE_RE = re.compile(r"^(?P<days>[1-7](?:-[1-7])?(?:,[1-7](?:-[1-7])?)*)\s+(?P<a>\d{1,2}:\d{2})\s*[-–~]\s*(?P<z>\d{1,2}:\d{2})\s+"
                      r"(?P<n>\d+)(?P<rest>(?:\s+\S+)*)\s*$")
@@ -110,7 +111,7 @@ class RulesForm(forms.ModelForm):
 
 
 class ExceptionForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     band = forms.ModelChoiceField(queryset=None, required=False, label=_("Band (blank: all bands)"))
     required = forms.IntegerField(min_value=0, max_value=50, label=_("People needed"))
     note = forms.CharField(max_length=120, required=False, label=_("Note"))
@@ -153,13 +154,13 @@ class MemberForm(forms.Form):
 
 
 class AbsenceForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
     note = forms.CharField(max_length=120, required=False, label=_("Note"))
 
 
 class SolveForm(forms.Form):
-    start = forms.DateField(label=_("First week (any day of it)"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("First week (any day of it)"), widget=DateInput())
     weeks = forms.IntegerField(min_value=1, max_value=8, initial=1, label=_("Weeks"))
 
 

@@ -5,13 +5,7 @@ from muster.core.pii import IdType
 from muster.geo.models import Site
 from muster.people.models import Person
 from muster.testing.models import POOL_SIZES, SingleTubeFlag, TeamMember
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def format_value(self, value):
-        return value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value
+from muster.web.widgets import DateTimeInput, TimeInput
 
 
 class CampaignForm(forms.Form):
@@ -30,8 +24,8 @@ class CampaignForm(forms.Form):
 class PointForm(forms.Form):
     site = forms.ModelChoiceField(label=_("Collection point"), queryset=Site.objects.none())
     desks = forms.IntegerField(label=_("Desks"), min_value=1, max_value=200, initial=2)
-    opens = forms.TimeField(label=_("Opens"), initial="07:00", widget=forms.TimeInput(attrs={"type": "time"}))
-    closes = forms.TimeField(label=_("Closes"), initial="22:00", widget=forms.TimeInput(attrs={"type": "time"}))
+    opens = forms.TimeField(label=_("Opens"), initial="07:00", widget=TimeInput())
+    closes = forms.TimeField(label=_("Closes"), initial="22:00", widget=TimeInput())
 
 
 class PlanningForm(forms.Form):

@@ -53,8 +53,16 @@ def _fernet_key() -> str:
 
 
 SECRET_KEY = _local_secret("SECRET_KEY", lambda: secrets.token_urlsafe(50))
-# Fernet key for ID numbers; the HMAC look-up key is derived from it (core.pii).
-PII_KEY = _local_secret("MUSTER_PII_KEY", _fernet_key)
+# Fernet keys for ID numbers, newest first. One key normally (MUSTER_PII_KEY); while rotating,
+# MUSTER_PII_KEYS="new,old": new numbers are encrypted with the first, every listed key decrypts,
+# and `muster manage pii_rotate` re-encrypts the stored ones; then the old key is dropped.
+PII_KEYS = [k.strip() for k in os.environ.get("MUSTER_PII_KEYS", "").split(",") if k.strip()] \
+    or [_local_secret("MUSTER_PII_KEY", _fernet_key)]
+PII_KEY = PII_KEYS[0]
+# The look-up hash (HMAC, derived from this secret) must not change when the encryption key does,
+# or nobody would be found by ID number any more: it defaults to the oldest key listed, and must be
+# set to that key (MUSTER_PII_LOOKUP_KEY) before the key is retired from MUSTER_PII_KEYS.
+PII_LOOKUP_KEY = os.environ.get("MUSTER_PII_LOOKUP_KEY", "").strip() or PII_KEYS[-1]
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -246,6 +254,10 @@ if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "muster_cache"}}
+# Sessions are read on every signed-in request: from Redis when there is one (written through
+# to the database, so a Redis flush signs nobody out), else from the database alone.
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.cached_db" if os.environ.get("REDIS_URL")
+                                else "django.contrib.sessions.backends.db")
 RATELIMIT_IP_META_KEY = "muster.core.throttle.client_ip"
 # Public result look-up: per address, per name, and a lock on the ID number after repeated misses.
 LOOKUP_RATE_IP = os.environ.get("LOOKUP_RATE_IP", "30/h")

@@ -1,8 +1,14 @@
 """ID numbers: validation, encryption at rest, keyed hash for look-up, masking for display.
 
 Fernet (AES-128-CBC + HMAC) from `cryptography` encrypts; HMAC-SHA256 with a key
-derived from the same secret gives a deterministic look-up hash, so a clerk can
-find a person by ID number without the database ever holding it in clear.
+derived from a secret gives a deterministic look-up hash, so a clerk can find a
+person by ID number without the database ever holding it in clear.
+
+Rotation (MultiFernet): list the new key first in MUSTER_PII_KEYS ("new,old"), restart,
+run `muster manage pii_rotate` (batches, progress, resumable), and once it reports nothing
+left under an old key, drop that key. The look-up hash is keyed by PII_LOOKUP_KEY, which
+defaults to the oldest key listed; set MUSTER_PII_LOOKUP_KEY to it before the old key is
+dropped, so that every stored hash still matches (the command says so).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -90,15 +96,53 @@ def birth_year_from_resident_id(number: str) -> int:
     return int(number[6:10])
 
 
+def _keys() -> list[str]:
+    return list(getattr(settings, "PII_KEYS", None) or [settings.PII_KEY])
+
+
 @cache
-def _fernet() -> Fernet:
-    return Fernet(settings.PII_KEY.encode())
+def _fernet() -> MultiFernet:
+    """Encrypts with the first key of settings.PII_KEYS, decrypts with any (rotation, see rotate())."""
+    return MultiFernet([Fernet(k.encode()) for k in _keys()])
+
+
+@cache
+def _primary() -> Fernet:
+    return Fernet(_keys()[0].encode())
 
 
 @cache
 def _lookup_key() -> bytes:
-    # A separate key per purpose: the look-up hash must not be usable to forge tokens.
-    return hmac.new(settings.PII_KEY.encode(), b"muster-id-lookup-v1", hashlib.sha256).digest()
+    # A separate key per purpose: the look-up hash must not be usable to forge tokens. Its secret
+    # is settings.PII_LOOKUP_KEY, which stays the same across rotations of the encryption key.
+    secret = getattr(settings, "PII_LOOKUP_KEY", "") or _keys()[-1]
+    return hmac.new(secret.encode(), b"muster-id-lookup-v1", hashlib.sha256).digest()
+
+
+def reset_keys() -> None:
+    """Forget the cached keys (after the settings changed: tests, a rotation in one process)."""
+    _fernet.cache_clear()
+    _primary.cache_clear()
+    _lookup_key.cache_clear()
+
+
+def rotate(token: str) -> str | None:
+    """The token re-encrypted under the first key, or None when it is under that key already.
+
+    Idempotent, so a rotation interrupted anywhere is resumed by running it again. A token no
+    listed key opens is left alone (None): rotation must never destroy what it cannot read.
+    """
+    if not token:
+        return None
+    try:
+        _primary().decrypt(token.encode())
+        return None
+    except InvalidToken:
+        pass
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except InvalidToken:
+        return None
 
 
 def encrypt(value: str) -> str:

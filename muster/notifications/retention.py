@@ -40,7 +40,7 @@ def subject(person) -> list[dict]:
 retention.register(retention.RecordType(
     key=KEY, label=_("Messages to residents"), default_days=30, floor_days=7, max_days=365,
     anchor=_("after sending"),
-    reason=_("Kept to answer \u201cwas I told?\u201d during the emergency; the text and phone number serve nothing later."),
+    reason=_("Kept to answer “was I told?” during the emergency; the text and phone number serve nothing later."),
     action=retention.DELETE, model="notifications.Notification", due=due, purge=purge, person_field="person",
     live_people=live_people, covers=("notifications.Notification",), order=60, subject=subject,
 ))

@@ -52,6 +52,7 @@ def test_retention_page_and_a_dry_run_from_it(world, login):
     client = login(world.command)
     page = client.get("/emergencies/retention/").content.decode()
     assert "checkpoints.passage" in page and "people.person" in page
+    assert "个人信息保存期限" in page and "通行登记（体温、健康码）" in page and "两个潜伏期" in page  # zh-hans by default
     r = client.post("/emergencies/retention/", {"op": "policy", "key": "checkpoints.passage", "days": "5"})
     assert r.status_code == 422 and "checkpoints.passage" not in {p.key for p in actions.RetentionPolicy.objects.all()}
     client.post("/emergencies/retention/", {"op": "policy", "key": "checkpoints.passage", "days": "42"})

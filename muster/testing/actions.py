@@ -110,6 +110,12 @@ def campaign_create(*, actor, data: CampaignData) -> Campaign:
     """Start a campaign over a region; the target population is counted from the registry."""
     _require_manager(actor, data.region)
     _clean_campaign(data)
+    from muster.testing.selectors import labs_usable  # selectors import this module
+
+    usable = set(labs_usable(actor).filter(pk__in=[lab.pk for lab in data.labs]).values_list("pk", flat=True))
+    for lab in data.labs:
+        if lab.pk not in usable:
+            raise InvalidInput(_("%(name)s is not a lab your region may use.") % {"name": lab.name}, field="labs")
     target = Person.objects.filter(region__path__startswith=data.region.path).count()
     with transaction.atomic(durable=True):
         campaign = Campaign.objects.create(name=data.name.strip(), region=data.region, round=data.round, starts_at=data.starts_at,

@@ -118,6 +118,22 @@ def labs_for(user) -> QuerySet[Site]:
     return Site.objects.filter(pk__in=scope.site_ids(LAB_ROLES), kind=Site.Kind.LAB).select_related("region")
 
 
+def labs_usable(user) -> QuerySet[Site]:
+    """Labs a campaign of this user's may send tubes to: inside the regions they manage, or at one above them.
+
+    A district's campaign may use its own labs and the city's, never a lab of a neighbouring district.
+    """
+    scope = Scope.of(user)
+    paths = scope.paths(MANAGERS)
+    labs = Site.objects.filter(kind=Site.Kind.LAB, active=True).select_related("region").order_by("region__path", "name")
+    if paths == ["/"]:
+        return labs
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(region__path__startswith=p) | Q(region__path__in=_ancestor_paths(p))
+    return labs.filter(q)
+
+
 def lab_get(user, pk: int) -> Site:
     lab = labs_for(user).filter(pk=pk).first()
     if lab is None:

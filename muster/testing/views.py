@@ -89,6 +89,7 @@ def campaign_new(request):
         raise PermissionDenied
     now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
     form = CampaignForm(request.POST or None, initial={"starts_at": now, "ends_at": now + dt.timedelta(hours=15)})
+    form.fields["labs"].queryset = selectors.labs_usable(request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         region = geo.regions_visible(request.user).filter(code=d["region"]).first()

@@ -83,6 +83,9 @@ class Need(models.Model):
         WEEKLY = "weekly", _("Every week")
 
     region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="needs", verbose_name=_("community"))
+    # The emergency this work belongs to (its purpose bounds the use of the data; see emergencies).
+    emergency = models.ForeignKey("emergencies.Emergency", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("emergency"))
     site = models.ForeignKey("geo.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="needs", verbose_name=_("site"))
     role = models.ForeignKey(NeedRole, on_delete=models.PROTECT, related_name="needs", verbose_name=_("role"))
     title = models.CharField(max_length=120, blank=True, verbose_name=_("title"))

@@ -30,6 +30,9 @@ class Case(models.Model):
     released_at = models.DateTimeField(null=True, blank=True, verbose_name=_("released"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The emergency this work belongs to (its purpose bounds the use of the data; see emergencies).
+    emergency = models.ForeignKey("emergencies.Emergency", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("emergency"))
 
     class Meta:
         ordering = ["planned_end", "id"]

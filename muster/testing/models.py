@@ -42,6 +42,9 @@ class Campaign(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN, verbose_name=_("status"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The emergency this work belongs to (its purpose bounds the use of the data; see emergencies).
+    emergency = models.ForeignKey("emergencies.Emergency", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("emergency"))
 
     class Meta:
         ordering = ["-starts_at", "-id"]

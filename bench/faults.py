@@ -1,9 +1,11 @@
 """Faults as a repeatable test: two app nodes and a worker on PostgreSQL, with things killed mid-burst.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/faults.py \
-        [--desks 6] [--people 3000] [--notifications 300] [--no-db-restart]
+    .venv/bin/python bench/faults.py [--desks 6] [--people 3000] [--notifications 300] [--no-db-restart]
 
-Builds a scratch database (`<name>_bench_faults`, dropped afterwards unless --keep), starts two
+Makes a PostgreSQL cluster of its own on a free loopback port (Debian's pg_createcluster, run as
+root; dropped afterwards unless --keep) so that restarting the server mid-burst disturbs nothing
+else — or, with --no-own-cluster, uses DATABASE_URL's server without restarting it — and a
+scratch database there (`postgres_bench_faults`), starts two
 gunicorn nodes (DEBUG=0, 2 workers each) and one `muster worker`, and a fake SMS gateway on
 loopback that records every hand-over with its idempotency key and delivers each key once (as a
 real gateway that honours the key does). Desk clients sign in as clerks, open tubes and scan
@@ -13,7 +15,7 @@ key per scan); a client that gets no definite answer (connection refused or rese
 own is down. Meanwhile the bench injects, on a fixed schedule:
 
   - kill -9 of node A (master and workers) mid-burst, restarted a few seconds later;
-  - a restart of the PostgreSQL server mid-burst (skip with --no-db-restart);
+  - a restart of the bench's PostgreSQL cluster mid-burst (skip with --no-db-restart);
   - kill -9 of the worker while it hands notifications to the gateway, restarted later.
 
 It prints, as JSON: requests sent, definite answers, samples written, scans lost (answered
@@ -157,12 +159,31 @@ def wait_http(url: str, seconds: float) -> bool:
     return False
 
 
-def pg_restart() -> float:
-    version = sorted(os.listdir("/etc/postgresql"))[0]
-    t0 = time.monotonic()
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.monotonic() - t0
+class Cluster:
+    """A PostgreSQL cluster of the bench's own (Debian's pg_createcluster, as root), so that restarting
+    it mid-burst disturbs nothing else on the machine; dropped at the end."""
+
+    def __init__(self, port: int):
+        self.version = sorted(os.listdir("/etc/postgresql"))[0]
+        self.name, self.port = f"muster_faults_{port}", port
+
+    def _ctl(self, *args: str) -> None:
+        subprocess.run(list(args), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def create(self) -> str:
+        self._ctl("pg_createcluster", self.version, self.name, "--port", str(self.port), "--",
+                  "--auth-local=trust", "--auth-host=trust")
+        self._ctl("pg_ctlcluster", "--skip-systemctl-redirect", self.version, self.name, "start")
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def restart(self) -> float:
+        t0 = time.monotonic()
+        self._ctl("pg_ctlcluster", "--skip-systemctl-redirect", "-m", "fast", self.version, self.name, "restart")
+        return time.monotonic() - t0
+
+    def drop(self) -> None:
+        subprocess.run(["pg_dropcluster", "--stop", self.version, self.name], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
 
 
 # --- the desk clients --------------------------------------------------------------------------
@@ -323,14 +344,20 @@ def main(argv=None) -> int:
     ap.add_argument("--notifications", type=int, default=300)
     ap.add_argument("--gateway-delay", type=float, default=0.03, help="seconds the fake gateway takes per SMS")
     ap.add_argument("--no-db-restart", action="store_true", help="do not restart the PostgreSQL server")
+    ap.add_argument("--no-own-cluster", dest="own_cluster", action="store_false",
+                    help="use the server at DATABASE_URL instead of a cluster of the bench's own (no restart then)")
     ap.add_argument("--timeout", type=float, default=240, help="upper bound on the whole burst, in seconds")
     ap.add_argument("--keep", action="store_true", help="keep the scratch database and logs")
     args = ap.parse_args(argv)
+    cluster = None
     base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        print("Set DATABASE_URL to a PostgreSQL server (the scratch database is created beside it).", file=sys.stderr)
+    if args.own_cluster:
+        cluster = Cluster(free_port())
+        base = cluster.create()
+    elif not base.startswith("postgres"):
+        print("Run as root with Debian's PostgreSQL (the bench makes its own cluster), or pass --no-own-cluster"
+              " with DATABASE_URL set to a PostgreSQL server (its database is then not restarted).", file=sys.stderr)
         return 2
-
     url = _scratch(base)
     var = Path(tempfile.mkdtemp(prefix="muster-faults-"))
     gateway = Gateway(args.gateway_delay)
@@ -401,8 +428,8 @@ def main(argv=None) -> int:
         time.sleep(2.0)
         node_procs[0].start()
         event("node A restarted")
-        if not args.no_db_restart:
-            took = pg_restart()
+        if cluster is not None and not args.no_db_restart:
+            took = cluster.restart()
             event(f"PostgreSQL restarted ({took:.1f} s)")
         time.sleep(1.0)
         worker.start()
@@ -469,13 +496,15 @@ def main(argv=None) -> int:
         for p in procs:
             p.stop()
         connections.close_all()
-        if not args.keep:
+        if args.keep:
+            print(f"kept {url} and logs in {var}", file=sys.stderr)
+        elif cluster is not None:
+            cluster.drop()
+        else:
             try:
                 _drop(base, url)
             except Exception:  # noqa: BLE001 - the database may still be starting
                 print(f"could not drop {url}", file=sys.stderr)
-        else:
-            print(f"kept {url} and logs in {var}", file=sys.stderr)
 
 
 if __name__ == "__main__":

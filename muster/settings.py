@@ -220,6 +220,9 @@ if TASKS_BACKEND.startswith("django_tasks_rq."):
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "muster@localhost")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+# How long a worker may take to hand one message to its channel before another worker may take it
+# over (under the same idempotency key). Longer than any gateway's time-out.
+NOTIFICATION_LEASE_SECONDS = int(os.environ.get("NOTIFICATION_LEASE_SECONDS", "300"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -17,7 +18,6 @@ MAX_ATTEMPTS = 6
 BACKOFF_BASE_S = 30  # 30 s, 1 min, 2 min, 4 min, 8 min, then give up
 # How long a worker owns a row it is sending: well past any channel's own time-out, so that only a
 # dead worker's row is taken over (and then handed over again under the same idempotency key).
-LEASE = dt.timedelta(minutes=5)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -104,7 +104,7 @@ def deliver_one(pk: int) -> str:
     from muster.notifications import channels
 
     now = timezone.now()
-    lease = now + LEASE
+    lease = now + dt.timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
     taken_over = Notification.objects.filter(pk=pk, status=Notification.Status.SENDING).exists()
     claimed = Notification.objects.filter(_claimable(now), pk=pk).update(
         status=Notification.Status.SENDING, attempts=F("attempts") + 1, lease_until=lease)

@@ -95,10 +95,13 @@ class Gateway:
                     else:
                         gateway.no_key += 1
                         gateway.deliveries[text] += 1
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(b'{"ok": true}')
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.end_headers()
+                    self.wfile.write(b'{"ok": true}')
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the worker was killed mid-send: the message is out, the worker never heard
 
             def log_message(self, *args):
                 pass

@@ -1,9 +1,7 @@
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +11,9 @@ from muster.accounts.scoping import MANAGERS, Scope
 from muster.checkpoints import actions, selectors
 from muster.checkpoints.forms import CloseForm, PassageForm, RegisterFilter
 from muster.checkpoints.models import FeverAlert
-from muster.core import audit
 from muster.core.errors import DomainError, Forbidden, NotFound
-from muster.core.models import AuditEvent
 from muster.rosters.selectors import posts_visible
+from muster.web import exports
 from muster.web.paging import page_of
 
 
@@ -89,29 +86,11 @@ def register(request):
 @login_required
 def export(request):
     """The register as XLSX, filtered like the page; IDs never leave, names do; audited."""
-    from openpyxl import Workbook
-
     if not selectors.posts_for_register(request.user).exists():
         raise Forbidden()
     form, qs = _register_filter(request)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Register"))
-    ws.append([_("Time"), _("Post"), _("Name"), _("Visitor"), _("Direction"), _("Temperature (°C)"), _("Pass checked"),
-               _("Health code"), _("Fever"), _("Note"), _("Recorded by")])
-    tz = timezone.get_current_timezone()
-    n = 0
-    for p in qs[:200_000]:
-        ws.append([p.at.astimezone(tz).replace(tzinfo=None), p.post.name, p.person.name if p.person_id else "", p.visitor_name,
-                   p.get_direction_display(), float(p.temperature), _("yes") if p.pass_checked else _("no"),
-                   p.get_health_code_display(), _("yes") if p.fever else "", p.note, p.recorded_by.get_username()])
-        n += 1
-    buf = io.BytesIO()
-    wb.save(buf)
-    audit.record(actor=request.user, action="passage.export", kind=AuditEvent.Kind.READ, region=Scope.of(request.user).home_region(),
-                 changes={"rows": n, "query": request.GET.urlencode()})
-    response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="register.xlsx"'
-    return response
+    return exports.respond(request, what="passage", filename="register.xlsx",
+                           sheets=exports.Sheet(_("Register"), *selectors.register_export(qs)))
 
 
 @login_required

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core.errors import NotFound
@@ -175,6 +177,31 @@ def board(user, f: BoardFilter | None = None) -> QuerySet[Need]:
                                                                                     Report.Status.COMPLETED])))
             .prefetch_related(Prefetch("reports", queryset=reports, to_attr="live_reports"), "skills")
             .order_by("start", "id"))
+
+
+EXPORT_LIMIT = 20_000
+
+
+def board_export(user, f: BoardFilter | None = None) -> dict[str, tuple[list[str], Iterator[list]]]:
+    """The board as spreadsheet rows: {"needs": (headers, rows), "reports": (headers, rows)}, scoped like the board."""
+    needs = list(board(user, f)[:EXPORT_LIMIT])
+
+    def need_rows() -> Iterator[list]:
+        for n in needs:
+            yield [str(n), n.role.label, n.region.name, n.site.name if n.site_id else "", n.start, n.end,
+                   n.get_urgency_display(), n.get_status_display(), n.headcount, n.accepted_count, n.open_places,
+                   n.reported_n, n.checked_in_n]
+
+    def report_rows() -> Iterator[list]:
+        for n in needs:
+            for r in n.live_reports:
+                yield [str(n), n.start, r.person.name, r.person.phone, r.get_status_display(), r.checked_in_at,
+                       r.checked_out_at, r.hours]
+
+    return {"needs": ([_("Need"), _("Role"), _("Community"), _("Site"), _("Start"), _("End"), _("Urgency"), _("Status"),
+                       _("People needed"), _("Accepted"), _("Open places"), _("Reported"), _("Checked in")], need_rows()),
+            "reports": ([_("Need"), _("Start"), _("Name"), _("Phone"), _("Status"), _("Checked in"), _("Checked out"),
+                         _("Hours")], report_rows())}
 
 
 def runs_managed(user) -> QuerySet[DispatchRun]:

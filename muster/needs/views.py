@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from muster.accounts.scoping import MANAGERS, Scope
-from muster.core import audit
 from muster.core.errors import DomainError
 from muster.core.models import AuditEvent
 from muster.geo import selectors as geo
@@ -35,7 +32,7 @@ from muster.needs.forms import (
 from muster.needs.models import Deployment, DispatchRun, Need, ProposalLine, Report
 from muster.people import fitness
 from muster.people import selectors as people
-from muster.web import qr
+from muster.web import exports, qr
 from muster.web.paging import page_of
 from muster.web.redirects import safe_next
 
@@ -187,35 +184,10 @@ def board(request):
 def export(request):
     """The board as XLSX: one row per need and one sheet of people; scoped like the board and audited."""
     _managers_only(request)
-    from openpyxl import Workbook
-
     form, f = _board_filter(request)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Needs"))
-    ws.append([_("Need"), _("Role"), _("Community"), _("Site"), _("Start"), _("End"), _("Urgency"), _("Status"),
-               _("People needed"), _("Accepted"), _("Open places"), _("Reported"), _("Checked in")])
-    ws2 = wb.create_sheet(_("Reports"))
-    ws2.append([_("Need"), _("Start"), _("Name"), _("Phone"), _("Status"), _("Checked in"), _("Checked out"), _("Hours")])
-    count = 0
-
-    def local(t):
-        return timezone.localtime(t).replace(tzinfo=None) if t else None
-
-    for n in selectors.board(request.user, f)[:20_000]:
-        ws.append([str(n), n.role.label, n.region.name, n.site.name if n.site_id else "", local(n.start), local(n.end),
-                   n.get_urgency_display(), n.get_status_display(), n.headcount, n.accepted_count, n.open_places,
-                   n.reported_n, n.checked_in_n])
-        for r in n.live_reports:
-            ws2.append([str(n), local(n.start), r.person.name, r.person.phone, r.get_status_display(), local(r.checked_in_at),
-                        local(r.checked_out_at), float(r.hours) if r.hours is not None else None])
-        count += 1
-    buf = io.BytesIO()
-    wb.save(buf)
-    audit.record(actor=request.user, action="needs.export", kind=AuditEvent.Kind.READ,
-                 region=Scope.of(request.user).home_region(), changes={"rows": count, "query": request.GET.urlencode()})
-    response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="needs.xlsx"'
-    return response
+    data = selectors.board_export(request.user, f)
+    return exports.respond(request, what="needs", filename="needs.xlsx",
+                           sheets=[exports.Sheet(_("Needs"), *data["needs"]), exports.Sheet(_("Reports"), *data["reports"])])
 
 
 def _need_choices(request):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Reverse
+from django.utils.translation import gettext as _
 
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core import pii
@@ -79,6 +81,21 @@ def _name_filter(qs, q: str):
             return qs.annotate(name_reversed=Reverse("name")).filter(Q(name__startswith=q) | Q(name_reversed__startswith=q[::-1]))
         return qs.filter(Q(name__startswith=q) | Q(name__endswith=q))
     return qs.filter(name__contains=q)
+
+
+EXPORT_LIMIT = 100_000
+
+
+def people_export(qs: QuerySet[Person]) -> tuple[list[str], Iterator[list]]:
+    """The directory as spreadsheet rows (headers, rows): a scoped search's people, IDs masked."""
+    headers = [_("Name"), _("Sex"), _("Birth year"), _("Phone"), _("ID number"), _("Community"), _("Community code"), _("Skills")]
+
+    def rows() -> Iterator[list]:
+        for p in qs.prefetch_related("skills")[:EXPORT_LIMIT].iterator(chunk_size=2000):
+            yield [p.name, p.sex, p.birth_year, p.phone, p.id_masked, p.region.name, p.region.code,
+                   ";".join(s.code for s in p.skills.all())]
+
+    return headers, rows()
 
 
 def person_get(user, pk: int) -> Person:

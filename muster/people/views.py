@@ -1,20 +1,16 @@
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from muster.accounts.scoping import ID_REVEALERS, MANAGERS, Scope
-from muster.core import audit
 from muster.core.errors import DomainError
-from muster.core.models import AuditEvent
 from muster.geo import selectors as geo
 from muster.people import actions, selectors
 from muster.people.forms import DirectoryFilter, ImportForm, PersonForm
+from muster.web import exports
 from muster.web.paging import page_of
 
 
@@ -52,23 +48,9 @@ def directory(request):
 def export(request):
     """The directory as XLSX, scoped like the page and with IDs masked; audited."""
     _managers_only(request)
-    from openpyxl import Workbook
-
     form, qs, region = _filtered(request)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("People"))
-    ws.append([_("Name"), _("Sex"), _("Birth year"), _("Phone"), _("ID number"), _("Community"), _("Community code"), _("Skills")])
-    count = 0
-    for p in qs.prefetch_related("skills")[:100_000]:
-        ws.append([p.name, p.sex, p.birth_year, p.phone, p.id_masked, p.region.name, p.region.code, ";".join(s.code for s in p.skills.all())])
-        count += 1
-    buf = io.BytesIO()
-    wb.save(buf)
-    audit.record(actor=request.user, action="people.export", kind=AuditEvent.Kind.READ, region=region or Scope.of(request.user).home_region(),
-                 changes={"rows": count, "query": request.GET.urlencode()})
-    response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="people.xlsx"'
-    return response
+    return exports.respond(request, what="people", filename="people.xlsx", region=region,
+                           sheets=exports.Sheet(_("People"), *selectors.people_export(qs)))
 
 
 @login_required

@@ -25,8 +25,9 @@ A record type says:
   may have been placed between selection and purge.
 - `person_field`: the path from a row to its person, so that a legal hold on a person (or on a
   record of that person) keeps the row.
-- `live_people(clock)`: ids of people with a row of this type still within retention (or not
-  yet closed: an open campaign, an active case); such a person is not anonymised.
+- `live_people(clock)`: rows of this type still within retention (or not yet closed: an open
+  campaign, an active case), as a queryset (or a list of them) of a model with a `person`
+  key; their people are not anonymised.
 - `subject(person)`: what the type holds about one person, for the resident's own-data page
   and download (PIPL art. 45).
 - `covers`: the models (app_label.ModelName) whose rows referencing a person this type accounts
@@ -129,9 +130,20 @@ def covered_models() -> set[str]:
 
 
 def live_people(clock: Clock, *, skip: Iterable[str] = ()) -> list[QuerySet]:
-    """One queryset of person ids per type that still keeps people alive."""
+    """The querysets of rows that still keep people alive, each with a `person_id` column.
+
+    A type's `live_people` may answer one queryset or several. They are used as correlated
+    NOT EXISTS filters (an anti-join per row), never as NOT IN lists: PostgreSQL evaluates a
+    NOT IN subquery too big for work_mem by scanning it again for every person.
+    """
     skipped = set(skip)
-    return [t.live_people(clock) for t in types() if t.live_people is not None and t.key not in skipped]
+    out: list[QuerySet] = []
+    for t in types():
+        if t.live_people is None or t.key in skipped:
+            continue
+        answer = t.live_people(clock)
+        out.extend(answer if isinstance(answer, list | tuple) else [answer])
+    return out
 
 
 def scrub_audit(object_type: str, ids) -> int:

@@ -48,19 +48,18 @@ def _refers(model, field: str):
 
 def due(clock: retention.Clock) -> QuerySet:
     covered = retention.covered_models()
-    collected, own = Q(), Q()
+    collected, own = Q(), []
     for label, model, name in _relations():
         if label in covered:
             collected |= Q(_refers(model, name))
         else:
-            own |= Q(_refers(model, name))
+            own.append(~_refers(model, name))
     if not collected:
         return Person.objects.none()
-    qs = Person.objects.filter(purged_at__isnull=True, created_at__lt=clock.cutoff(KEY)).filter(collected)
-    if own:
-        qs = qs.exclude(own)
+    # Each "not" is its own NOT EXISTS, so that the planner makes anti-joins (index probes per person).
+    qs = Person.objects.filter(purged_at__isnull=True, created_at__lt=clock.cutoff(KEY)).filter(collected).filter(*own)
     for live in retention.live_people(clock, skip=[KEY]):
-        qs = qs.exclude(pk__in=live)
+        qs = qs.filter(~Exists(live.filter(person_id=OuterRef("pk")).values("pk")))
     return qs.order_by()
 
 

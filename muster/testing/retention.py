@@ -76,7 +76,7 @@ retention.register(retention.RecordType(
     reason=_("While a flag is active or a recall unresolved the person must be found again; afterwards they follow "
              "their samples."),
     action=retention.ANONYMISE, model="testing.SingleTubeFlag", person_field="person",
-    live_people=lambda clock: flag_live_people(clock).union(recall_live_people(clock)),
+    live_people=lambda clock: [flag_live_people(clock), recall_live_people(clock)],
     covers=("testing.SingleTubeFlag", "testing.RecallItem"), order=21,
 ))
 retention.register(retention.RecordType(

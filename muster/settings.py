@@ -157,6 +157,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # connection gets "database table is locked" at once instead of waiting its turn, so the
     # concurrency tests would not see what a real deployment does. One file per test process.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+# A streaming replica for heavy reads (muster/core/dbrouter.py): boards, exports, reports and the
+# situation pages read from it; a browser that has just written reads the primary for a while.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+                                                 conn_health_checks=True)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["muster.core.dbrouter.ReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("django_htmx.middleware.HtmxMiddleware") + 1, "muster.core.dbrouter.ReplicaMiddleware")
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "15"))
+REPLICA_READ_VIEWS = frozenset(v.strip() for v in os.environ.get("REPLICA_READ_VIEWS", ",".join([
+    "home", "testing:board", "testing:campaign_status", "testing:unsampled", "testing:recalls", "needs:board", "needs:export",
+    "people:export", "checkpoints:export", "checkpoints:hourly", "accounts:audit", "emergencies:detail",
+    "api-v1:campaign_progress", "api-v1:list_campaigns"])).split(",") if v.strip())
+# PgBouncer in transaction pooling (DATABASE_POOLING=transaction): a server connection serves many
+# clients in turn, so nothing may outlive a transaction on it: no server-side cursors and no
+# named prepared statements (PgBouncer 1.18 does not track them; the desk then sends its
+# statement unnamed, see testing.actions._prepared).
+DATABASE_TRANSACTION_POOLING = os.environ.get("DATABASE_POOLING", "").strip().lower() == "transaction"
+if DATABASE_TRANSACTION_POOLING:
+    for _db in DATABASES.values():
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -257,6 +278,10 @@ if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "muster_cache"}}
+# Sessions are read on every signed-in request: from Redis when there is one (written through
+# to the database, so a Redis flush signs nobody out), else from the database alone.
+SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.cached_db" if os.environ.get("REDIS_URL")
+                                else "django.contrib.sessions.backends.db")
 # Sessions are read on every signed-in request: from Redis when there is one (written through
 # to the database, so a Redis flush signs nobody out), else from the database alone.
 SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.cached_db" if os.environ.get("REDIS_URL")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from muster.accounts.models import Role, RoleGrant, User
 from muster.accounts.scoping import MANAGERS, Scope
-from muster.core import audit, pii
+from muster.core import audit, imports, pii
 from muster.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from muster.core.idempotency import run_once
 from muster.core.imports import ImportReport, RowError, read_table
@@ -553,9 +553,16 @@ def _prepared(sql: str, params: dict):
     REPLAN_SECONDS and plans them again for the tables as they are then.
     """
     import psycopg  # only reached on PostgreSQL
+    from django.conf import settings
 
     connection.ensure_connection()
     conn = connection.connection
+    if settings.DATABASE_TRANSACTION_POOLING:
+        # Behind PgBouncer's transaction pooling the next statement may reach another server
+        # connection, where a named statement does not exist: send it unnamed (parsed each time).
+        with connection.wrap_database_errors, psycopg.Cursor(conn) as cur:
+            cur.execute(sql, params, prepare=False)
+            return cur.fetchone()
     state = getattr(conn, "_muster_prepared", None)
     with connection.wrap_database_errors:
         if state is None:
@@ -592,6 +599,77 @@ def _fast_scan(*, actor, point: CollectionPoint, tube_barcode: str, kind: str, v
     return {"ok": True, "replayed": False, "sample": sample_id, "person": name, "resample": False,
             "tube": {"barcode": tube_barcode, "count": count, "capacity": capacity,
                      "status": "closed" if count >= capacity else "open"}}
+
+
+# The same statement for a clerk at their own site, with the point, its open campaign and the
+# clerk's grant checked inside it: the API's scan needs no query for the user's grants or the
+# point first. It only ever accepts (a site grant of a desk role at the point's own site);
+# anything else (a manager, a superuser, a closed campaign, a bad key, a refusal) returns no
+# row and the API takes the full path, which gives the precise answer.
+_DIRECT_GATE = """
+WITH a AS (
+  SELECT pt.campaign_id FROM testing_collectionpoint pt JOIN testing_campaign c ON c.id = pt.campaign_id
+  WHERE pt.id = %(point)s AND c.status = 'open'
+    AND EXISTS (SELECT 1 FROM accounts_rolegrant g WHERE g.user_id = %(actor)s AND g.site_id = pt.site_id
+                AND g.role IN ({roles}){current})
+), """
+
+
+def _direct_sql(kind: str) -> str:
+    sql = _DIRECT.get(kind)
+    if sql is None:
+        # Grants that end (a later field) must be in force today, as Scope reads them.
+        has_end = any(f.name == "ends_on" for f in RoleGrant._meta.get_fields())
+        gate = _DIRECT_GATE.format(roles=", ".join(f"'{r}'" for r in sorted(DESK_ROLES)),
+                                   current=" AND (g.ends_on IS NULL OR g.ends_on >= %(today)s)" if has_end else "")
+        body = _FAST_SQL.format(person=_FAST_PERSON[kind]).replace("%(campaign)s", "(SELECT campaign_id FROM a)")
+        body = body.replace("SELECT p.id, p.name FROM p\n  WHERE ", "SELECT p.id, p.name FROM p\n  WHERE EXISTS (SELECT 1 FROM a) AND ", 1)
+        assert body.lstrip().startswith("WITH p AS") and "EXISTS (SELECT 1 FROM a)" in body
+        sql = _DIRECT[kind] = gate + body.lstrip()[len("WITH "):]
+    return sql
+
+
+_DIRECT: dict[str, str] = {}
+
+
+def desk_scan_direct(*, actor, point_id: int, tube_barcode: str, scan: str, client_key: str) -> dict | None:
+    """The desk's scan in one statement, permission included (PostgreSQL, a clerk at their site).
+
+    None whenever the statement declines or cannot decide: the caller then loads the point
+    with the user's scope and calls desk_scan, which answers exactly as before (403, 404,
+    409, 422, or a replay of a resent key).
+    """
+    if connection.vendor != "postgresql" or not getattr(actor, "is_authenticated", False) or actor.is_superuser:
+        return None
+    kind, value = classify(scan)
+    tube_kind, tube = classify(tube_barcode)
+    key = (client_key or "").strip()
+    if kind not in ("code", "id") or tube_kind != "tube" or not key or len(key) > 64:
+        return None
+    if kind == "id":
+        try:
+            pii.validate_id(pii.IdType.RESIDENT, value)
+        except InvalidInput:
+            return None
+    params = {"value": value if kind == "code" else pii.lookup_hash(pii.IdType.RESIDENT, value),
+              "id_type": pii.IdType.RESIDENT, "now": timezone.now(), "today": timezone.localdate(),
+              "tube": tube, "point": point_id, "actor": actor.pk, "key": key}
+    sql = _direct_sql(kind)
+    if "%(today)s" not in sql:
+        del params["today"]
+    try:
+        if connection.in_atomic_block:
+            with transaction.atomic(durable=True):
+                row = _prepared(sql, params)
+        else:  # autocommit: the statement commits by itself
+            row = _prepared(sql, params)
+    except IntegrityError:  # a resend, or someone already sampled: the full path answers
+        return None
+    if row is None:
+        return None
+    sample_id, name, count, capacity = row
+    return {"ok": True, "replayed": False, "sample": sample_id, "person": name, "resample": False,
+            "tube": {"barcode": tube, "count": count, "capacity": capacity, "status": "closed" if count >= capacity else "open"}}
 
 
 def resolve_person(campaign_id: int, scan: str) -> tuple[int, str, bool, int | None] | None:
@@ -919,7 +997,11 @@ def parse_result_text(text: str) -> tuple[list[ResultRow], list[RowError]]:
     line without a tube barcode is taken as the export's header and skipped.
     """
     rows, errors = [], []
-    for i, raw in enumerate((text or "").splitlines(), start=1):
+    lines = (text or "").splitlines()
+    if len(lines) > imports.max_rows():
+        raise InvalidInput(_("The file has more than %(n)s rows; split it into files of at most %(n)s rows.")
+                           % {"n": f"{imports.max_rows():,}"}, field="lines")
+    for i, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line:
             continue
@@ -1042,7 +1124,10 @@ def _follow_up(tubes: list[Tube], now) -> int:
     return opened
 
 
-def results_import(*, actor, lab: Site, data: bytes, filename: str) -> ImportReport:
+def results_import(*, actor, lab: Site | int, data: bytes, filename: str) -> ImportReport:
+    """Results from a CSV/XLSX file; `lab` may be an id (a background import job passes one)."""
+    if not isinstance(lab, Site):
+        lab = Site.objects.get(pk=lab, kind=Site.Kind.LAB)
     rows, errors = parse_result_file(data, filename)
     return results_enter(actor=actor, lab=lab, rows=rows, errors=errors)
 

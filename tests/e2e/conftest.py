@@ -13,8 +13,12 @@ CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chro
 
 
 def pytest_collection_modifyitems(items):
+    # The hook sees every collected item, not only this folder's: mark the browser flows alone,
+    # or `-m "not e2e"` (make test-fast) deselects the whole suite.
+    here = os.path.dirname(os.path.abspath(__file__))
     for item in items:
-        item.add_marker(pytest.mark.e2e)
+        if str(item.path).startswith(here + os.sep):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")

@@ -141,13 +141,22 @@ def _purge_type(pr: PurgeRun, t: retention.RecordType, c: retention.Clock, batch
     row = pr.report["types"].setdefault(t.key, {"days": c.days[t.key], "action": t.action, "deleted": 0,
                                                 "anonymised": 0, "held": 0, "batches": 0})
     field = "deleted" if t.action == retention.DELETE else "anonymised"
+    from django.apps import apps
+
+    model = apps.get_model(t.model)
     last = 0
     while True:
-        people, objects = held()  # each batch: a hold placed during the run counts at once
-        pks = list(_free(t, t.due(c), people, objects).filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
-        if not pks:
+        # A window of the next `batch` rows by primary key, then the type's due question asked of
+        # those rows only: each batch costs the same at row 1,000 and at row 2,000,000 (asked of
+        # the whole table with a LIMIT, PostgreSQL's anti-joins walked every sample each time).
+        window = list(model._default_manager.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
+        if not window:
             break
-        last = pks[-1]
+        last = window[-1]
+        people, objects = held()  # each batch: a hold placed during the run counts at once
+        pks = list(_free(t, t.due(c), people, objects).filter(pk__in=window).order_by("pk").values_list("pk", flat=True))
+        if not pks:
+            continue
         with transaction.atomic(durable=True):
             n = t.purge(pks, c)
             row[field] += n

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muster.geo.models import Region
 from muster.people.models import Person
@@ -58,7 +59,7 @@ class FeverAlert(models.Model):
     """A temperature at or above the post's threshold; stays on the follow-up list until closed."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")  # nobody has followed up yet
+        OPEN = "open", pgettext_lazy("alert status", "Open")  # nobody has followed up yet
         CLOSED = "closed", _("Followed up")  # the community lead recorded the outcome
 
     passage = models.OneToOneField(Passage, on_delete=models.CASCADE, related_name="alert")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -392,6 +392,18 @@ def swap_request(*, actor, assignment: Assignment, kind: str, other: Person, oth
         other_assignment = None
     if SwapRequest.objects.filter(assignment=assignment, status=SwapRequest.Status.OPEN).exists():
         raise Conflict(_("There is already an open request for this shift."))
+    from muster.rosters import solving
+
+    # Asked only if the roster's rules (fitness for duty among them) allow it, so the coordinator is not
+    # handed a request that approval must refuse.
+    if other_assignment is not None and other_assignment.starts_at <= timezone.now():
+        raise InvalidInput(_("Their shift has already started."), field="other_assignment")
+    moves = [(assignment, other)] + ([(other_assignment, assignment.person)] if other_assignment else [])
+    dates = [a.date for a, _p in moves]
+    problems = solving.ChangeCheck(assignment.post, min(dates), max(dates)).problems(moves)
+    if problems:
+        raise InvalidInput(problems[0], field="other_assignment" if other_assignment else "other",
+                           errors=[{"message": p} for p in problems])
     with transaction.atomic(durable=True):
         req = SwapRequest.objects.create(assignment=assignment, kind=kind, requested_by=actor, other=other,
                                          other_assignment=other_assignment, reason=(reason or "")[:200])
@@ -406,6 +418,7 @@ def swap_decide(*, actor, request: SwapRequest, approve: bool, note: str = "") -
 
     post = request.assignment.post
     _manage(actor, post)
+    problems: list[str] = []
     with transaction.atomic(durable=True):
         status = SwapRequest.Status.APPROVED if approve else SwapRequest.Status.REJECTED
         if approve:
@@ -414,18 +427,25 @@ def swap_decide(*, actor, request: SwapRequest, approve: bool, note: str = "") -
             if request.other_assignment_id:
                 b = Assignment.objects.select_for_update().get(pk=request.other_assignment_id)
                 moves.append((b, a.person))
-            problems = solving.check_change(a.roster, moves)
+            if any(m.starts_at <= timezone.now() for m, _p in moves):
+                problems = [_("A shift of this request has already started.")]
+            else:
+                problems = solving.check_change(a.roster, moves)
             if problems:
-                raise InvalidInput(problems[0], field="approve", errors=[{"message": p} for p in problems])
+                # The roster cannot take it: the request is refused with the reasons, so the members see
+                # why instead of a request left waiting for ever.
+                status, note = SwapRequest.Status.REJECTED, " ".join(str(p) for p in problems)
         n = SwapRequest.objects.filter(pk=request.pk, status=SwapRequest.Status.OPEN).update(
             status=status, decided_by=actor, decided_at=timezone.now(), decision_note=(note or "")[:200])
         if not n:
             raise Conflict(_("This request has already been decided."))
-        if approve:
+        if approve and not problems:
             for assignment, person in moves:
                 Assignment.objects.filter(pk=assignment.pk).update(person=person)
         audit.record(actor=actor, action="roster.swap_decide", obj=request, region=post.region,
-                     changes={"approved": approve, "note": note})
+                     changes={"approved": approve and not problems, "note": note})
+    if problems:
+        raise InvalidInput(problems[0], field="approve", errors=[{"message": p} for p in problems])
     request.refresh_from_db()
     return request
 
@@ -442,9 +462,16 @@ def swap_cancel(*, actor, request: SwapRequest) -> None:
 # ---- duty log
 
 def _current_assignment(post: Post, person: Person, at: dt.datetime) -> Assignment | None:
-    return (Assignment.objects.filter(post=post, person=person, roster__status=Roster.Status.PUBLISHED,
+    """The shift the person keeps now: rostered to them, or one the coordinator recorded them standing in for."""
+    return (Assignment.objects.filter(Q(person=person) | Q(checkins__person=person, checkins__method=CheckIn.Method.COORDINATOR),
+                                      post=post, roster__status=Roster.Status.PUBLISHED,
                                       starts_at__lte=at + CHECKIN_EARLY, ends_at__gt=at)
             .order_by("starts_at").first())
+
+
+def _minutes_left(assignment: Assignment, at: dt.datetime) -> int:
+    """Minutes of the shift from `at` (or its start) to its end: what somebody who takes it over serves."""
+    return max(0, int((assignment.ends_at - max(at, assignment.starts_at)).total_seconds() // 60))
 
 
 def shift_duty(post: Post, assignment: Assignment | None, now: dt.datetime) -> fitness.Duty:
@@ -466,6 +493,10 @@ def checkin(*, actor, post: Post, method: str = CheckIn.Method.TAP, person: Pers
         assignment = _current_assignment(post, person, now)
         if assignment is None:
             raise InvalidInput(_("You have no shift at this post now."), field="post")
+        entered = CheckIn.objects.filter(assignment=assignment, person=person, method=CheckIn.Method.COORDINATOR).first()
+        if entered is not None:
+            # The coordinator already put them on duty; their own scan confirms it rather than failing.
+            return entered
     else:
         _manage(actor, post)
         method = CheckIn.Method.COORDINATOR
@@ -473,10 +504,18 @@ def checkin(*, actor, post: Post, method: str = CheckIn.Method.TAP, person: Pers
             raise InvalidInput(_("Choose the shift the stand-in covered."), field="assignment")
     # Rostered while fit, unfit since (a recall, a contact flag, quarantine): not on duty.
     fitness.require_fit(person, shift_duty(post, assignment, now))
+    stand_in = assignment is not None and person.pk != assignment.person_id
+    # A stand-in serves from when they are put on duty, not from the rostered person's start; the
+    # rostered person, if they had checked in, is credited up to the hand-over.
+    minutes = (_minutes_left(assignment, now) if stand_in else assignment.minutes) if assignment else 0
     try:
         with transaction.atomic(durable=True):
-            c = CheckIn.objects.create(post=post, assignment=assignment, person=person, at=now, method=method,
-                                       minutes=assignment.minutes if assignment else 0)
+            c = CheckIn.objects.create(post=post, assignment=assignment, person=person, at=now, method=method, minutes=minutes)
+            if stand_in:
+                for prior in CheckIn.objects.select_for_update().filter(assignment=assignment).exclude(pk=c.pk):
+                    served = max(0, int((now - max(prior.at, assignment.starts_at)).total_seconds() // 60))
+                    if served < prior.minutes:
+                        CheckIn.objects.filter(pk=prior.pk).update(minutes=served)
             audit.record(actor=actor, action="duty.checkin", obj=post, region=post.region,
                          changes={"person": person.name, "method": method, "shift": str(assignment) if assignment else ""})
     except IntegrityError:

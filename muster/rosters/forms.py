@@ -172,17 +172,28 @@ class SwapForm(forms.Form):
 
     def __init__(self, *args, assignment=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.utils import timezone
+        from django.utils.formats import date_format
+
         from muster.people.models import Person
-        from muster.rosters.models import Assignment, Roster
+        from muster.rosters import solving
+        from muster.rosters.models import Assignment
 
         self.fields["other"].queryset = Person.objects.filter(post_memberships__post_id=assignment.post_id,
                                                               post_memberships__active=True).exclude(pk=assignment.person_id)
-        self.fields["other_assignment"].queryset = (
-            Assignment.objects.filter(post_id=assignment.post_id, roster__status=Roster.Status.PUBLISHED,
-                                      starts_at__gt=assignment.starts_at - dt.timedelta(days=14),
-                                      starts_at__lt=assignment.starts_at + dt.timedelta(days=14))
-            .exclude(person_id=assignment.person_id).select_related("person", "band").order_by("starts_at"))
-        self.fields["other_assignment"].label_from_instance = lambda a: f"{a.person.name} {a.date:%m-%d} {a.band.clock if a.band_id else ''}"
+        # Only the chosen person's coming shifts that the roster's rules allow in trade; the others are
+        # listed with why (self.refused), so the member is not left guessing.
+        self.refused: list = []
+        other = self["other"].value() if self.is_bound else self.initial.get("other")
+        person = self.fields["other"].queryset.filter(pk=other).first() if str(other or "").isdigit() else None
+        allowed: list = []
+        if person is not None:
+            allowed, self.refused = solving.swap_options(assignment, person)
+        self.fields["other_assignment"].queryset = (Assignment.objects.filter(pk__in=[x.pk for x in allowed])
+                                                    .select_related("person", "band").order_by("starts_at"))
+        self.fields["other_assignment"].label_from_instance = lambda a: (
+            f"{date_format(timezone.localtime(a.starts_at), 'D n/j')} {timezone.localtime(a.starts_at):%H:%M}–"
+            f"{timezone.localtime(a.ends_at):%H:%M}")
 
 
 class NoteForm(forms.Form):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muster.geo.models import Region, Site
 from muster.people.models import Person, Skill
@@ -267,7 +268,7 @@ class SwapRequest(models.Model):
         SWAP = "swap", _("Swap")  # we trade shifts
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")  # waiting for the coordinator
+        OPEN = "open", pgettext_lazy("swap status", "Open")  # waiting for the coordinator
         APPROVED = "approved", _("Approved")  # the roster was changed
         REJECTED = "rejected", _("Rejected")
         CANCELLED = "cancelled", _("Cancelled")  # withdrawn by the member

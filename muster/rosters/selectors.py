@@ -174,6 +174,20 @@ def swaps_for(user, post: Post | None = None) -> QuerySet[SwapRequest]:
     return qs.select_related("assignment", "assignment__person", "assignment__post", "other", "other_assignment", "requested_by")
 
 
+def my_swaps(user) -> QuerySet[SwapRequest]:
+    """Requests the user made, and requests that name the user's person as the one to cover or trade."""
+    q = Q(requested_by=user)
+    if getattr(user, "person_id", None):
+        q |= Q(other_id=user.person_id)
+    return SwapRequest.objects.filter(q).select_related("assignment", "assignment__person", "assignment__post", "other",
+                                                        "other_assignment", "requested_by")
+
+
+def with_checked_in(qs: QuerySet[Assignment], person_id: int | None) -> QuerySet[Assignment]:
+    """Annotate `checked_in`: whether the person checked in for the shift."""
+    return qs.annotate(checked_in=Exists(CheckIn.objects.filter(assignment=OuterRef("pk"), person_id=person_id)))
+
+
 def hours_by_person(post: Post, start: dt.date, end: dt.date) -> list[dict]:
     """Checked-in minutes per person at the post between two dates: the hours that go to their record."""
     lo = dt.datetime.combine(start, dt.time(0), tzinfo=timezone.get_current_timezone())

@@ -284,14 +284,18 @@ def week_pdf(request, pk, date):
 
 @login_required
 def mine(request):
-    shifts = selectors.my_shifts(request.user)
+    now = timezone.now()
+    # A shift that has ended is not 'coming', whatever happened: it is listed apart, with whether it was kept.
+    shifts = selectors.my_shifts(request.user).filter(ends_at__gt=now)
+    past = selectors.my_shifts(request.user, since=now - dt.timedelta(days=2)).filter(ends_at__lte=now).order_by("-starts_at")
+    past = selectors.with_checked_in(past, request.user.person_id)
     feed = None
     if request.user.person_id:
         feed = CalendarFeed.objects.filter(person_id=request.user.person_id).first()
-    swaps = selectors.swaps_for(request.user).filter(requested_by=request.user)[:20]
+    swaps = selectors.my_swaps(request.user)[:20]
     hours = selectors.person_hours(request.user.person_id) if request.user.person_id else 0
-    return render(request, "rosters/mine.html", {"section": "myshifts", "shifts": shifts[:60], "feed": feed, "swaps": swaps,
-                                                 "hours": hours})
+    return render(request, "rosters/mine.html", {"section": "myshifts", "shifts": shifts[:60], "past": past[:10], "feed": feed,
+                                                 "swaps": swaps, "hours": hours, "now": now})
 
 
 @login_required
@@ -332,7 +336,11 @@ def swap_new(request, assignment_id):
     a = selectors.my_shifts(request.user).filter(pk=assignment_id).first()
     if a is None:
         raise NotFound()
-    form = forms.SwapForm(request.POST or None, assignment=a)
+    if a.starts_at <= timezone.now():
+        messages.error(request, _("This shift has already started."))
+        return redirect("rosters:mine")
+    form = forms.SwapForm(request.POST or None, assignment=a,
+                          initial={"other": request.GET.get("other"), "kind": request.GET.get("kind") or "cover"})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -358,6 +366,9 @@ def swap_decide(request, pk):
     except DomainError as e:
         for m in ([x["message"] for x in e.errors] or [str(e.message)]):
             messages.error(request, m)
+        req.refresh_from_db(fields=["status"])
+        if approve and req.status == SwapRequest.Status.REJECTED:
+            messages.info(request, _("The roster's rules do not allow it: the request was refused and the members see why."))
     else:
         messages.success(request, _("Approved: the roster was changed.") if approve else _("Rejected."))
     return redirect("rosters:post", pk=req.assignment.post_id)

@@ -119,21 +119,24 @@ def test_a_refused_cover_says_why_in_the_coordinators_language(world, post, team
     shift = Assignment.objects.filter(roster=published, starts_at__gt=timezone.now(), band__isnull=False).first()
     busy = set(Assignment.objects.filter(roster=published, date=shift.date).values_list("person_id", flat=True))
     member = TeamMember.objects.filter(post=post).exclude(person_id__in=busy).first()
-    # the teammate asked for is away that day (entered after the roster was published)
-    actions.absence_add(actor=world.coordinator, member=member, start=shift.date, end=shift.date)
     world.member.person = shift.person
     world.member.save(update_fields=["person"])
     req = actions.swap_request(actor=world.member, assignment=shift, kind="cover", other=member.person)
+    # the teammate asked for is away that day (entered after the request was sent)
+    actions.absence_add(actor=world.coordinator, member=member, start=shift.date, end=shift.date)
     with translation.override("zh-hans"), pytest.raises(InvalidInput) as e:
         actions.swap_decide(actor=world.coordinator, request=req, approve=True)
     messages = [x["message"] for x in e.value.errors]
     assert any(member.person.name in m and "请假或无法值班" in m for m in messages), messages
-    with translation.override("en"), pytest.raises(InvalidInput) as e:
-        actions.swap_decide(actor=world.coordinator, request=req, approve=True)
-    assert any("is away or unavailable on" in x["message"] for x in e.value.errors)
     shift.refresh_from_db()
     req.refresh_from_db()
-    assert shift.person_id == world.member.person_id and req.status == SwapRequest.Status.OPEN
+    # the roster is unchanged, and the request is decided (refused, with why) instead of left waiting
+    assert shift.person_id == world.member.person_id and req.status == SwapRequest.Status.REJECTED
+    assert member.person.name in req.decision_note and "请假或无法值班" in req.decision_note
+    # asked again now, the request itself is refused, with the reason
+    with translation.override("en"), pytest.raises(InvalidInput) as e:
+        actions.swap_request(actor=world.member, assignment=shift, kind="cover", other=member.person)
+    assert any("is away or unavailable on" in x["message"] for x in e.value.errors)
 
 
 def test_publishing_one_week_keeps_the_other_weeks_of_an_older_roster(world, post, published,

@@ -179,14 +179,17 @@ def _scenario(ctx: DemoContext) -> None:
     # A property agency in Shijingshan sends 12 staff who know every building.
     bajiao = ctx.regions["bajiao"]
     agency = Organisation.objects.create(region=bajiao, name="八角物业服务中心党支部", kind=Organisation.Kind.ENTERPRISE)
-    staff = Person.objects.bulk_create(_person_rows(ctx, ids, bajiao, 12, min_year=1970, max_year=1998))
+    # Everybody lives in a building of their community (its coordinates place them for dispatch and suggestions).
+    staff = Person.objects.bulk_create(_person_rows(ctx, ids, bajiao, 12, min_year=1970, max_year=1998,
+                                                    households=[p.household for p in bajiao.demo_people[-12:]]))
     Affiliation.objects.bulk_create([Affiliation(person=p, organisation=agency, role=Affiliation.Role.STAFF) for p in staff])
     through.objects.bulk_create([through(person_id=p.pk, skill_id=skills["building_knowledge"].pk) for p in staff])
 
     # A team of 15 university students volunteers in Tongzhou.
     xiguan = ctx.regions["xiguan"]
     school = Organisation.objects.create(region=xiguan, name="北京物资学院青年志愿者服务队", kind=Organisation.Kind.SCHOOL)
-    students = Person.objects.bulk_create(_person_rows(ctx, ids, xiguan, 15, min_year=1998, max_year=2001))
+    students = Person.objects.bulk_create(_person_rows(ctx, ids, xiguan, 15, min_year=1998, max_year=2001,
+                                                       households=[p.household for p in xiguan.demo_people[-15:]]))
     Affiliation.objects.bulk_create([Affiliation(person=p, organisation=school, role=Affiliation.Role.STUDENT) for p in students])
     for i, p in enumerate(students):
         for code in (["data_entry"], ["english"], ["first_aid"], ["medical"], ["car", "driver_license"])[i % 5]:
@@ -201,9 +204,11 @@ def _city(ctx: DemoContext, per_community: int) -> None:
 
     rng = ctx.rng
     communities = list(Region.objects.filter(level=Region.Level.COMMUNITY).exclude(code__in=SCENARIO.values()).order_by("code"))
+    homes = _city_homes(communities)
     batch = []
     for region in communities:
-        batch.extend(_person_rows(ctx, ctx.ids, region, rng.randint(per_community // 2, per_community * 3 // 2)))
+        batch.extend(_person_rows(ctx, ctx.ids, region, rng.randint(per_community // 2, per_community * 3 // 2),
+                                  households=homes.get(region.pk)))
         if len(batch) >= 5000:
             Person.objects.bulk_create(batch, batch_size=1000)
             batch = []
@@ -211,6 +216,32 @@ def _city(ctx: DemoContext, per_community: int) -> None:
     # Government units that release cadres, one per district.
     for district in Region.objects.filter(level=Region.Level.DISTRICT):
         Organisation.objects.get_or_create(region=district, name=f"{district.name}机关工委", defaults={"kind": Organisation.Kind.GOVERNMENT})
+
+
+def _city_homes(communities) -> dict[int, list]:
+    """A few buildings per community, spread around its centre, with one household each to live in.
+
+    People placed at their building rather than all at the community's centre give distances that
+    differ, as they do in a real city. The spread comes from the community's code, so it is the same
+    in every demo and independent of the order things are built in.
+    """
+    from muster.geo.models import Building, Household
+
+    buildings = []
+    for region in communities:
+        if region.lat is None or region.lon is None:
+            continue
+        jitter = random.Random(f"buildings-{region.code}")
+        buildings += [Building(region=region, name=f"{b}号楼", address=f"{region.name}{b}号楼",
+                               lat=region.lat + jitter.uniform(-0.004, 0.004), lon=region.lon + jitter.uniform(-0.005, 0.005))
+                      for b in range(1, 5)]
+    buildings = Building.objects.bulk_create(buildings, batch_size=2000)
+    households = Household.objects.bulk_create([Household(region_id=b.region_id, building=b, unit="1", room="101",
+                                                          address=f"{b.address} 1单元 101") for b in buildings], batch_size=2000)
+    homes: dict[int, list] = {}
+    for h in households:
+        homes.setdefault(h.region_id, []).append(h)
+    return homes
 
 
 def _lead(ctx: DemoContext, username: str, region):

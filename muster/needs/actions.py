@@ -208,6 +208,14 @@ def need_update(*, actor, need: Need, data: NeedData) -> Need:
             changed["skills"] = [old_skills, new_skills]
         if changed:
             audit.record(actor=actor, action="need.update", obj=need, region=need.region, changes=changed)
+        if {"start", "end", "site"} & set(changed):
+            # The people already accepted planned their day around the old time and place: tell them.
+            accepted = Report.objects.filter(need=need, status=Report.Status.ACCEPTED).select_related("person")
+            with translation.override(settings.LANGUAGE_CODE):
+                subject = _("Changed: %(need)s") % {"need": need}
+                body = _("The time or place has changed: now %(when)s. If you cannot come, withdraw your report.") % {"when": _when(need)}
+            for r in accepted:
+                _tell(r.person, subject, body, need, "need.update")
     return need
 
 

@@ -95,12 +95,15 @@ def engine_people(person_ids, *, horizon: tuple[dt.datetime, dt.datetime], with_
     `person_ids` may be a Person queryset: each query then carries it as a subquery instead of
     a list of tens of thousands of ids that Django and the driver would spell out one by one.
     """
+    # Where a person lives: their building when the registry knows it, else their community's centre
+    # (with everybody at the centre every suggestion showed the same distance).
+    cols = ("pk", "region_id", "region__code", "household__building__lat", "household__building__lon")
     if isinstance(person_ids, QuerySet):
         ids = person_ids.values("pk")
-        rows = list(person_ids.values_list("pk", "region_id", "region__code"))
+        rows = list(person_ids.values_list(*cols))
     else:
         ids = list(person_ids)
-        rows = list(Person.objects.filter(pk__in=ids).values_list("pk", "region_id", "region__code")) if ids else []
+        rows = list(Person.objects.filter(pk__in=ids).values_list(*cols)) if ids else []
     if not rows:
         return []
     coords = _region_coords({r[1] for r in rows})
@@ -127,8 +130,8 @@ def engine_people(person_ids, *, horizon: tuple[dt.datetime, dt.datetime], with_
     # The rows come from the database already typed and checked: build the engine's models
     # without validating each of (possibly) tens of thousands again.
     make = EPerson.model_construct
-    for pid, region_id, region_code in rows:
-        point = coords.get(region_id)
+    for pid, region_id, region_code, b_lat, b_lon in rows:
+        point = (b_lat, b_lon) if b_lat is not None and b_lon is not None else coords.get(region_id)
         if point is None:
             continue
         windows = _free_windows(h0, h1, busy[pid]) if pid in busy else whole
@@ -495,6 +498,8 @@ class Suggested:
 
 
 SUGGEST_RINGS_KM = (1.0, 2.0, 3.0)  # radii tried before the full one for suggestions
+# People live at their building, up to this far from the community centre the rings are drawn around.
+HOME_SPREAD_M = 1000
 
 
 @dataclass
@@ -549,7 +554,7 @@ def suggestions_with_left_out(user, need: Need, *, k: int = 20,
             continue
         index = PeopleIndex.build(people, max_km)
         top = suggest(eneed, index, k=k, weights=w, exclude=taken + [f"p{pid}" for pid in unfit])
-        if len(top) >= k and top[-1].cost < ring_km * 1000 - best_bonus:
+        if len(top) >= k and top[-1].cost < ring_km * 1000 - best_bonus - HOME_SPREAD_M:
             break
     if not people:
         return [], []

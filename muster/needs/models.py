@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -66,7 +66,7 @@ class Need(models.Model):
     """A community's call for hands: `headcount` people for a role, at a place, for a time."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")  # taking reports
+        OPEN = "open", pgettext_lazy("need status", "Open")  # taking reports
         PAUSED = "paused", _("Paused")  # visible to coordinators, not to reporters
         CANCELLED = "cancelled", _("Cancelled")  # called off; reports withdrawn
         CLOSED = "closed", _("Closed")  # done or filled by other means; history only
@@ -127,6 +127,13 @@ class Need(models.Model):
     @property
     def open_places(self) -> int:
         return max(0, self.headcount - self.accepted_count)
+
+    @property
+    def status_label(self) -> str:
+        """The status as people read it: an open need with every place taken is full, not recruiting."""
+        if self.status == self.Status.OPEN and not self.open_places:
+            return str(pgettext_lazy("need status", "Full"))
+        return self.get_status_display()
 
     @property
     def place(self):

@@ -160,23 +160,31 @@ def cmd_import(args) -> int:
     from muster.core.context import RequestContext, set_current
 
     set_current(RequestContext(via="cli"))
-    if args.what == "regions":
-        from muster.geo.actions import region_counts_refresh, regions_import
+    from muster.core.errors import DomainError
 
-        lines = data.count(b"\n")
-        with _progress_bar(lines, "regions") as bar:
-            report = regions_import(actor=actor, data=data, filename=args.file, progress=bar.update)
-        if report.ok:
-            region_counts_refresh()
-    else:
-        from muster.people.actions import people_import
+    try:
+        if args.what == "regions":
+            from muster.geo.actions import region_counts_refresh, regions_import
 
-        with _progress_bar(data.count(b"\n"), "people") as bar:
-            report = people_import(actor=actor, data=data, filename=args.file, progress=bar.update)
+            lines = data.count(b"\n")
+            with _progress_bar(lines, "regions") as bar:
+                report = regions_import(actor=actor, data=data, filename=args.file, progress=bar.update)
+            if report.ok:
+                region_counts_refresh()
+        else:
+            from muster.people.actions import people_import
+
+            with _progress_bar(data.count(b"\n"), "people") as bar:
+                report = people_import(actor=actor, data=data, filename=args.file, progress=bar.update)
+    except DomainError as e:  # an unreadable file, a zip bomb, more rows than IMPORT_MAX_ROWS_CLI
+        print(f"{e.message}; nothing was imported.", file=sys.stderr)
+        return 1
     if not report.ok:
-        print(f"{len(report.errors)} problem(s); nothing was imported:", file=sys.stderr)
-        for e in report.errors[:200]:
+        print(f"{report.error_count} problem(s); nothing was imported:", file=sys.stderr)
+        for e in report.errors:
             print(f"  line {e.line}, {e.field}: {e.message}", file=sys.stderr)
+        if report.more_errors:
+            print(f"  … and {report.more_errors} more", file=sys.stderr)
         return 1
     print(f"{report.total} rows: {report.created} created, {report.updated} updated, {report.unchanged} unchanged")
     return 0

@@ -298,6 +298,13 @@ VERIFY_RATE_IP = os.environ.get("VERIFY_RATE_IP", "120/h")
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Imports (muster/core/imports.py): rows per file from the web and from `muster import`, what an
+# XLSX may unpack to, errors kept in a report, and the size above which a web upload runs as a job.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
+IMPORT_MAX_ROWS_CLI = int(os.environ.get("IMPORT_MAX_ROWS_CLI", "2000000"))
+IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_MB", "200")) * 1024 * 1024
+IMPORT_MAX_ERRORS = int(os.environ.get("IMPORT_MAX_ERRORS", "200"))
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "2000"))
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ from django.urls import include, path
 from muster.accounts.views import PasswordChangeView
 from muster.api import api
 from muster.core import health
+from muster.core import views as core_views
 from muster.web import views as web
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("imports/<int:pk>/", core_views.import_job, name="import_job"),
     path("", include("muster.geo.urls")),
     path("people/", include("muster.people.urls")),
     path("accounts/", include("muster.accounts.urls")),

@@ -76,3 +76,49 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ImportJob(models.Model):
+    """A large upload imported by a worker: the file, its progress, and the row report at the end.
+
+    The file is kept only until the job ends; the import itself stays all or nothing.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")  # waiting for a worker
+        RUNNING = "running", _("Running")  # a worker is checking, then writing, the rows
+        DONE = "done", _("Imported")  # every row written
+        REFUSED = "refused", _("Refused")  # problems found in the file; nothing was written
+        FAILED = "failed", _("Failed")  # stopped with an error; nothing was written
+
+    kind = models.CharField(max_length=40, verbose_name=_("kind"))  # what is imported, e.g. "people"
+    importer = models.CharField(max_length=200)  # dotted path of the import action (set by code, never by a user)
+    params = models.JSONField(default=dict, blank=True)
+    filename = models.CharField(max_length=200, verbose_name=_("file"))
+    data = models.BinaryField(default=b"")
+    rows = models.PositiveIntegerField(default=0, verbose_name=_("rows"))  # counted at upload
+    done = models.PositiveIntegerField(default=0)  # rows read so far
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True,
+                              verbose_name=_("status"))
+    report = models.JSONField(default=dict, blank=True)
+    back_url = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename} ({self.status})"
+
+    @property
+    def busy(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(100 * self.done / self.rows)) if self.rows else 0

@@ -1,10 +1,12 @@
-"""Views of the core that other layers point at by setting (the CSRF failure answer)."""
+"""Views of the core: the CSRF failure answer (pointed at by setting) and the page of a background import."""
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
 from django.views.csrf import csrf_failure as django_csrf_failure
 
-from muster.core import http
+from muster.core import http, importjobs
 from muster.core.http import is_json_path
 
 
@@ -17,3 +19,11 @@ def csrf_failure(request, reason: str = ""):
     if is_json_path(request.path_info):
         return http.csrf_failed()
     return django_csrf_failure(request, reason=reason)
+
+
+@login_required
+def import_job(request, pk: int):
+    """A background import's progress, then its result; htmx polls the fragment every 2 s while it runs."""
+    job = importjobs.job_get(request.user, pk)
+    template = "core/_import_job.html" if request.htmx else "core/import_job.html"
+    return render(request, template, {"job": job})

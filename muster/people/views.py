@@ -2,11 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from muster.accounts.scoping import ID_REVEALERS, MANAGERS, Scope
+from muster.core import importjobs
 from muster.core.errors import DomainError
+from muster.core.models import ImportJob
 from muster.geo import selectors as geo
 from muster.people import actions, selectors
 from muster.people.forms import DirectoryFilter, ImportForm, PersonForm
@@ -123,10 +126,13 @@ def import_people(request):
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
         try:
-            report = actions.people_import(actor=request.user, data=f.read(), filename=f.name)
+            report = importjobs.start_or_run(actor=request.user, kind="people", importer="muster.people.actions.people_import",
+                                             data=f.read(), filename=f.name, back_url=reverse("people:directory"))
         except DomainError as e:
             form.add_error("file", str(e.message))
         else:
+            if isinstance(report, ImportJob):
+                return redirect("import_job", report.pk)
             if report.ok:
                 messages.success(request, _("%(n)d people imported.") % {"n": report.created})
                 return redirect("people:directory")

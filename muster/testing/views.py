@@ -19,9 +19,10 @@ from django.views.decorators.http import require_POST
 
 from muster.accounts.models import RoleGrant
 from muster.accounts.scoping import MANAGERS, Scope
-from muster.core import pii
+from muster.core import importjobs, pii
 from muster.core.errors import DomainError
 from muster.core.http import json_endpoint
+from muster.core.models import ImportJob
 from muster.geo import selectors as geo
 from muster.geo.models import Region, Site
 from muster.people import selectors as people_selectors
@@ -363,11 +364,14 @@ def flags_import(request):
     if upload.is_valid():
         d = upload.cleaned_data
         try:
-            report = actions.flags_import(actor=request.user, data=d["file"].read(), filename=d["file"].name,
-                                          reason=d["reason"], note=d["note"])
+            report = importjobs.start_or_run(actor=request.user, kind="flags", importer="muster.testing.actions.flags_import",
+                                             data=d["file"].read(), filename=d["file"].name,
+                                             params={"reason": d["reason"], "note": d["note"]}, back_url=reverse("testing:flags"))
         except DomainError as exc:
             _form_error(upload, exc)
         else:
+            if isinstance(report, ImportJob):
+                return redirect("import_job", report.pk)
             if report.ok:
                 text = ngettext("%(n)d person flagged for single tubes.", "%(n)d people flagged for single tubes.",
                                 report.created) % {"n": report.created}
@@ -545,7 +549,11 @@ def lab(request, lab_id: int):
                 if form.is_valid():
                     f = form.cleaned_data.get("file")
                     if f:
-                        report = actions.results_import(actor=request.user, lab=lab, data=f.read(), filename=f.name)
+                        report = importjobs.start_or_run(actor=request.user, kind="results", importer="muster.testing.actions.results_import",
+                                                         data=f.read(), filename=f.name, params={"lab": lab.pk},
+                                                         back_url=reverse("testing:lab", args=[lab.pk]))
+                        if isinstance(report, ImportJob):
+                            return redirect("import_job", report.pk)
                     else:
                         rows, errors = actions.parse_result_text(form.cleaned_data["lines"])
                         report = actions.results_enter(actor=request.user, lab=lab, rows=rows, errors=errors)

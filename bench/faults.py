@@ -211,10 +211,16 @@ class Desk(threading.Thread):
     def base(self) -> str:
         return self.nodes[self.node]
 
+    def csrf(self, s) -> str:
+        """The CSRF cookie of the current node (nodes on their own addresses each set one)."""
+        from urllib.parse import urlsplit
+
+        return s.cookies.get("csrftoken", "", domain=urlsplit(self.base()).hostname) or ""
+
     def login(self, s) -> None:
         r = s.get(self.base() + "/login/", timeout=5)
         r = s.post(self.base() + "/login/", data={"username": self.username, "password": PASSWORD,
-                                                 "csrfmiddlewaretoken": s.cookies.get("csrftoken", "")},
+                                                 "csrfmiddlewaretoken": self.csrf(s)},
                    headers={"Referer": self.base() + "/login/"}, timeout=5, allow_redirects=False)
         if r.status_code != 302:
             raise RuntimeError(f"login failed: {r.status_code}")
@@ -234,7 +240,7 @@ class Desk(threading.Thread):
                 self.first_request_at = time.monotonic()
             try:
                 r = s.post(self.base() + path, json=body, timeout=10, allow_redirects=False,
-                           headers={"X-CSRFToken": s.cookies.get("csrftoken", ""), "Referer": self.base() + "/"})
+                           headers={"X-CSRFToken": self.csrf(s), "Referer": self.base() + "/"})
                 data = r.json() if r.headers.get("Content-Type", "").startswith("application/json") else None
             except (requests.RequestException, ValueError):
                 r, data = None, None

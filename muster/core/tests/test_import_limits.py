@@ -188,3 +188,26 @@ def test_a_large_flag_import_runs_in_the_background(world, login, settings, djan
     job = ImportJob.objects.get()
     assert r.status_code == 302 and job.status == ImportJob.Status.DONE, job.report
     assert SingleTubeFlag.objects.filter(person__in=ps, active=True).count() == 4
+
+
+def test_a_large_results_file_runs_in_the_background_all_or_nothing(world, login, settings, django_capture_on_commit_callbacks):
+    from muster.testing.models import Tube
+    from muster.testing.tests.factories import campaign, people, sample_all, ship
+
+    settings.IMPORT_BACKGROUND_ROWS = 3
+    _c, point = campaign(world, pool_size=1)
+    tubes = sample_all(world, point, people(world, 5))
+    ship(world, point, tubes)
+    client = login(world.lab_tech)
+    bad = ("tube,result\n" + "".join(f"{t},negative\n" for t in tubes) + "T999999999,negative\n").encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(f"/testing/lab/{world.lab_site.pk}/", {"op": "results", "file": SimpleUploadedFile("r.csv", bad)})
+    job = ImportJob.objects.get()
+    assert r.status_code == 302 and job.status == ImportJob.Status.REFUSED and job.report["errors"][0]["line"] == 7
+    assert not Tube.objects.filter(barcode__in=tubes).exclude(result="").exists()
+    good = ("tube,result\n" + "".join(f"{t},negative\n" for t in tubes)).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/testing/lab/{world.lab_site.pk}/", {"op": "results", "file": SimpleUploadedFile("r.csv", good)})
+    job = ImportJob.objects.order_by("-pk").first()
+    assert job.status == ImportJob.Status.DONE and job.report["updated"] == 5
+    assert Tube.objects.filter(barcode__in=tubes, result="negative").count() == 5

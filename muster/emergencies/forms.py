@@ -28,3 +28,7 @@ class HoldForm(forms.Form):
 
 class CorrectionForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("What is wrong, and what is right"))
+
+
+class EndForm(forms.Form):
+    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core import audit, pii, retention
-from muster.core.errors import DomainError
+from muster.core.errors import DomainError, InvalidInput
 from muster.core.models import AuditEvent
 from muster.emergencies import actions, selectors
-from muster.emergencies.forms import CorrectionForm, DeclareForm, HoldForm, PolicyForm
+from muster.emergencies.forms import CorrectionForm, DeclareForm, EndForm, HoldForm, PolicyForm
 from muster.emergencies.models import Emergency, PurgeRun
 from muster.geo import selectors as geo
 from muster.web.paging import page_of
@@ -184,8 +184,16 @@ def access_review(request):
         ids = [int(x) for x in request.POST.getlist("grant") if x.isdigit()]
         chosen = list(grants_of.grants_visible(request.user).filter(pk__in=ids))
         try:
-            n = accounts.role_grants_revoke(actor=request.user, grants=chosen)
-            messages.success(request, _("%(n)s roles revoked.") % {"n": n})
+            if request.POST.get("op") == "end":
+                form = EndForm(request.POST)
+                if not form.is_valid():
+                    raise InvalidInput(_("Enter a date."), field="ends_on")
+                for grant in chosen:
+                    accounts.role_grant_end(actor=request.user, grant=grant, ends_on=form.cleaned_data["ends_on"])
+                messages.success(request, _("%(n)s roles end on the date given.") % {"n": len(chosen)})
+            else:
+                n = accounts.role_grants_revoke(actor=request.user, grants=chosen)
+                messages.success(request, _("%(n)s roles revoked.") % {"n": n})
         except DomainError as exc:
             messages.error(request, str(exc.message))
         return redirect(request.get_full_path())

@@ -140,6 +140,11 @@ def test_access_review_lists_unused_roles_and_revokes_in_bulk(world, login):
     client.post("/emergencies/access/?unused=1", {"grant": chosen})
     assert not RoleGrant.objects.filter(pk__in=chosen).exists()
     assert AuditEvent.objects.filter(action="role.revoke").count() == 2
+    # An end date for a deployed cadre's role, from the same page.
+    grant = RoleGrant.objects.get(user__username="clerk")
+    client.post("/emergencies/access/", {"op": "end", "grant": [grant.pk], "ends_on": "2030-07-31"})
+    grant.refresh_from_db()
+    assert str(grant.ends_on) == "2030-07-31"
     # A coordinator cannot use it to revoke command.
     assert login(world.coordinator).get("/emergencies/access/").status_code == 403
     assert RoleGrant.objects.filter(user=world.command, role=Role.COMMAND).exists()

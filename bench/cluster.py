@@ -140,7 +140,10 @@ def main(argv=None) -> int:
         desks = [Desk(d, urls, prep["point"], prep["usernames"][d], fault_ids[d :: args.desks], stop_at) for d in range(args.desks)]
         for d in desks:
             d.start()
-        time.sleep(2.0)
+        end = time.monotonic() + 90
+        while any(d.first_request_at is None for d in desks) and time.monotonic() < end:
+            time.sleep(0.05)  # every desk signed in and scanning before the kill
+        time.sleep(1.0)
         c.kill("node0", signal.SIGKILL)
         time.sleep(3.0)
         c.start_node(0, args.workers, **extra)

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from muster.core.models import AuditEvent
 from muster.rosters import actions, jobs
@@ -16,7 +16,8 @@ def _solving(post, started_ago: dt.timedelta, limit: int = 20) -> Roster:
 def test_a_solve_whose_worker_died_fails_and_the_week_can_be_solved_again(world, post, team,
                                                                           django_capture_on_commit_callbacks):
     lost = _solving(post, dt.timedelta(minutes=30))
-    assert jobs.abandoned_solves_fail() == 1
+    with translation.override("en"):
+        assert jobs.abandoned_solves_fail() == 1
     lost.refresh_from_db()
     assert lost.status == Roster.Status.FAILED and lost.finished_at is not None
     assert lost.problems and "solve again" in lost.problems[0]

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from muster.core.pii import IdType
 from muster.emergencies.models import Emergency
+from muster.web.widgets import DateInput
 
 
 class DeclareForm(forms.Form):
@@ -31,4 +32,4 @@ class CorrectionForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput())

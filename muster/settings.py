@@ -282,10 +282,6 @@ else:
 # to the database, so a Redis flush signs nobody out), else from the database alone.
 SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.cached_db" if os.environ.get("REDIS_URL")
                                 else "django.contrib.sessions.backends.db")
-# Sessions are read on every signed-in request: from Redis when there is one (written through
-# to the database, so a Redis flush signs nobody out), else from the database alone.
-SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.cached_db" if os.environ.get("REDIS_URL")
-                                else "django.contrib.sessions.backends.db")
 RATELIMIT_IP_META_KEY = "muster.core.throttle.client_ip"
 # Public result look-up: per address, per name, and a lock on the ID number after repeated misses.
 LOOKUP_RATE_IP = os.environ.get("LOOKUP_RATE_IP", "30/h")

@@ -204,14 +204,16 @@ def test_server_faults_keep_the_items_and_resend_them(page, world, monkeypatch):
     c, point, ps = _setup(world, 3)
     monkeypatch.setattr(core_api, "RETRY_AFTER_SECONDS", 1)
     monkeypatch.setattr(http, "RETRY_AFTER_SECONDS", 1)
-    real_scan = actions.desk_scan
     faults = {"db": 2}
 
-    def flaky_scan(**kwargs):
-        if faults["db"]:
-            faults["db"] -= 1
-            raise OperationalError("the database system is shutting down")
-        return real_scan(**kwargs)
+    def flaky(real):
+        # Both ways a scan reaches the database (the one-statement path on PostgreSQL, the full path) fail.
+        def call(**kwargs):
+            if faults["db"]:
+                faults["db"] -= 1
+                raise OperationalError("the database system is shutting down")
+            return real(**kwargs)
+        return call
 
     log_in(page, "clerk")
     open_desk(page, point)
@@ -227,7 +229,8 @@ def test_server_faults_keep_the_items_and_resend_them(page, world, monkeypatch):
             route.continue_()
 
     page.route("**/api/v1/testing/points/*/scan", bad_gateway)
-    monkeypatch.setattr(actions, "desk_scan", flaky_scan)
+    monkeypatch.setattr(actions, "desk_scan", flaky(actions.desk_scan))
+    monkeypatch.setattr(actions, "desk_scan_direct", flaky(actions.desk_scan_direct))
     for p in ps:
         scan(page, resident_id_of(p))
     text = alert(page, "server")

@@ -3,34 +3,8 @@
 from __future__ import annotations
 
 import io
-import os
-from functools import cache
 
-FONT_CANDIDATES = [
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-]
-
-
-@cache
-def cjk_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-
-    for path in [os.environ.get("MUSTER_CJK_FONT", ""), *FONT_CANDIDATES]:
-        if path and os.path.exists(path):
-            from reportlab.pdfbase.ttfonts import TTFont
-
-            try:
-                pdfmetrics.registerFont(TTFont("MusterDataCJK", path, subfontIndex=0))
-                return "MusterDataCJK"
-            except Exception:  # noqa: BLE001 - a font reportlab cannot read: try the next
-                continue
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
+from muster.web.fonts import cjk_font
 
 
 def subject_pdf(title: str, doc: dict, labels: dict) -> bytes:

@@ -3,35 +3,8 @@
 from __future__ import annotations
 
 import io
-import os
-from functools import cache
 
-FONT_CANDIDATES = [
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-]
-
-
-@cache
-def cjk_font() -> str:
-    """A system CJK TrueType font (embedded as a subset) if found, else reportlab's CID STSong-Light."""
-    from reportlab.pdfbase import pdfmetrics
-
-    for path in [os.environ.get("MUSTER_CJK_FONT", ""), *FONT_CANDIDATES]:
-        if path and os.path.exists(path):
-            from reportlab.pdfbase.ttfonts import TTFont
-
-            try:
-                pdfmetrics.registerFont(TTFont("MusterTestingCJK", path, subfontIndex=0))
-                return "MusterTestingCJK"
-            except Exception:  # noqa: BLE001 - a font reportlab cannot read: try the next
-                continue
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
+from muster.web.fonts import cjk_font
 
 
 def _qr(canvas, url: str, x: float, y: float, size: float) -> None:

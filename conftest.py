@@ -16,7 +16,7 @@ def _tasks_run_inline():
 @pytest.fixture
 def world(db):
     """A small city: two districts, three communities, a user of every role, an outsider."""
-    from muster.core.testing import build_world
+    from muster.testworld import build_world
 
     return build_world()
 

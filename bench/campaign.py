@@ -54,9 +54,9 @@ def generate(people: int, communities: int, points_n: int) -> dict:
     call_command("migrate", verbosity=0)
     from muster.accounts.models import Role, RoleGrant, User
     from muster.core import pii
-    from muster.core.testing import make_region
     from muster.geo.models import Region, Site
     from muster.testing import actions
+    from muster.testworld import make_region
 
     L = Region.Level
     city = make_region("110100000000", "市辖区", L.CITY)

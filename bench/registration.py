@@ -63,10 +63,10 @@ def prepare(people: int, pool: int, desks: int) -> dict:
     call_command("migrate", verbosity=0)
     from muster.accounts.models import Role, RoleGrant, User
     from muster.core import pii
-    from muster.core.testing import make_region
     from muster.geo.models import Region, Site
     from muster.people.models import Person
     from muster.testing import actions
+    from muster.testworld import make_region
 
     L = Region.Level
     city = make_region("110100000000", "市辖区", L.CITY)

@@ -60,13 +60,13 @@ def phone(browser, live_server):
 
 @pytest.fixture
 def world(transactional_db):
-    from muster.core.testing import build_world
+    from muster.testworld import build_world
 
     return build_world()
 
 
 def log_in(page, username, password=None):
-    from muster.core.testing import PASSWORD
+    from muster.testworld import PASSWORD
 
     page.goto(page.base + "/login/")
     page.fill("#id_username", username)

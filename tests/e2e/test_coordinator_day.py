@@ -85,9 +85,9 @@ def test_swap_offers_only_allowed_shifts_and_both_sides_see_it(browse, world, sh
 @pytest.mark.parametrize("locale", LOCALES)
 def test_stand_in_then_scans_the_qr_and_a_missed_shift_is_not_coming(browse, world, shots, locale):
     from muster.accounts.models import Role
-    from muster.core.testing import make_user
     from muster.rosters.models import Assignment
     from muster.rosters.tests.test_standin import _on_now
+    from muster.testworld import make_user
 
     post, a, stand_in = _on_now(world)
     make_user("sun", Role.MEMBER, world.puanli, person=stand_in)

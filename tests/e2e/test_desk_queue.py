@@ -77,7 +77,7 @@ def test_session_ended_while_offline_keeps_the_queue_and_sends_it_after_signing_
     phone.click("#signin")
     phone.wait_for_selector("#id_username")
     phone.fill("#id_username", "clerk")
-    from muster.core.testing import PASSWORD
+    from muster.testworld import PASSWORD
 
     phone.fill("#id_password", PASSWORD)
     phone.click("main button[type=submit]")
@@ -90,8 +90,8 @@ def test_session_ended_while_offline_keeps_the_queue_and_sends_it_after_signing_
 
 def test_csrf_token_rotated_while_offline_loses_nothing(page, world):
     """Signing in again elsewhere rotates the CSRF token; the queued items go out with the new one."""
-    from muster.core.testing import PASSWORD
     from muster.testing.tests.factories import resident_id_of
+    from muster.testworld import PASSWORD
 
     c, point, ps = _setup(world, 3)
     log_in(page, "clerk")

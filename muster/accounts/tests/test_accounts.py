@@ -48,7 +48,7 @@ def test_api_token_authenticates_until_revoked(world, client):
 
 
 def test_login_is_audited(world, client):
-    from muster.core.testing import PASSWORD
+    from muster.testworld import PASSWORD
 
     client.post("/login/", {"username": "coordinator", "password": PASSWORD})
     client.post("/login/", {"username": "coordinator", "password": "wrong"})

@@ -47,8 +47,8 @@ def test_migration_remasks_stored_values():
     from django.apps import apps as global_apps
     from django.db import connection
 
-    from muster.core.testing import build_world
     from muster.people.models import Person
+    from muster.testworld import build_world
 
     world = build_world()
     Person.objects.filter(pk=world.alice.pk).update(id_masked="110105********002X")

@@ -142,8 +142,8 @@ def F_headcount():
 @pytest.mark.parametrize("k", [3, 12, 30])
 def test_suggestions_ring_by_ring_equal_the_whole_radius(world, monkeypatch, k):
     """Looking near first and stopping early never changes the answer (the cost bound is exact)."""
-    from muster.core.testing import make_region
     from muster.geo.models import Region
+    from muster.testworld import make_region
 
     lat0, lon0 = world.puanli.lat, world.puanli.lon
     rings = []

@@ -5,10 +5,10 @@ import datetime as dt
 from django.utils import timezone
 
 from muster.accounts.models import Role
-from muster.core.testing import make_user
 from muster.people.actions import PersonData, person_create
 from muster.rosters import actions
 from muster.rosters.models import Assignment, CheckIn, Roster
+from muster.testworld import make_user
 
 
 def _on_now(world, started_minutes_ago=60, hours=4):

@@ -116,7 +116,7 @@ def test_the_form_offers_only_allowed_shifts_of_the_chosen_person(world, crew):
 
 def test_both_members_see_the_request(world, crew):
     from muster.accounts.models import Role
-    from muster.core.testing import make_user
+    from muster.testworld import make_user
 
     post, a, b, c = crew
     mine = _future(a, post)

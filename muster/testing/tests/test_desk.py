@@ -120,7 +120,7 @@ def test_sample_all_helper(world):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_desks_cannot_overfill_a_tube():
     """Ten threads race for one 5-swab tube: exactly five win (PostgreSQL row lock; SQLite serialises)."""
-    from muster.core.testing import build_world
+    from muster.testworld import build_world
 
     world = build_world()
     c, point = campaign(world, pool_size=5)
@@ -152,7 +152,7 @@ def test_desk_statement_is_prepared_and_planned_again(monkeypatch):
     """PostgreSQL: the desk's one statement is a prepared statement, dropped and re-planned every few runs."""
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are the PostgreSQL path")
-    from muster.core.testing import build_world
+    from muster.testworld import build_world
 
     monkeypatch.setattr(actions, "REPLAN_EVERY", 3)
     world = build_world()

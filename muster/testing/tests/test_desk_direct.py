@@ -90,7 +90,7 @@ def test_not_postgresql_defers(world, desk):
 
 @pytest.mark.django_db(transaction=True)
 def test_behind_transaction_pooling_nothing_is_prepared(pg, settings):
-    from muster.core.testing import build_world
+    from muster.testworld import build_world
 
     settings.DATABASE_TRANSACTION_POOLING = True
     world = build_world()

@@ -9,10 +9,10 @@ import pytest
 from muster.accounts.models import Role, RoleGrant, User
 from muster.core.errors import Conflict
 from muster.core.models import AuditEvent
-from muster.core.testing import make_user
 from muster.testing import actions
 from muster.testing.models import SingleTubeFlag, TeamMember
 from muster.testing.tests.factories import campaign, people, resident_id, resident_id_of
+from muster.testworld import make_user
 
 
 def _fresh(user):

@@ -305,6 +305,10 @@ IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "2000"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Every Muster logger is `muster.<app>`; periodic jobs log what they did at INFO,
+    # which an operator must see without turning the whole framework verbose.
+    "loggers": {"muster": {"level": os.environ.get("MUSTER_LOG_LEVEL", "INFO")}},
 }

@@ -20,7 +20,7 @@ from ninja.utils import check_csrf
 from muster.core.errors import DomainError
 from muster.core.http import RETRY_AFTER_SECONDS
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("muster.core")
 
 T = TypeVar("T")
 

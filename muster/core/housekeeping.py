@@ -17,7 +17,7 @@ from django.utils import timezone
 from muster.core import heartbeat
 from muster.core.models import Heartbeat
 
-log = logging.getLogger("muster.housekeeping")
+log = logging.getLogger("muster.core")
 
 KEEP_FINISHED = dt.timedelta(days=7)
 # A worker silent this long is gone (it beats every 15 s).

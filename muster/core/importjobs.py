@@ -22,7 +22,7 @@ from muster.core.errors import DomainError, NotFound
 from muster.core.imports import ImportReport
 from muster.core.models import ImportJob
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("muster.core")
 
 
 def start_or_run(*, actor, kind: str, importer: str, data: bytes, filename: str, params: dict[str, Any] | None = None,

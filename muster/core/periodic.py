@@ -26,7 +26,7 @@ from django.apps import apps
 from django.db import close_old_connections, connection
 from django.utils.module_loading import module_has_submodule
 
-log = logging.getLogger("muster.periodic")
+log = logging.getLogger("muster.core")
 
 # Outcomes of one job in one tick.
 OK, ERROR, LOCKED = "ok", "error", "locked"

@@ -22,7 +22,7 @@ from django.db import InterfaceError, OperationalError, close_old_connections, c
 
 from muster.core import heartbeat
 
-log = logging.getLogger("muster.worker")
+log = logging.getLogger("muster.core")
 
 RQ_BACKEND = "django_tasks_rq.RQBackend"
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from muster.core import retention
 from muster.emergencies.models import LegalHold, PurgeRun, RetentionPolicy
 
-log = logging.getLogger("muster.purge")
+log = logging.getLogger("muster.emergencies")
 
 BATCH = 1000
 # A run still RUNNING after this long has lost its process (the next run says so and resumes).

@@ -25,6 +25,7 @@ from muster.accounts.scoping import MANAGERS, Scope
 from muster.core import audit
 from muster.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from muster.core.guards import check_date
+from muster.core.transactions import atomic
 from muster.geo.models import Region, Site
 from muster.needs.models import Need, NeedRole, Report
 from muster.people import fitness
@@ -39,11 +40,6 @@ CHECKOUT_CLOSES = dt.timedelta(hours=2)
 MAX_DURATION = dt.timedelta(hours=24)
 MAX_OCCURRENCES = 60
 MAX_HEADCOUNT = 10_000
-
-
-def atomic():
-    """The action's transaction: durable at the outer level, nested inside an idempotency record's."""
-    return transaction.atomic(durable=not transaction.get_connection().in_atomic_block)
 
 
 def new_code() -> str:

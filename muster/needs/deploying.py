@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core import audit
 from muster.core.errors import Forbidden, InvalidInput
+from muster.core.transactions import atomic
 from muster.geo.models import Region
 from muster.needs import actions
 from muster.needs.apportion import largest_remainder
@@ -63,7 +64,7 @@ def deployment_post(*, actor, region: Region, title: str, total: int, communitie
     if end - start > dt.timedelta(days=MAX_DAYS):
         raise InvalidInput(_("A deployment lasts at most %(n)d days.") % {"n": MAX_DAYS}, field="end")
     shares = largest_remainder(total, household_weights(communities))
-    with actions.atomic():
+    with atomic():
         dep = Deployment.objects.create(region=region, title=title, total=total, posted_by=actor)
         dep.organisations.set(organisations)
         for community, share in zip(communities, shares, strict=True):

@@ -25,7 +25,7 @@ from django_tasks import task
 
 from muster.rosters.models import Absence, Assignment, Band, CoverException, Post, Roster, TeamMember
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("muster.rosters")
 
 # Cost of putting somebody on a band the post does not have that day: never worth it.
 NO_BAND_WEIGHT = 1000

@@ -5,8 +5,9 @@ from importlib.util import find_spec
 
 from django.conf import settings
 
+from muster.accounts.api import TokenAuth
 from muster.accounts.api import router as accounts_router
-from muster.core.api import MusterAPI, SessionAuth, TokenAuth, install_handlers
+from muster.core.api import MusterAPI, SessionAuth, install_handlers
 from muster.core.guards import refuse_unusable_input
 from muster.geo.api import router as geo_router
 from muster.people.api import router as people_router

@@ -14,10 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from muster.accounts.audits import Audit
 from muster.accounts.models import ApiToken, Invitation, Role, RoleGrant, User
 from muster.accounts.scoping import MANAGERS, SITE_ROLES, Scope
 from muster.core import audit
 from muster.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from muster.core.models import AuditEvent
+from muster.core.transactions import atomic
 from muster.geo.models import Region, Site
 
 INVITATION_DAYS = 7
@@ -42,17 +45,17 @@ def role_grant(*, actor, user: User, role: str, region: Region, site: Site | Non
     _may_grant(actor, role, region)
     if role in SITE_ROLES and site is not None and not site.region.path.startswith(region.path):
         raise InvalidInput(_("The site is not inside the region."), field="site")
-    with transaction.atomic(durable=True):
+    with atomic():
         grant, created = RoleGrant.objects.get_or_create(user=user, role=role, region=region, site=site, defaults={"granted_by": actor})
         if created:
-            audit.record(actor=actor, action="role.grant", obj=grant, region=region, changes={"user": user.username, "role": role})
+            audit.record(actor=actor, action=Audit.ROLE_GRANT, obj=grant, region=region, changes={"user": user.username, "role": role})
     return grant
 
 
 def role_revoke(*, actor, grant: RoleGrant) -> None:
     _may_grant(actor, grant.role, grant.region)
-    with transaction.atomic(durable=True):
-        audit.record(actor=actor, action="role.revoke", obj=grant, region=grant.region,
+    with atomic():
+        audit.record(actor=actor, action=Audit.ROLE_REVOKE, obj=grant, region=grant.region,
                      changes={"user": grant.user.username, "role": grant.role})
         grant.delete()
 
@@ -61,9 +64,9 @@ def role_grants_revoke(*, actor, grants: list[RoleGrant]) -> int:
     """Revoke several grants at once (the access review); all or none, each audited."""
     for grant in grants:
         _may_grant(actor, grant.role, grant.region)
-    with transaction.atomic(durable=True):
+    with atomic():
         for grant in grants:
-            audit.record(actor=actor, action="role.revoke", obj=grant, region=grant.region,
+            audit.record(actor=actor, action=Audit.ROLE_REVOKE, obj=grant, region=grant.region,
                          changes={"user": grant.user.username, "role": grant.role, "review": True})
         return RoleGrant.objects.filter(pk__in=[g.pk for g in grants]).delete()[0]
 
@@ -71,11 +74,11 @@ def role_grants_revoke(*, actor, grants: list[RoleGrant]) -> int:
 def role_grant_end(*, actor, grant: RoleGrant, ends_on: dt.date | None) -> RoleGrant:
     """Give a grant an end date (or take it away): a deployed cadre's role ends with the deployment."""
     _may_grant(actor, grant.role, grant.region)
-    with transaction.atomic(durable=True):
+    with atomic():
         old = grant.ends_on
         grant.ends_on = ends_on
         grant.save(update_fields=["ends_on"])
-        audit.record(actor=actor, action="role.end", obj=grant, region=grant.region, changes={"ends_on": [old, ends_on]})
+        audit.record(actor=actor, action=Audit.ROLE_END, obj=grant, region=grant.region, changes={"ends_on": [old, ends_on]})
     return grant
 
 
@@ -86,12 +89,12 @@ def invitation_create(*, actor, email: str, name: str, role: str, region: Region
     if "@" not in email:
         raise InvalidInput(_("Enter a valid e-mail address."), field="email")
     token = secrets.token_urlsafe(24)
-    with transaction.atomic(durable=True):
+    with atomic():
         invitation = Invitation.objects.create(
             email=email, name=name.strip(), role=role, region=region, token_hash=_sha(token), invited_by=actor,
             expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
         )
-        audit.record(actor=actor, action="invitation.create", obj=invitation, region=region, object_repr=email,
+        audit.record(actor=actor, action=Audit.INVITATION_CREATE, obj=invitation, region=region, object_repr=email,
                      changes={"email": email, "role": role})
         link = f"{base_url.rstrip('/')}/accounts/invite/{token}/"
         transaction.on_commit(lambda: send_mail(
@@ -128,7 +131,7 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
         validate_password(password, user)
     except ValidationError as e:
         raise InvalidInput(" ".join(e.messages), field="password") from None
-    with transaction.atomic(durable=True):
+    with atomic():
         # Claim the invitation with a conditional UPDATE so a double submit cannot make two accounts.
         if not Invitation.objects.filter(pk=inv.pk, accepted_at__isnull=True).update(accepted_at=timezone.now()):
             raise Conflict(_("This invitation has already been used."))
@@ -136,9 +139,17 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
         user.save()
         Invitation.objects.filter(pk=inv.pk).update(accepted_user=user)
         RoleGrant.objects.create(user=user, role=inv.role, region=inv.region, granted_by=inv.invited_by)
-        audit.record(actor=user, action="invitation.accept", obj=inv, region=inv.region, object_repr=inv.email,
+        audit.record(actor=user, action=Audit.INVITATION_ACCEPT, obj=inv, region=inv.region, object_repr=inv.email,
                      changes={"username": username, "role": inv.role})
     return user
+
+
+def password_change(*, actor: User, new_password: str) -> None:
+    """The signed-in user sets a new password (already validated by the form); on the trail as an AUTH event."""
+    with atomic():
+        actor.set_password(new_password)
+        actor.save(update_fields=["password"])
+        audit.record(actor=actor, action=Audit.USER_PASSWORD_CHANGE, obj=actor, kind=AuditEvent.Kind.AUTH)
 
 
 def token_create(*, actor, name: str) -> tuple[ApiToken, str]:
@@ -148,18 +159,18 @@ def token_create(*, actor, name: str) -> tuple[ApiToken, str]:
         raise InvalidInput(_("Give the token a name."), field="name")
     prefix = secrets.token_hex(4)
     secret = f"mst_{prefix}_{secrets.token_urlsafe(32)}"
-    with transaction.atomic(durable=True):
+    with atomic():
         token = ApiToken.objects.create(user=actor, name=name[:60], prefix=prefix, key_hash=_sha(secret))
-        audit.record(actor=actor, action="token.create", obj=token)
+        audit.record(actor=actor, action=Audit.TOKEN_CREATE, obj=token)
     return token, secret
 
 
 def token_revoke(*, actor, token: ApiToken) -> None:
     if token.user_id != actor.pk:
         raise NotFound()
-    with transaction.atomic(durable=True):
+    with atomic():
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        audit.record(actor=actor, action="token.revoke", obj=token)
+        audit.record(actor=actor, action=Audit.TOKEN_REVOKE, obj=token)
 
 
 def token_authenticate(secret: str) -> User | None:

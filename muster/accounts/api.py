@@ -1,12 +1,24 @@
 import datetime as dt
 
 from ninja import Router, Schema
+from ninja.security import HttpBearer
 
 from muster.accounts import selectors
+from muster.accounts.actions import token_authenticate
 from muster.accounts.scoping import Scope
 from muster.core.api import Paged, paged
 
 router = Router(tags=["accounts"])
+
+
+class TokenAuth(HttpBearer):
+    """An API token sent as `Authorization: Bearer …` (tokens are stored hashed; see `token_authenticate`)."""
+
+    def authenticate(self, request, token):
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
 
 
 class GrantOut(Schema):

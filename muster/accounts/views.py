@@ -1,9 +1,8 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -11,18 +10,16 @@ from django.views.decorators.http import require_POST
 
 from muster.accounts import actions, selectors
 from muster.accounts.forms import AcceptForm, InviteForm, TokenForm
-from muster.accounts.scoping import MANAGERS, Scope
-from muster.core import audit
 from muster.core.errors import DomainError
 from muster.core.models import AuditEvent
 from muster.geo import selectors as geo
+from muster.web.decorators import managers_only
+from muster.web.forms import add_domain_error
 from muster.web.paging import page_of
 
 
-@login_required
+@managers_only
 def users(request):
-    if not Scope.of(request.user).has_role(MANAGERS):
-        raise PermissionDenied
     form = InviteForm(request.POST or None)
     link = None
     if request.method == "POST" and form.is_valid():
@@ -35,7 +32,7 @@ def users(request):
                 _inv, link = actions.invitation_create(actor=request.user, email=d["email"], name=d["name"], role=d["role"],
                                                        region=region, base_url=request.build_absolute_uri("/"))
             except DomainError as e:
-                form.add_error(e.field if e.field in form.fields else None, str(e.message))
+                add_domain_error(form, e)
             else:
                 messages.success(request, _("Invitation sent to %(email)s.") % {"email": d["email"]})
                 form = InviteForm()
@@ -55,7 +52,7 @@ def invite_accept(request, token: str):
         try:
             user = actions.invitation_accept(token=token, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
         except DomainError as e:
-            form.add_error(e.field if e.field in form.fields else None, str(e.message))
+            add_domain_error(form, e)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("home")
@@ -81,10 +78,8 @@ def token_revoke(request, pk: int):
     return redirect("accounts:tokens")
 
 
-@login_required
+@managers_only
 def audit_trail(request):
-    if not Scope.of(request.user).has_role(MANAGERS):
-        raise PermissionDenied
     kinds = AuditEvent.Kind.choices
     qs = selectors.audit_visible(request.user, action=request.GET.get("action", "").strip(), actor=request.GET.get("actor", "").strip(),
                                  kind=request.GET.get("kind", "") if request.GET.get("kind", "") in AuditEvent.Kind.values else "")
@@ -96,7 +91,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("password_change_done")
 
     def form_valid(self, form):
-        with transaction.atomic():
-            response = super().form_valid(form)
-            audit.record(actor=self.request.user, action="user.password_change", obj=self.request.user, kind=AuditEvent.Kind.AUTH)
-        return response
+        actions.password_change(actor=self.request.user, new_password=form.cleaned_data["new_password1"])
+        # Stay signed in on this device (Django's own view does the same after `form.save()`).
+        update_session_auth_hash(self.request, self.request.user)
+        return HttpResponseRedirect(self.get_success_url())

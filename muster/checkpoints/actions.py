@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 
 from muster.accounts.scoping import MANAGERS, SITE_ROLES, Scope
 from muster.accounts.selectors import region_leads
+from muster.checkpoints.audits import Audit
 from muster.checkpoints.models import FeverAlert, Passage
 from muster.core import audit, pii
 from muster.core.errors import Conflict, Forbidden, InvalidInput
+from muster.core.transactions import atomic
 from muster.notifications import actions as notifications
 from muster.people import fitness
 from muster.people.models import Person
@@ -115,16 +117,16 @@ def passage_record(*, actor, post: Post, data: PassageData) -> Passage:
     if len(visitor) > 60:
         raise InvalidInput(_("The name has at most 60 characters."), field="visitor_name")
     fever = temperature >= post.fever_threshold
-    with transaction.atomic(durable=True):
+    with atomic():
         p = Passage.objects.create(post=post, region_id=post.region_id, at=timezone.now(), person=person,
                                    visitor_name="" if person else visitor, direction=data.direction, temperature=temperature,
                                    pass_checked=bool(data.pass_checked), health_code=data.health_code,
                                    note=(data.note or "").strip()[:200], fever=fever, recorded_by=actor)
-        audit.record(actor=actor, action="passage.record", obj=p, region=post.region, object_repr=f"{post.name} {p.pk}",
+        audit.record(actor=actor, action=Audit.PASSAGE_RECORD, obj=p, region=post.region, object_repr=f"{post.name} {p.pk}",
                      changes={"fever": fever, "code": data.health_code})
         if fever:
             alert = FeverAlert.objects.create(passage=p, region_id=post.region_id)
-            audit.record(actor=actor, action="passage.fever", obj=alert, region=post.region, object_repr=f"{post.name} {temperature}")
+            audit.record(actor=actor, action=Audit.PASSAGE_FEVER, obj=alert, region=post.region, object_repr=f"{post.name} {temperature}")
             transaction.on_commit(lambda: _notify(alert.pk), robust=True)
     return p
 
@@ -169,12 +171,12 @@ def alert_close(*, actor, alert: FeverAlert, outcome: str) -> FeverAlert:
     outcome = (outcome or "").strip()
     if not outcome:
         raise InvalidInput(_("Write what was done."), field="outcome")
-    with transaction.atomic(durable=True):
+    with atomic():
         n = FeverAlert.objects.filter(pk=alert.pk, status=FeverAlert.Status.OPEN).update(
             status=FeverAlert.Status.CLOSED, outcome=outcome[:200], closed_by=actor, closed_at=timezone.now())
         if not n:
             raise Conflict(_("This alert has already been followed up."))
-        audit.record(actor=actor, action="passage.fever_close", obj=alert, region=alert.passage.post.region,
+        audit.record(actor=actor, action=Audit.PASSAGE_FEVER_CLOSE, obj=alert, region=alert.passage.post.region,
                      object_repr=str(alert.pk), changes={"outcome": outcome[:200]})
     alert.refresh_from_db()
     return alert

@@ -76,7 +76,7 @@ def record(request, body: PassageIn):
     p = actions.passage_record(actor=request.user, post=post, data=actions.PassageData(
         direction=body.direction, temperature=body.temperature, health_code=body.health_code, pass_checked=body.pass_checked,
         code=body.code, visitor_name=body.visitor_name, note=body.note))
-    return 201, passage_out(Passage.objects.select_related("person").get(pk=p.pk))
+    return 201, passage_out(p)
 
 
 @router.get("/passages", response=Paged[PassageOut], summary="The register, scoped to your region or site")

@@ -14,6 +14,8 @@ from muster.checkpoints.models import FeverAlert
 from muster.core.errors import DomainError, Forbidden, NotFound
 from muster.rosters.selectors import posts_visible
 from muster.web import exports
+from muster.web.decorators import managers_only
+from muster.web.forms import add_domain_error
 from muster.web.paging import page_of
 
 
@@ -47,7 +49,7 @@ def entry(request, pk):
                 direction=d["direction"], temperature=d["temperature"], health_code=d["health_code"], pass_checked=d["pass_checked"],
                 code=d["code"], visitor_name=d["visitor_name"], note=d["note"]))
         except DomainError as e:
-            form.add_error(e.field if e.field in form.fields else None, str(e.message))
+            add_domain_error(form, e)
         else:
             form = PassageForm()
             if not request.htmx:
@@ -108,10 +110,8 @@ def hourly(request, pk):
                                                        "prev": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1)})
 
 
-@login_required
+@managers_only
 def alerts(request):
-    if not Scope.of(request.user).has_role(MANAGERS):
-        raise Forbidden()
     show = request.GET.get("status", "open")
     qs = selectors.alerts(request.user, None if show == "all" else FeverAlert.Status.OPEN)
     template = "checkpoints/_alerts.html" if request.htmx else "checkpoints/alerts.html"

@@ -14,7 +14,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi import schema as ninja_openapi_schema
 from ninja.schema import NinjaGenerateJsonSchema
-from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security import APIKeyCookie
 from ninja.utils import check_csrf
 
 from muster.core.errors import DomainError
@@ -23,16 +23,6 @@ from muster.core.http import RETRY_AFTER_SECONDS
 logger = logging.getLogger("muster.core")
 
 T = TypeVar("T")
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request, token):
-        from muster.accounts.actions import token_authenticate
-
-        user = token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
 
 
 class CsrfFailed(HttpError):

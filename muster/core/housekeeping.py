@@ -4,7 +4,7 @@ django-tasks-db keeps every task row for ever, and a worker killed mid-task leav
 RUNNING for ever (no other worker will take it). Finished rows are pruned after a week; a
 RUNNING row whose worker has stopped beating is marked FAILED, so that it reads as what it is
 and no page waits on it. It is not re-run: only the task knows whether that is safe (deliveries
-are taken over by the outbox's own lease, see `notifications.actions.flush_due`).
+are taken over by the outbox's own lease, see `notifications.delivery.flush_due`).
 """
 
 from __future__ import annotations
@@ -49,8 +49,10 @@ def tasks_lost_fail(*, now: dt.datetime | None = None) -> int:
     lost = 0
     for pk, worker_ids, started_at, path in running:
         worker = worker_ids[-1] if worker_ids else None
-        seen = beats.get(worker)
-        gone = seen < now - WORKER_LOST_AFTER if seen else started_at < now - UNKNOWN_WORKER_LOST_AFTER
+        seen = beats.get(worker) if worker else None
+        # started_at is never None here (the filter above); the test only tells mypy so.
+        gone = seen < now - WORKER_LOST_AFTER if seen else (
+            started_at is not None and started_at < now - UNKNOWN_WORKER_LOST_AFTER)
         if not gone:
             continue
         # Conditional: a worker that was only slow and finishes now keeps its own outcome.

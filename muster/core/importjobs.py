@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from muster.core import audit, context, imports
+from muster.core.audits import Audit
 from muster.core.errors import DomainError, NotFound
 from muster.core.imports import ImportReport
 from muster.core.models import ImportJob
+from muster.core.transactions import atomic
 
 log = logging.getLogger("muster.core")
 
@@ -44,10 +46,10 @@ def start_or_run(*, actor, kind: str, importer: str, data: bytes, filename: str,
 def job_start(*, actor, kind: str, importer: str, data: bytes, filename: str, params: dict[str, Any], rows: int,
               back_url: str = "") -> ImportJob:
     """Queue an import for the worker; it starts once this transaction commits."""
-    with transaction.atomic(durable=True):
+    with atomic():
         job = ImportJob.objects.create(kind=kind, importer=importer, params=params, filename=(filename or "")[:200], data=data,
                                        rows=rows, back_url=back_url[:200], created_by=actor)
-        audit.record(actor=actor, action="import.queue", obj=job, changes={"kind": kind, "file": filename, "rows": rows})
+        audit.record(actor=actor, action=Audit.IMPORT_QUEUE, obj=job, changes={"kind": kind, "file": filename, "rows": rows})
         transaction.on_commit(lambda: run_import.enqueue(job.pk))
     return job
 

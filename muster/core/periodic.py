@@ -26,6 +26,8 @@ from django.apps import apps
 from django.db import close_old_connections, connection
 from django.utils.module_loading import module_has_submodule
 
+from muster.core.resilience import Backoff, drop_connections, outage_errors
+
 log = logging.getLogger("muster.core")
 
 # Outcomes of one job in one tick.
@@ -148,8 +150,6 @@ class Ticker:
         database is away the ticker waits with a capped, jittered back-off instead of failing every
         job every round, and picks up where it was once the database answers again.
         """
-        from muster.core.worker import Backoff, drop_connections, outage_errors
-
         log.info("ticker started with %s", ", ".join(j.name for j in self.jobs()) or "no jobs")
         backoff, outage = Backoff(), outage_errors()
         while not stop.is_set():

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +12,9 @@ from muster.accounts.models import Role
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core import audit, retention
 from muster.core.errors import Conflict, Forbidden, InvalidInput
+from muster.core.models import AuditEvent
+from muster.core.transactions import atomic
+from muster.emergencies.audits import Audit
 from muster.emergencies.models import CorrectionRequest, Emergency, LegalHold, PurgeRun, RetentionPolicy
 from muster.geo.models import Region
 
@@ -45,10 +47,10 @@ def emergency_declare(*, actor, name: str, region: Region, level: str, purpose: 
         raise InvalidInput(_("An emergency needs a name."), field="name")
     if not (purpose or "").strip():
         raise InvalidInput(_("State the purpose: personal data may be used for it only."), field="purpose")
-    with transaction.atomic(durable=True):
+    with atomic():
         e = Emergency.objects.create(name=name.strip(), region=region, level=level, purpose=purpose.strip(),
                                      started_at=started_at or timezone.now(), declared_by=actor)
-        audit.record(actor=actor, action="emergency.declare", obj=e, region=region,
+        audit.record(actor=actor, action=Audit.EMERGENCY_DECLARE, obj=e, region=region,
                      changes={"level": level, "region": region.code})
     return e
 
@@ -60,12 +62,12 @@ def emergency_close(*, actor, emergency: Emergency, ended_at: dt.datetime | None
     ended_at = ended_at or timezone.now()
     if ended_at < emergency.started_at:
         raise InvalidInput(_("An emergency cannot end before it started."), field="ended_at")
-    with transaction.atomic(durable=True):
+    with atomic():
         n = Emergency.objects.filter(pk=emergency.pk, status=Emergency.Status.ACTIVE).update(
             status=Emergency.Status.CLOSED, ended_at=ended_at, closed_by=actor)
         if not n:
             raise Conflict(_("This emergency is already over."))
-        audit.record(actor=actor, action="emergency.close", obj=emergency, region=emergency.region)
+        audit.record(actor=actor, action=Audit.EMERGENCY_CLOSE, obj=emergency, region=emergency.region)
     emergency.refresh_from_db()
     return emergency
 
@@ -79,7 +81,7 @@ def policy_set(*, actor, key: str, days: int) -> RetentionPolicy:
     if not (t.floor_days <= days <= t.max_days):
         raise InvalidInput(_("Between %(floor)s and %(max)s days for this record type.") % {"floor": t.floor_days, "max": t.max_days},
                            field="days")
-    with transaction.atomic(durable=True):
+    with atomic():
         policy = RetentionPolicy.objects.filter(key=key).first()
         old = policy.days if policy else t.default_days
         if policy is None:
@@ -87,7 +89,7 @@ def policy_set(*, actor, key: str, days: int) -> RetentionPolicy:
         else:
             policy.days, policy.updated_by = days, actor
             policy.save(update_fields=["days", "updated_by", "updated_at"])
-        audit.record(actor=actor, action="retention.policy", obj=policy, changes={"days": [old, days]})
+        audit.record(actor=actor, action=Audit.RETENTION_POLICY, obj=policy, changes={"days": [old, days]})
     return policy
 
 
@@ -100,21 +102,21 @@ def hold_place(*, actor, reason: str, person=None, record_type: str = "", object
         raise InvalidInput(_("Name a person or a record."), field="record_type")
     if record_type and retention.get(record_type) is None:
         raise InvalidInput(_("Unknown record type."), field="record_type")
-    with transaction.atomic(durable=True):
+    with atomic():
         hold = LegalHold.objects.create(person=person, record_type=record_type or "", object_id=object_id,
                                         reason=reason.strip(), placed_by=actor)
-        audit.record(actor=actor, action="retention.hold", obj=hold, object_repr=f"hold {hold.pk}",
+        audit.record(actor=actor, action=Audit.RETENTION_HOLD, obj=hold, object_repr=f"hold {hold.pk}",
                      changes={"record_type": record_type, "object_id": object_id, "person": getattr(person, "pk", None)})
     return hold
 
 
 def hold_lift(*, actor, hold: LegalHold) -> LegalHold:
     _require_deployment_command(actor)
-    with transaction.atomic(durable=True):
+    with atomic():
         n = LegalHold.objects.filter(pk=hold.pk, lifted_at__isnull=True).update(lifted_at=timezone.now(), lifted_by=actor)
         if not n:
             raise Conflict(_("This hold was lifted already."))
-        audit.record(actor=actor, action="retention.hold_lift", obj=hold, object_repr=f"hold {hold.pk}")
+        audit.record(actor=actor, action=Audit.RETENTION_HOLD_LIFT, obj=hold, object_repr=f"hold {hold.pk}")
     hold.refresh_from_db()
     return hold
 
@@ -130,14 +132,29 @@ def purge_start(*, actor, dry_run: bool, batch: int | None = None) -> PurgeRun:
     return purging.run(actor=actor, dry_run=dry_run, batch=batch or purging.BATCH)
 
 
+def own_data_read(*, actor, person, download: bool = False) -> None:
+    """A resident looked at (or downloaded) their own data: on the trail, so that a stolen session shows up.
+
+    Not recorded as a read of the person record: "who looked at me" lists others, not the resident.
+    """
+    audit.record(actor=actor, action=Audit.MYDATA_DOWNLOAD if download else Audit.MYDATA_VIEW,
+                 kind=AuditEvent.Kind.READ, object_repr="", region=person.region, changes={"person": person.pk})
+
+
+def own_data_refused(*, actor, person, asked: int) -> None:
+    """Someone asked for a resident's data that is not theirs: nothing is shown, the attempt is recorded."""
+    audit.record(actor=actor, action=Audit.MYDATA_REFUSED, kind=AuditEvent.Kind.READ, object_repr=f"person {asked}",
+                 region=getattr(person, "region", None), changes={"asked": asked, "own": getattr(person, "pk", None)})
+
+
 def correction_request(*, person, text: str) -> CorrectionRequest:
     """A resident asks for a correction; it goes to their home community's coordinators."""
     text = (text or "").strip()
     if not text:
         raise InvalidInput(_("Say what is wrong."), field="text")
-    with transaction.atomic(durable=True):
+    with atomic():
         req = CorrectionRequest.objects.create(person=person, region=person.region, text=text[:2000])
-        audit.record(actor=None, action="mydata.correction", obj=req, region=person.region,
+        audit.record(actor=None, action=Audit.MYDATA_CORRECTION, obj=req, region=person.region,
                      object_repr=f"correction {req.pk}")
     return req
 
@@ -145,13 +162,13 @@ def correction_request(*, person, text: str) -> CorrectionRequest:
 def correction_answer(*, actor, request: CorrectionRequest, answer: str) -> CorrectionRequest:
     if not Scope.of(actor).covers(request.region, MANAGERS):
         raise Forbidden()
-    with transaction.atomic(durable=True):
+    with atomic():
         n = CorrectionRequest.objects.filter(pk=request.pk, status=CorrectionRequest.Status.OPEN).update(
             status=CorrectionRequest.Status.DONE, answer=(answer or "").strip()[:2000], answered_by=actor,
             answered_at=timezone.now())
         if not n:
             raise Conflict(_("This request was answered already."))
-        audit.record(actor=actor, action="mydata.correction_answer", obj=request, region=request.region,
+        audit.record(actor=actor, action=Audit.MYDATA_CORRECTION_ANSWER, obj=request, region=request.region,
                      object_repr=f"correction {request.pk}")
     request.refresh_from_db()
     return request

@@ -19,11 +19,12 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from muster.core import retention
+from muster.core.transactions import atomic
+from muster.emergencies.audits import Audit
 from muster.emergencies.models import LegalHold, PurgeRun, RetentionPolicy
 
 log = logging.getLogger("muster.emergencies")
@@ -109,7 +110,7 @@ def run(*, actor=None, dry_run: bool = False, batch: int = BATCH, now: dt.dateti
 
     _mark_stale()
     c = clock(now)
-    with transaction.atomic(durable=True):
+    with atomic():
         pr = PurgeRun.objects.create(actor=actor if getattr(actor, "pk", None) else None, dry_run=dry_run,
                                      report={"types": {}, "now": c.now.isoformat()})
     try:
@@ -123,9 +124,9 @@ def run(*, actor=None, dry_run: bool = False, batch: int = BATCH, now: dt.dateti
         people, objects = held()
         pr.report["holds"] = {"people": len(people), "records": sum(len(v) for v in objects.values())}
         pr.status, pr.finished_at = PurgeRun.Status.DONE, timezone.now()
-        with transaction.atomic(durable=True):
+        with atomic():
             pr.save(update_fields=["report", "status", "finished_at"])
-            audit.record(actor=actor, action="retention.dry_run" if dry_run else "retention.purge", obj=pr,
+            audit.record(actor=actor, action=Audit.RETENTION_DRY_RUN if dry_run else Audit.RETENTION_PURGE, obj=pr,
                          object_repr=f"purge {pr.pk}", changes={k: {n: v for n, v in r.items() if n != "action"}
                                                                 for k, r in pr.report["types"].items()})
     except BaseException as exc:
@@ -157,7 +158,7 @@ def _purge_type(pr: PurgeRun, t: retention.RecordType, c: retention.Clock, batch
         pks = list(_free(t, t.due(c), people, objects).filter(pk__in=window).order_by("pk").values_list("pk", flat=True))
         if not pks:
             continue
-        with transaction.atomic(durable=True):
+        with atomic():
             n = t.purge(pks, c)
             row[field] += n
             row["batches"] += 1

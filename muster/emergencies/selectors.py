@@ -114,3 +114,15 @@ def corrections_of(person) -> QuerySet[CorrectionRequest]:
 
 def person_model():
     return apps.get_model("people", "Person")
+
+
+def person_by_id_number(id_type: str, number: str):
+    """The person holding this (validated) document number, or None; for legal holds, which command places city-wide."""
+    from muster.core import pii
+
+    return person_model().objects.filter(id_hash=pii.lookup_hash(id_type, number)).first()
+
+
+def resident(pk: int):
+    """The person a verified result look-up stands for (kept in the session), with what their own page shows."""
+    return person_model().objects.filter(pk=pk).select_related("region", "household").first()

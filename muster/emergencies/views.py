@@ -6,51 +6,44 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from muster.accounts.scoping import MANAGERS, Scope
-from muster.core import audit, pii, retention
-from muster.core.errors import DomainError, InvalidInput
-from muster.core.models import AuditEvent
+from muster.accounts import actions as accounts
+from muster.accounts import selectors as grants_of
+from muster.core import pii, retention
+from muster.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from muster.emergencies import actions, selectors
 from muster.emergencies.forms import CorrectionForm, DeclareForm, EndForm, HoldForm, PolicyForm
 from muster.emergencies.models import Emergency, PurgeRun
 from muster.geo import selectors as geo
+from muster.web.decorators import managers_only, roles_required
+from muster.web.forms import add_domain_error
 from muster.web.paging import page_of
 
-
-def _command(request) -> None:
-    if not Scope.of(request.user).has_role(actions.COMMAND):
-        raise PermissionDenied
+command_only = roles_required(actions.COMMAND)
 
 
 def _deployment(request) -> None:
     if not actions.is_deployment_command(request.user):
-        raise PermissionDenied
+        raise Forbidden()
 
 
-def _error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-
-
-@login_required
+@command_only
 def emergencies(request):
-    _command(request)
     form = DeclareForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         region = geo.regions_visible(request.user).filter(code=d["region_code"]).first()
         if region is None:
-            form.add_error("region_code", _("No region with this code in your scope."))
+            form.addadd_domain_error("region_code", _("No region with this code in your scope."))
         else:
             try:
                 e = actions.emergency_declare(actor=request.user, name=d["name"], region=region, level=d["level"],
                                               purpose=d["purpose"])
             except DomainError as exc:
-                _error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, _("Emergency declared."))
                 return redirect("emergencies:detail", e.pk)
@@ -60,9 +53,8 @@ def emergencies(request):
                   status=422 if form.errors else 200)
 
 
-@login_required
+@command_only
 def emergency(request, pk: int):
-    _command(request)
     e = selectors.emergency_get(request.user, pk)
     if request.method == "POST" and request.POST.get("op") == "close":
         try:
@@ -101,8 +93,7 @@ def retention_page(request):
                     person = None
                     if d["id_number"]:
                         number = pii.validate_id(d["id_type"] or pii.IdType.RESIDENT, d["id_number"])
-                        person = selectors.person_model().objects.filter(
-                            id_hash=pii.lookup_hash(d["id_type"] or pii.IdType.RESIDENT, number)).first()
+                        person = selectors.person_by_id_number(d["id_type"] or pii.IdType.RESIDENT, number)
                         if person is None:
                             raise DomainError(_("Nobody with this document number."), field="id_number")
                     actions.hold_place(actor=request.user, reason=d["reason"], person=person, record_type=d["record_type"],
@@ -112,14 +103,14 @@ def retention_page(request):
             elif op == "lift":
                 hold = selectors.holds().filter(pk=request.POST.get("hold") or 0).first()
                 if hold is None:
-                    raise Http404
+                    raise NotFound()
                 actions.hold_lift(actor=request.user, hold=hold)
                 messages.success(request, _("Hold lifted."))
                 return redirect("emergencies:retention")
         except DomainError as exc:
             failed = True
             if hold_form is not None:
-                _error(hold_form, exc)
+                add_domain_error(hold_form, exc)
             else:
                 messages.error(request, str(exc.message))
     if hold_form is None:
@@ -150,19 +141,17 @@ def purge_report(request, pk: int):
     _deployment(request)
     run = selectors.runs().filter(pk=pk).first()
     if run is None:
-        raise Http404
+        raise NotFound()
     return render(request, "emergencies/purge_report.html", {"section": "emergencies", "run": run, "rows": selectors.run_rows(run),
                                                              "running": run.status == PurgeRun.Status.RUNNING})
 
 
-@login_required
+@managers_only
 def corrections(request):
-    if not Scope.of(request.user).has_role(MANAGERS):
-        raise PermissionDenied
     if request.method == "POST":
         req = selectors.corrections_visible(request.user).filter(pk=request.POST.get("request") or 0).first()
         if req is None:
-            raise Http404
+            raise NotFound()
         try:
             actions.correction_answer(actor=request.user, request=req, answer=request.POST.get("answer", ""))
             messages.success(request, _("Answer recorded."))
@@ -173,13 +162,9 @@ def corrections(request):
     return render(request, "emergencies/corrections.html", {"section": "emergencies", "page": page})
 
 
-@login_required
+@command_only
 def access_review(request):
     """Command: who holds which role where, roles unused for 30 days, and revoking them in bulk."""
-    from muster.accounts import actions as accounts
-    from muster.accounts import selectors as grants_of
-
-    _command(request)
     if request.method == "POST":
         ids = [int(x) for x in request.POST.getlist("grant") if x.isdigit()]
         chosen = list(grants_of.grants_visible(request.user).filter(pk__in=ids))
@@ -212,16 +197,14 @@ def _resident(request):
         return user.person
     pk = request.session.get("testing_person")
     if pk:
-        return selectors.person_model().objects.filter(pk=pk).select_related("region", "household").first()
+        return selectors.resident(pk)
     return None
 
 
 def _refuse(request, person, asked: int):
     """Someone asked for data that is not theirs: nothing is shown, and the attempt is on the trail."""
-    audit.record(actor=request.user if request.user.is_authenticated else None, action="mydata.refused",
-                 kind=AuditEvent.Kind.READ, object_repr=f"person {asked}", region=getattr(person, "region", None),
-                 changes={"asked": asked, "own": getattr(person, "pk", None)})
-    raise Http404
+    actions.own_data_refused(actor=request.user if request.user.is_authenticated else None, person=person, asked=asked)
+    raise NotFound()
 
 
 def _own(request, person_id: int):
@@ -240,27 +223,24 @@ def mydata(request):
         try:
             actions.correction_request(person=person, text=form.cleaned_data["text"])
         except DomainError as exc:
-            _error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("Your request was sent to your community."))
             return redirect("emergencies:mydata")
-    _audit_self_read(request, person, "mydata.view")
+    _audit_self_read(request, person, download=False)
     return render(request, "emergencies/mydata.html", {
         "person": person, "sections": selectors.subject_sections(person), "reads": selectors.subject_reads(person),
         "corrections": selectors.corrections_of(person), "form": form,
     }, status=422 if form.errors else 200)
 
 
-def _audit_self_read(request, person, action: str) -> None:
-    # The resident's own reads are recorded (a stolen session shows up), but not as a read of the
-    # person record: "who looked at me" lists others, not the resident themselves.
-    audit.record(actor=request.user if request.user.is_authenticated else None, action=action, kind=AuditEvent.Kind.READ,
-                 object_repr="", region=person.region, changes={"person": person.pk})
+def _audit_self_read(request, person, *, download: bool) -> None:
+    actions.own_data_read(actor=request.user if request.user.is_authenticated else None, person=person, download=download)
 
 
 def mydata_json(request, person_id: int):
     person = _own(request, person_id)
-    _audit_self_read(request, person, "mydata.download")
+    _audit_self_read(request, person, download=True)
     body = json.dumps(selectors.subject_document(person), ensure_ascii=False, indent=2, default=str)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="my-data.json"'
@@ -271,7 +251,7 @@ def mydata_pdf(request, person_id: int):
     from muster.emergencies.pdf import subject_pdf
 
     person = _own(request, person_id)
-    _audit_self_read(request, person, "mydata.download")
+    _audit_self_read(request, person, download=True)
     pdf = subject_pdf(_("What Muster holds about me"), selectors.subject_document(person),
                       {"generated": _("Generated"), "reads": _("Who looked at my record"),
                        "no_reads": _("Nobody has looked at your record.")})

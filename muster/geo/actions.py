@@ -6,7 +6,6 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.db import transaction
 from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
@@ -14,6 +13,8 @@ from muster.accounts.scoping import MANAGERS, Scope
 from muster.core import audit
 from muster.core.errors import Forbidden, InvalidInput
 from muster.core.imports import ImportReport, RowError, read_table
+from muster.core.transactions import atomic
+from muster.geo.audits import Audit
 from muster.geo.models import Building, Household, Region, Site
 
 LEVELS = {
@@ -77,7 +78,7 @@ def regions_import(*, actor, data: bytes, filename: str = "regions.csv", progres
     if report.errors:
         return report
 
-    with transaction.atomic(durable=True):
+    with atomic():
         by_code = {r.code: r for r in Region.objects.all()}
         # Parents first: sort by the depth each row gets from its parent chain.
         parent_of = {r["code"]: r["parent"] for r in rows}
@@ -141,7 +142,7 @@ def regions_import(*, actor, data: bytes, filename: str = "regions.csv", progres
                 d.path = new + d.path[len(old):]
                 d.depth = d.path.count("/") - 2
             Region.objects.bulk_update(stale, ["path", "depth"], batch_size=500)
-        audit.record(actor=actor, action="regions.import", changes={"file": filename, "created": report.created,
+        audit.record(actor=actor, action=Audit.REGIONS_IMPORT, changes={"file": filename, "created": report.created,
                                                                     "updated": report.updated, "unchanged": report.unchanged})
     return report
 
@@ -169,7 +170,7 @@ def region_counts_refresh() -> None:
         r.people_count = totals["people_count"].get(r.id, 0)
         r.sites_count = totals["sites_count"].get(r.id, 0)
         r.households_count = totals["households_count"].get(r.id, 0)
-    with transaction.atomic():
+    with atomic():
         Region.objects.bulk_update(regions, ["people_count", "sites_count", "households_count"], batch_size=1000)
 
 
@@ -198,12 +199,12 @@ def site_create(*, actor, region: Region, kind: str, name: str, address: str = "
     name = (name or "").strip()
     if not name:
         raise InvalidInput(_("The name is empty."), field="name")
-    with transaction.atomic(durable=True):
+    with atomic():
         if Site.objects.filter(region=region, name=name).exists():
             raise InvalidInput(_("A site with this name already exists in this community."), field="name")
         site = Site.objects.create(region=region, kind=kind, name=name, address=address.strip(), lat=lat, lon=lon)
         region_count_add(region, "sites_count", 1)
-        audit.record(actor=actor, action="site.create", obj=site, region=region, changes={"kind": kind, "name": name})
+        audit.record(actor=actor, action=Audit.SITE_CREATE, obj=site, region=region, changes={"kind": kind, "name": name})
     return site
 
 
@@ -212,21 +213,21 @@ def site_update(*, actor, site: Site, **fields) -> Site:
     allowed = {k: v for k, v in fields.items() if k in {"name", "address", "kind", "lat", "lon", "active"}}
     if "kind" in allowed and allowed["kind"] not in Site.Kind.values:
         raise InvalidInput(_("Unknown site kind."), field="kind")
-    with transaction.atomic(durable=True):
+    with atomic():
         changed = audit.diff(site, allowed)
         if changed:
             site.save(update_fields=list(changed))
-            audit.record(actor=actor, action="site.update", obj=site, region=site.region, changes=changed)
+            audit.record(actor=actor, action=Audit.SITE_UPDATE, obj=site, region=site.region, changes=changed)
     return site
 
 
 def building_create(*, actor, region: Region, name: str, address: str = "", lat=None, lon=None) -> Building:
     _require_manager(actor, region)
     _require_community(region)
-    with transaction.atomic(durable=True):
+    with atomic():
         building, created = Building.objects.get_or_create(region=region, name=name.strip(), defaults={"address": address, "lat": lat, "lon": lon})
         if created:
-            audit.record(actor=actor, action="building.create", obj=building, region=region)
+            audit.record(actor=actor, action=Audit.BUILDING_CREATE, obj=building, region=region)
     return building
 
 
@@ -234,12 +235,12 @@ def household_create(*, actor, building: Building, unit: str, room: str) -> Hous
     _require_manager(actor, building.region)
     if not room.strip():
         raise InvalidInput(_("The room number is empty."), field="room")
-    with transaction.atomic(durable=True):
+    with atomic():
         household, created = Household.objects.get_or_create(
             building=building, unit=unit.strip(), room=room.strip(),
             defaults={"region": building.region, "address": f"{building.address} {building.name} {unit}-{room}".strip()},
         )
         if created:
             region_count_add(building.region, "households_count", 1)
-            audit.record(actor=actor, action="household.create", obj=household, region=building.region)
+            audit.record(actor=actor, action=Audit.HOUSEHOLD_CREATE, obj=household, region=building.region)
     return household

@@ -8,6 +8,7 @@ from muster.core.errors import DomainError
 from muster.geo import actions, selectors
 from muster.geo.forms import SiteForm
 from muster.geo.models import Site
+from muster.web.forms import add_domain_error
 from muster.web.paging import page_of
 
 
@@ -70,7 +71,7 @@ def site_new(request):
                 site = actions.site_create(actor=request.user, region=region, kind=d["kind"], name=d["name"], address=d["address"],
                                            lat=d["lat"], lon=d["lon"])
             except DomainError as e:
-                form.add_error(e.field if e.field in form.fields else None, str(e.message))
+                add_domain_error(form, e)
             else:
                 messages.success(request, _("Site created."))
                 return redirect("geo:site", pk=site.pk)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from muster.accounts.scoping import ID_REVEALERS, MANAGERS, Scope
@@ -14,8 +14,10 @@ from muster.core import audit, pii
 from muster.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from muster.core.imports import ImportReport, RowError, read_table
 from muster.core.models import AuditEvent
+from muster.core.transactions import atomic
 from muster.geo.actions import region_count_add
 from muster.geo.models import Region
+from muster.people.audits import Audit
 from muster.people.models import Affiliation, Organisation, Person, Skill
 
 
@@ -83,12 +85,12 @@ def person_create(*, actor, data: PersonData) -> Person:
     fields, sealed, skills = clean_person(data)
     _apply_id(fields, sealed, data.id_type)
     try:
-        with transaction.atomic(durable=True):
+        with atomic():
             person = Person.objects.create(**fields)
             if skills:
                 person.skills.set(skills)
             region_count_add(data.region, "people_count", 1)
-            audit.record(actor=actor, action="person.create", obj=person, region=data.region,
+            audit.record(actor=actor, action=Audit.PERSON_CREATE, obj=person, region=data.region,
                          changes={"name": person.name, "id": person.id_masked, "skills": [s.code for s in skills]})
     except IntegrityError:
         raise Conflict(_("A person with this document number is already registered."), field="id_number") from None
@@ -104,7 +106,7 @@ def person_update(*, actor, person: Person, data: PersonData) -> Person:
         _apply_id(fields, sealed, data.id_type)
     old_region = person.region
     try:
-        with transaction.atomic(durable=True):
+        with atomic():
             changed = audit.diff(person, fields)
             for key in ("id_cipher", "id_hash"):
                 if key in changed:
@@ -120,7 +122,7 @@ def person_update(*, actor, person: Person, data: PersonData) -> Person:
                 region_count_add(old_region, "people_count", -1)
                 region_count_add(data.region, "people_count", 1)
             if changed:
-                audit.record(actor=actor, action="person.update", obj=person, region=person.region, changes=changed)
+                audit.record(actor=actor, action=Audit.PERSON_UPDATE, obj=person, region=person.region, changes=changed)
     except IntegrityError:
         raise Conflict(_("A person with this document number is already registered."), field="id_number") from None
     return person
@@ -131,8 +133,8 @@ def person_reveal_id(*, actor, person: Person) -> str:
     if not Scope.of(actor).covers(person.region, ID_REVEALERS):
         raise Forbidden(_("Your role may not see full ID numbers."))
     number = pii.decrypt(person.id_cipher) if person.id_cipher else ""
-    with transaction.atomic(durable=True):
-        audit.record(actor=actor, action="person.reveal_id", obj=person, region=person.region, kind=AuditEvent.Kind.READ)
+    with atomic():
+        audit.record(actor=actor, action=Audit.PERSON_REVEAL_ID, obj=person, region=person.region, kind=AuditEvent.Kind.READ)
     return number
 
 
@@ -144,10 +146,10 @@ def organisation_create(*, actor, region: Region, name: str, kind: str) -> Organ
     name = (name or "").strip()
     if not name:
         raise InvalidInput(_("The name is empty."), field="name")
-    with transaction.atomic(durable=True):
+    with atomic():
         org, created = Organisation.objects.get_or_create(region=region, name=name, defaults={"kind": kind})
         if created:
-            audit.record(actor=actor, action="organisation.create", obj=org, region=region)
+            audit.record(actor=actor, action=Audit.ORGANISATION_CREATE, obj=org, region=region)
     return org
 
 
@@ -155,9 +157,9 @@ def affiliation_set(*, actor, person: Person, organisation: Organisation, role: 
     _check(actor, person.region)
     if role not in Affiliation.Role.values:
         raise InvalidInput(_("Unknown role."), field="role")
-    with transaction.atomic(durable=True):
+    with atomic():
         aff, _created = Affiliation.objects.update_or_create(person=person, organisation=organisation, defaults={"role": role})
-        audit.record(actor=actor, action="affiliation.set", obj=aff, region=person.region, changes={"role": role})
+        audit.record(actor=actor, action=Audit.AFFILIATION_SET, obj=aff, region=person.region, changes={"role": role})
     return aff
 
 
@@ -242,7 +244,7 @@ def people_import(*, actor, data: bytes, filename: str, progress: Callable[[int]
         report.errors.sort(key=lambda e: e.line)
         return report
 
-    with transaction.atomic(durable=True):
+    with atomic():
         people = Person.objects.bulk_create([Person(**fields) for _l, fields, _s, _sk, _o in valid], batch_size=1000)
         through = Person.skills.through
         links, affiliations = [], []
@@ -265,7 +267,7 @@ def people_import(*, actor, data: bytes, filename: str, progress: Callable[[int]
             region_count_add(regions_by_id(regions)[rid], "people_count", n)
         report.created = len(people)
         common = _common_region([fields["region"] for _l, fields, *_r in valid])
-        audit.record(actor=actor, action="people.import", region=common,
+        audit.record(actor=actor, action=Audit.PEOPLE_IMPORT, region=common,
                      changes={"file": filename, "created": report.created})
     return report
 

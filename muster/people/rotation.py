@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from muster.core import pii
+from muster.core.transactions import atomic
 from muster.people.models import Person
 
 BATCH = 2000
@@ -46,7 +45,7 @@ def rotate_all(*, batch: int = BATCH, progress: Callable[[Progress], None] | Non
         if not rows:
             break
         last = rows[-1][0]
-        with transaction.atomic(durable=True):
+        with atomic():
             for pk, token in rows:
                 new = pii.rotate(token)
                 if new is None:

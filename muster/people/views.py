@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,18 +7,15 @@ from django.views.decorators.http import require_POST
 
 from muster.accounts.scoping import ID_REVEALERS, MANAGERS, Scope
 from muster.core import importjobs
-from muster.core.errors import DomainError
+from muster.core.errors import DomainError, Forbidden
 from muster.core.models import ImportJob
 from muster.geo import selectors as geo
 from muster.people import actions, selectors
 from muster.people.forms import DirectoryFilter, ImportForm, PersonForm
 from muster.web import exports
+from muster.web.decorators import managers_only
+from muster.web.forms import add_domain_error
 from muster.web.paging import page_of
-
-
-def _managers_only(request):
-    if not Scope.of(request.user).has_role(MANAGERS):
-        raise PermissionDenied
 
 
 def _filtered(request):
@@ -38,19 +34,17 @@ def _filtered(request):
     return form, qs, region
 
 
-@login_required
+@managers_only
 def directory(request):
-    _managers_only(request)
     form, qs, region = _filtered(request)
     page = page_of(qs.prefetch_related("skills"), request.GET.get("page"))
     template = "people/_rows.html" if request.htmx else "people/directory.html"
     return render(request, template, {"section": "people", "form": form, "page": page, "region": region})
 
 
-@login_required
+@managers_only
 def export(request):
     """The directory as XLSX, scoped like the page and with IDs masked; audited."""
-    _managers_only(request)
     form, qs, region = _filtered(request)
     return exports.respond(request, what="people", filename="people.xlsx", region=region,
                            sheets=exports.Sheet(_("People"), *selectors.people_export(qs)))
@@ -71,7 +65,7 @@ def reveal_id(request, pk: int):
     try:
         number = actions.person_reveal_id(actor=request.user, person=person)
     except DomainError as e:
-        raise PermissionDenied(str(e.message)) from None
+        raise Forbidden(e.message) from None
     return render(request, "people/_revealed.html", {"number": number})
 
 
@@ -88,13 +82,12 @@ def _person_form_submit(request, form, person=None):
             return actions.person_create(actor=request.user, data=data)
         return actions.person_update(actor=request.user, person=person, data=data)
     except DomainError as e:
-        form.add_error(e.field if e.field in form.fields else ("region_code" if e.field == "region" else None), str(e.message))
+        add_domain_error(form, e, aliases={"region": "region_code"})
         return None
 
 
-@login_required
+@managers_only
 def new(request):
-    _managers_only(request)
     form = PersonForm(request.POST or None, initial={"region_code": request.GET.get("region", "")})
     if request.method == "POST" and form.is_valid():
         person = _person_form_submit(request, form)
@@ -104,9 +97,8 @@ def new(request):
     return render(request, "people/form.html", {"section": "people", "form": form}, status=422 if form.errors else 200)
 
 
-@login_required
+@managers_only
 def edit(request, pk: int):
-    _managers_only(request)
     person = selectors.person_get(request.user, pk)
     initial = {"name": person.name, "region_code": person.region.code, "phone": person.phone, "sex": person.sex,
                "birth_year": person.birth_year, "id_type": person.id_type, "skills": list(person.skills.all()), "notes": person.notes}
@@ -118,9 +110,8 @@ def edit(request, pk: int):
     return render(request, "people/form.html", {"section": "people", "form": form, "person": person}, status=422 if form.errors else 200)
 
 
-@login_required
+@managers_only
 def import_people(request):
-    _managers_only(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():

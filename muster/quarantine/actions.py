@@ -6,42 +6,21 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from muster.accounts.models import Role
-from muster.accounts.scoping import MANAGERS, Scope
 from muster.core import audit
-from muster.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from muster.core.errors import Conflict, InvalidInput
+from muster.core.transactions import atomic
 from muster.geo.models import Site
 from muster.people.models import Person
+from muster.quarantine.audits import Audit
 from muster.quarantine.models import Case, CaseTest, ReleaseNotice
+from muster.quarantine.rules import may_open_case_for, require_site, unknown_person
+from muster.quarantine.selectors import release_check
 from muster.testing.actions import flag_set
 from muster.testing.models import SingleTubeFlag
-
-HOTEL_ROLES = frozenset({Role.SITE_LEAD})
-
-
-def can_manage_site(actor, site: Site) -> bool:
-    scope = Scope.of(actor)
-    return scope.covers(site.region, MANAGERS) or site.pk in scope.site_ids(HOTEL_ROLES)
-
-
-def _require_site(actor, site: Site) -> None:
-    if not can_manage_site(actor, site):
-        raise Forbidden(_("You do not manage this quarantine site."))
-
-
-def may_open_case_for(actor, person: Person) -> bool:
-    """Command opens cases for anyone; others only for people of the regions their grants cover."""
-    scope = Scope.of(actor)
-    return scope.has_role({Role.COMMAND}) or scope.covers(person.region, MANAGERS | HOTEL_ROLES)
-
-
-def unknown_person() -> NotFound:
-    """The one answer for a number nobody has and for a person the actor may not open a case for."""
-    return NotFound(_("Nobody with this document number is in the registry."), field="id_number")
 
 
 @dataclass
@@ -57,7 +36,7 @@ class CaseData:
 
 def case_open(*, actor, data: CaseData) -> Case:
     """Put a person under centralised observation; they are sampled alone from now on."""
-    _require_site(actor, data.site)
+    require_site(actor, data.site)
     if not may_open_case_for(actor, data.person):
         # Neither "already under observation" nor a new case and flag for someone elsewhere.
         raise unknown_person()
@@ -70,12 +49,12 @@ def case_open(*, actor, data: CaseData) -> Case:
     if not (0 <= data.required_tests <= 10):
         raise InvalidInput(_("Required tests must be between 0 and 10."), field="required_tests")
     try:
-        with transaction.atomic(durable=True):
+        with atomic():
             case = Case.objects.create(person=data.person, site=data.site, room=data.room.strip()[:20], reason=data.reason.strip()[:120],
                                        start=data.start, planned_end=data.planned_end, required_tests=data.required_tests,
                                        created_by=actor)
             flag_set(actor=None, person=data.person, reason=SingleTubeFlag.Reason.QUARANTINE, note=data.site.name)
-            audit.record(actor=actor, action="quarantine.open", obj=case, region=data.site.region,
+            audit.record(actor=actor, action=Audit.QUARANTINE_OPEN, obj=case, region=data.site.region,
                          changes={"person": data.person.id_masked, "start": data.start, "planned_end": data.planned_end})
     except IntegrityError:
         raise Conflict(_("This person is already under observation."), field="person") from None
@@ -83,15 +62,15 @@ def case_open(*, actor, data: CaseData) -> Case:
 
 
 def case_test_record(*, actor, case: Case, taken_on: dt.date, result: str) -> CaseTest:
-    _require_site(actor, case.site)
+    require_site(actor, case.site)
     if result not in CaseTest.Result.values:
         raise InvalidInput(_("The result must be negative or positive."), field="result")
     if taken_on < case.start or taken_on > timezone.localdate():
         raise InvalidInput(_("The test date must lie between the start of the stay and today."), field="taken_on")
     try:
-        with transaction.atomic(durable=True):
+        with atomic():
             test = CaseTest.objects.create(case=case, taken_on=taken_on, result=result, source="site", recorded_by=actor)
-            audit.record(actor=actor, action="quarantine.test", obj=case, region=case.site.region, changes={"date": taken_on, "result": result})
+            audit.record(actor=actor, action=Audit.QUARANTINE_TEST, obj=case, region=case.site.region, changes={"date": taken_on, "result": result})
     except IntegrityError:
         raise Conflict(_("A test for this day is already recorded."), field="taken_on") from None
     return test
@@ -103,9 +82,7 @@ def _notice_number(case: Case, now) -> str:
 
 def case_release(*, actor, case: Case, today: dt.date | None = None) -> ReleaseNotice:
     """Release a case whose rules are met; issues the release notice."""
-    from muster.quarantine.selectors import release_check
-
-    _require_site(actor, case.site)
+    require_site(actor, case.site)
     ok, reasons = release_check(case, today=today)
     if not ok:
         raise Conflict("; ".join(str(r) for r in reasons), code="not_releasable")
@@ -114,25 +91,23 @@ def case_release(*, actor, case: Case, today: dt.date | None = None) -> ReleaseN
 
 def _release(actor, case: Case) -> ReleaseNotice:
     now = timezone.now()
-    with transaction.atomic():
+    with atomic():
         n = Case.objects.filter(pk=case.pk, status=Case.Status.ACTIVE).update(status=Case.Status.RELEASED, released_at=now)
         if not n:
             raise Conflict(_("This case is no longer under observation."), code="not_active")
         notice = ReleaseNotice.objects.create(case=case, number=_notice_number(case, timezone.localtime(now)),
                                               token=secrets.token_urlsafe(24), issued_at=now, issued_by=actor)
         flag_set(actor=None, person=case.person, reason=SingleTubeFlag.Reason.QUARANTINE, active=False)
-        audit.record(actor=actor, action="quarantine.release", obj=case, region=case.site.region, changes={"notice": notice.number})
+        audit.record(actor=actor, action=Audit.QUARANTINE_RELEASE, obj=case, region=case.site.region, changes={"notice": notice.number})
     case.status, case.released_at = Case.Status.RELEASED, now
     return notice
 
 
 def hotel_release(*, actor, site: Site, today: dt.date | None = None) -> list[ReleaseNotice]:
     """Release every case at a hotel whose rules are met, in one transaction."""
-    from muster.quarantine.selectors import release_check
-
-    _require_site(actor, site)
+    require_site(actor, site)
     notices = []
-    with transaction.atomic(durable=True):
+    with atomic():
         for case in Case.objects.filter(site=site, status=Case.Status.ACTIVE).select_related("person", "site__region"):
             if release_check(case, today=today)[0]:
                 notices.append(_release(actor, case))

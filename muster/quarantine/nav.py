@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from muster.accounts.scoping import MANAGERS
-from muster.quarantine.actions import HOTEL_ROLES
+from muster.quarantine.rules import HOTEL_ROLES
 
 
 def items(request, scope) -> list[tuple[str, str, str]]:

@@ -13,8 +13,8 @@ from muster.core import pii
 from muster.core.errors import NotFound
 from muster.geo.models import Site
 from muster.people.models import Person
-from muster.quarantine.actions import HOTEL_ROLES
 from muster.quarantine.models import Case, ReleaseNotice
+from muster.quarantine.rules import HOTEL_ROLES, may_open_case_for, unknown_person
 from muster.testing.models import Sample, Tube
 
 
@@ -30,8 +30,6 @@ def cases_visible(user) -> QuerySet[Case]:
 
 def person_for_case(user, id_type: str, number: str) -> Person:
     """The person with this document number whom the user may open a case for; else the answer for nobody."""
-    from muster.quarantine.actions import may_open_case_for, unknown_person
-
     person = Person.objects.select_related("region").filter(id_type=id_type, id_hash=pii.lookup_hash(id_type, number)).first()
     if person is None or not may_open_case_for(user, person):
         raise unknown_person()
@@ -79,3 +77,15 @@ def notice_by_token(token: str) -> ReleaseNotice | None:
     if not token or len(token) > 40:
         return None
     return ReleaseNotice.objects.filter(token=token).select_related("case__person", "case__site").first()
+
+
+def notice_of(case: Case) -> ReleaseNotice | None:
+    """The release notice of a case the caller has already fetched through `case_get` (so within scope)."""
+    return ReleaseNotice.objects.filter(case=case).select_related("case__person", "case__site").first()
+
+
+def notices_issued(site: Site, day: dt.date) -> list[ReleaseNotice]:
+    """Notices issued at a hotel (fetched through `hotels_visible`) on a local day, in room order to print."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time()))
+    return list(ReleaseNotice.objects.filter(case__site=site, issued_at__gte=start, issued_at__lt=start + dt.timedelta(days=1))
+                .select_related("case__person", "case__site").order_by("case__room", "number"))

@@ -6,8 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from muster.core import pii
-from muster.core.errors import DomainError
+from muster.core.errors import DomainError, Forbidden, NotFound
 from muster.quarantine import actions, selectors
 from muster.quarantine.forms import CaseForm, TestForm
-from muster.quarantine.models import Case, ReleaseNotice
+from muster.quarantine.models import Case
 from muster.quarantine.pdf import notices_pdf
+from muster.web.forms import add_domain_error
 from muster.web.paging import page_of
 
 
@@ -27,13 +27,13 @@ from muster.web.paging import page_of
 def cases(request):
     hotels = list(selectors.hotels_visible(request.user))
     if not hotels:
-        raise PermissionDenied
+        raise Forbidden()
     qs = selectors.cases_visible(request.user)
     site = None
     if request.GET.get("site"):
         site = next((h for h in hotels if str(h.pk) == request.GET["site"]), None)
         if site is None:
-            raise Http404
+            raise NotFound()
         qs = qs.filter(site=site)
     status = request.GET.get("status", "active")
     if status in Case.Status.values:
@@ -49,7 +49,7 @@ def cases(request):
 def case_new(request):
     hotels = selectors.hotels_visible(request.user)
     if not hotels.exists():
-        raise PermissionDenied
+        raise Forbidden()
     today = timezone.localdate()
     form = CaseForm(request.POST or None, initial={"start": today, "planned_end": today + dt.timedelta(days=14)})
     form.fields["site"].queryset = hotels
@@ -64,7 +64,7 @@ def case_new(request):
             messages.success(request, _("Case opened."))
             return redirect("quarantine:case", case.pk)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            add_domain_error(form, exc)
     return render(request, "quarantine/form.html", {"section": "quarantine", "form": form, "title": _("New quarantine case")})
 
 
@@ -85,7 +85,7 @@ def case(request, pk: int):
         except DomainError as exc:
             messages.error(request, str(exc.message))
     ok, reasons = selectors.release_check(c)
-    notice = ReleaseNotice.objects.filter(case=c).first()
+    notice = selectors.notice_of(c)
     return render(request, "quarantine/case.html", {"section": "quarantine", "case": c, "tests": selectors.case_tests(c), "form": form,
                                                     "releasable": ok, "reasons": reasons, "notice": notice})
 
@@ -97,9 +97,9 @@ def _url_for(request):
 @login_required
 def notice_pdf(request, pk: int):
     c = selectors.case_get(request.user, pk)
-    notice = ReleaseNotice.objects.filter(case=c).select_related("case__person", "case__site").first()
+    notice = selectors.notice_of(c)
     if notice is None:
-        raise Http404
+        raise NotFound()
     response = HttpResponse(notices_pdf([notice], _url_for(request)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="release-{notice.number}.pdf"'
     return response
@@ -110,7 +110,7 @@ def notice_pdf(request, pk: int):
 def hotel_release(request, site_id: int):
     site = selectors.hotels_visible(request.user).filter(pk=site_id).first()
     if site is None:
-        raise Http404
+        raise NotFound()
     try:
         notices = actions.hotel_release(actor=request.user, site=site)
     except DomainError as exc:
@@ -125,14 +125,12 @@ def hotel_notices(request, site_id: int):
     """Every notice issued at a hotel on a day (today by default), one page each, to print."""
     site = selectors.hotels_visible(request.user).filter(pk=site_id).first()
     if site is None:
-        raise Http404
+        raise NotFound()
     try:
         day = dt.date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else timezone.localdate()
     except ValueError:
         day = timezone.localdate()
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time()))
-    notices = list(ReleaseNotice.objects.filter(case__site=site, issued_at__gte=start, issued_at__lt=start + dt.timedelta(days=1))
-                   .select_related("case__person", "case__site").order_by("case__room", "number"))
+    notices = selectors.notices_issued(site, day)
     if not notices:
         messages.error(request, _("No notices were issued at this place on %(date)s.") % {"date": day.isoformat()})
         return redirect(f"{reverse('quarantine:cases')}?site={site.pk}")

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from muster.notifications import actions, channels
+from muster.notifications import actions, channels, delivery
 from muster.notifications.models import Notification
 
 
@@ -47,9 +47,9 @@ def _queue(world):
 
 def test_normal_path_hands_over_once_with_the_notifications_key(world, gateway):
     n = _queue(world)
-    assert actions.deliver_one(n.pk) == Notification.Status.SENT
-    assert actions.deliver_one(n.pk) == "skipped"  # a duplicate task finds nothing to do
-    assert actions.flush_due() == 0
+    assert delivery.deliver_one(n.pk) == Notification.Status.SENT
+    assert delivery.deliver_one(n.pk) == "skipped"  # a duplicate task finds nothing to do
+    assert delivery.flush_due() == 0
     n.refresh_from_db()
     assert gateway.keys == [f"muster-notification-{n.pk}"] and len(gateway.delivered) == 1
     assert n.status == Notification.Status.SENT and n.lease_until is None and n.attempts == 1
@@ -59,16 +59,16 @@ def test_crash_after_handover_is_resent_under_the_same_key_after_the_lease(world
     n = _queue(world)
     gateway.die_after_handover = True
     with pytest.raises(WorkerKilled):
-        actions.deliver_one(n.pk)
+        delivery.deliver_one(n.pk)
     n.refresh_from_db()
     # The row stays claimed: a second worker (or the ticker) must not send it while the lease holds.
     assert n.status == Notification.Status.SENDING and n.lease_until > timezone.now() + dt.timedelta(minutes=4)
-    assert actions.deliver_one(n.pk) == "skipped"
-    assert actions.flush_due() == 0
+    assert delivery.deliver_one(n.pk) == "skipped"
+    assert delivery.flush_due() == 0
     assert len(gateway.keys) == 1
 
     Notification.objects.filter(pk=n.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
-    assert actions.flush_due() == 1
+    assert delivery.flush_due() == 1
     n.refresh_from_db()
     key = f"muster-notification-{n.pk}"
     assert gateway.keys == [key, key]  # handed over twice, under one key…
@@ -80,7 +80,7 @@ def test_crash_after_handover_is_resent_under_the_same_key_after_the_lease(world
 def test_a_row_claimed_before_leases_existed_is_taken_over(world, gateway):
     n = _queue(world)
     Notification.objects.filter(pk=n.pk).update(status=Notification.Status.SENDING, lease_until=None)
-    assert actions.flush_due() == 1
+    assert delivery.flush_due() == 1
     assert Notification.objects.get(pk=n.pk).status == Notification.Status.SENT
     assert gateway.keys == [f"muster-notification-{n.pk}"]
 
@@ -97,7 +97,7 @@ def test_a_failure_after_the_lease_was_taken_over_does_not_undo_the_new_claim(wo
 
     old = channels.register("sms", Slow())
     try:
-        assert actions.deliver_one(n.pk) == Notification.Status.PENDING
+        assert delivery.deliver_one(n.pk) == Notification.Status.PENDING
     finally:
         channels.register("sms", old)
     n.refresh_from_db()
@@ -106,6 +106,6 @@ def test_a_failure_after_the_lease_was_taken_over_does_not_undo_the_new_claim(wo
 
 def test_email_carries_a_message_id_made_from_the_key(world, mailoutbox):
     [n] = actions.notify(person=world.alice, subject="Hello", channels=[("email", "alice@example.org")])
-    assert actions.deliver_one(n.pk) == Notification.Status.SENT
+    assert delivery.deliver_one(n.pk) == Notification.Status.SENT
     assert mailoutbox[0].extra_headers["Message-ID"] == f"<muster-notification-{n.pk}@localhost>"
     assert mailoutbox[0].message()["Message-ID"] == f"<muster-notification-{n.pk}@localhost>"

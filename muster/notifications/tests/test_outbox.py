@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from muster.notifications import actions, channels
+from muster.notifications import actions, channels, delivery
 from muster.notifications.models import Notification
 
 
@@ -49,18 +49,18 @@ def test_failing_channel_is_retried_with_backoff_and_never_raises(world, failing
     assert n.status == Notification.Status.PENDING and n.attempts == 1 and "gateway down" in n.last_error
     assert n.next_attempt_at >= timezone.now() + dt.timedelta(seconds=25)
     # Not due yet: a flush does not touch it.
-    assert actions.flush_due() == 0
+    assert delivery.flush_due() == 0
     # Each further failure waits twice as long.
     delays = []
-    for _ in range(actions.MAX_ATTEMPTS - 1):
+    for _ in range(delivery.MAX_ATTEMPTS - 1):
         Notification.objects.filter(pk=n.pk).update(next_attempt_at=timezone.now())
         before = timezone.now()
-        actions.flush_due()
+        delivery.flush_due()
         n.refresh_from_db()
         if n.next_attempt_at:
             delays.append(round((n.next_attempt_at - before).total_seconds()))
     assert delays == [60, 120, 240, 480]
-    assert n.status == Notification.Status.FAILED and n.attempts == actions.MAX_ATTEMPTS
+    assert n.status == Notification.Status.FAILED and n.attempts == delivery.MAX_ATTEMPTS
 
 
 def test_retry_succeeds_when_channel_recovers(world, django_capture_on_commit_callbacks):
@@ -70,7 +70,7 @@ def test_retry_succeeds_when_channel_recovers(world, django_capture_on_commit_ca
         with django_capture_on_commit_callbacks(execute=True):
             actions.notify(person=world.alice, subject="x")
         Notification.objects.update(next_attempt_at=timezone.now())
-        assert actions.flush_due() == 1
+        assert delivery.flush_due() == 1
     finally:
         channels.register("sms", old)
     n = Notification.objects.get()
@@ -95,7 +95,7 @@ def test_broken_queue_leaves_row_for_flush(world, monkeypatch, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         actions.notify(person=world.alice, subject="x")
     assert Notification.objects.get().status == Notification.Status.PENDING
-    assert actions.flush_due() == 1
+    assert delivery.flush_due() == 1
     assert Notification.objects.get().status == Notification.Status.SENT
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from muster.notifications.actions import flush_due
+from muster.notifications.delivery import flush_due
 
 
 class Command(BaseCommand):

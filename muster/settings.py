@@ -62,6 +62,13 @@ PII_KEY = PII_KEYS[0]
 # The look-up hash (HMAC, derived from this secret) must not change when the encryption key does,
 # or nobody would be found by ID number any more: it defaults to the oldest key listed, and must be
 # set to that key (MUSTER_PII_LOOKUP_KEY) before the key is retired from MUSTER_PII_KEYS.
+# A CJK TrueType/OpenType font for PDFs, when it is not in one of Debian's usual places.
+CJK_FONT = os.environ.get("MUSTER_CJK_FONT", "").strip()
+
+# The nightly purge of what is past its retention; MUSTER_PURGE=0 turns it off (a deployment
+# under a blanket legal hold, or while a policy is reviewed).
+PURGE_ENABLED = os.environ.get("MUSTER_PURGE", "1").strip().lower() not in {"0", "false", "no", "off"}
+PII_LOOKUP_KEY_SET = bool(os.environ.get("MUSTER_PII_LOOKUP_KEY", "").strip())
 PII_LOOKUP_KEY = os.environ.get("MUSTER_PII_LOOKUP_KEY", "").strip() or PII_KEYS[-1]
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]

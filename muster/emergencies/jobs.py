@@ -1,6 +1,6 @@
 """Periodic jobs of emergencies: the nightly purge of what is past its retention."""
 
-import os
+from django.conf import settings
 
 from muster.core import periodic
 from muster.emergencies import purging
@@ -11,6 +11,5 @@ def purge_due() -> dict:
     return {k: v.get("deleted", 0) + v.get("anonymised", 0) for k, v in run.report.get("types", {}).items()}
 
 
-# MUSTER_PURGE=0 turns it off (a deployment under a blanket legal hold, or while a policy is reviewed).
-if os.environ.get("MUSTER_PURGE", "1").strip().lower() not in {"0", "false", "no", "off"}:
+if settings.PURGE_ENABLED:
     periodic.register("emergencies.purge", 6 * 3600, purge_due)

@@ -1,6 +1,5 @@
 """`muster manage pii_rotate [--batch N] [--check]`: re-encrypt ID numbers under the newest key."""
 
-import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -33,7 +32,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"done: {p.rotated} re-encrypted, {p.current} already under the first key, "
                                              f"{p.unreadable} that no listed key opens"))
         if p.unreadable == 0 and len(keys) > 1:
-            lookup_set = bool(os.environ.get("MUSTER_PII_LOOKUP_KEY", "").strip())
+            lookup_set = settings.PII_LOOKUP_KEY_SET
             self.stdout.write("The old key(s) may now be removed from MUSTER_PII_KEYS"
                               + ("." if lookup_set else ", after setting MUSTER_PII_LOOKUP_KEY to the oldest key "
                                  "(the look-up hashes are keyed by it)."))

@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "muster.core.middleware.HtmxVaryMiddleware",
     "muster.core.middleware.RequestContextMiddleware",
     "muster.core.middleware.DomainErrorMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in.

@@ -6,6 +6,7 @@ from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import resolve_url
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from muster.core import context, http
 from muster.core.http import is_json_path
@@ -18,6 +19,23 @@ def client_ip(request) -> str:
     if forwarded:
         return forwarded.split(",")[0].strip()[:45]
     return request.META.get("REMOTE_ADDR", "")[:45]
+
+
+class HtmxVaryMiddleware:
+    """Pages answer an htmx request with a fragment and a plain one with the whole page.
+
+    A cache (the browser's back/forward one included) must keep the two apart, so every HTML
+    answer says it varies on `HX-Request`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):
+            patch_vary_headers(response, ["HX-Request"])
+        return response
 
 
 class RequestContextMiddleware:

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from muster.accounts.models import ApiToken, Invitation, RoleGrant, User
 from muster.accounts.scoping import MANAGERS, Scope, current
+from muster.core.errors import NotFound
 from muster.core.models import AuditEvent
 from muster.people.models import Person
 
@@ -54,6 +55,13 @@ def invitations_visible(user) -> QuerySet[Invitation]:
 def tokens_of(user) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
 
+
+def token_get(user, pk: int) -> ApiToken:
+    """One of the user's own API tokens; anyone else's is not found."""
+    token = tokens_of(user).filter(pk=pk).first()
+    if token is None:
+        raise NotFound()
+    return token
 
 def audit_visible(user, *, action: str = "", actor: str = "", kind: str = "") -> QuerySet[AuditEvent]:
     """The audit trail of the regions the user manages (and their own doings)."""

@@ -307,6 +307,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
 IMPORT_MAX_ROWS_CLI = int(os.environ.get("IMPORT_MAX_ROWS_CLI", "2000000"))
 IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_MB", "200")) * 1024 * 1024
+# Document numbers already registered outside a coordinator's region that they may run into in a
+# day (by form, API or import) before Muster stops answering: each one tells that the number exists.
+ID_ELSEWHERE_PER_DAY = int(os.environ.get("MUSTER_ID_ELSEWHERE_PER_DAY", "20"))
 IMPORT_MAX_ERRORS = int(os.environ.get("IMPORT_MAX_ERRORS", "200"))
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "2000"))
 

@@ -24,15 +24,15 @@ def miss_count(key: str) -> int:
     return int(cache.get(f"miss:{key}", 0))
 
 
-def miss_add(key: str, *, window: int) -> int:
-    """Count one miss for `key`; the count lapses `window` seconds after the first miss."""
+def miss_add(key: str, *, window: int, by: int = 1) -> int:
+    """Count `by` misses for `key`; the count lapses `window` seconds after the first miss."""
     full = f"miss:{key}"
     cache.add(full, 0, timeout=window)
     try:
-        return cache.incr(full)
+        return cache.incr(full, by)
     except ValueError:  # expired between add and incr
-        cache.set(full, 1, timeout=window)
-        return 1
+        cache.set(full, by, timeout=window)
+        return by
 
 
 def miss_clear(key: str) -> None:

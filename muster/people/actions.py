@@ -79,6 +79,46 @@ def _apply_id(fields: dict, sealed: pii.SealedId | None, id_type: str) -> None:
     fields["id_masked"] = sealed.masked if sealed else ""
 
 
+def id_taken(actor, hashes: list[str]) -> dict[str, str]:
+    """Why each of these document numbers cannot be registered again, keyed by its look-up hash.
+
+    Numbers are unique city-wide, so refusing one tells that it is on file. Inside the actor's region
+    the message names the record; elsewhere it says only "another community", the attempt goes on the
+    audit trail of that community and of the person (their "who looked at me"), and an actor who runs
+    into more than `ID_ELSEWHERE_PER_DAY` such numbers in a day is refused: probing stays small and seen.
+    """
+    from django.conf import settings
+
+    from muster.core.throttle import miss_add
+
+    scope = Scope.of(actor)
+    out: dict[str, str] = {}
+    elsewhere = []
+    for person in Person.objects.filter(id_hash__in=[h for h in hashes if h]).select_related("region"):
+        if scope.covers(person.region, MANAGERS):
+            out[person.id_hash] = _("%(name)s of %(region)s already has this document number.") % {
+                "name": person.name, "region": person.region.name}
+        else:
+            out[person.id_hash] = _("This document number is registered in another community: "
+                                    "ask your street office to move the person to yours.")
+            elsewhere.append(person)
+    if elsewhere:
+        with atomic():
+            for person in elsewhere:
+                audit.record(actor=actor, action=Audit.PERSON_ID_ELSEWHERE, obj=person, region=person.region,
+                             kind=AuditEvent.Kind.READ, changes={"id": person.id_masked})
+        tried = miss_add(f"people:id-elsewhere:{actor.pk}", window=24 * 3600, by=len(elsewhere))
+        if tried > settings.ID_ELSEWHERE_PER_DAY:
+            raise Forbidden(_("Too many document numbers registered in other communities were entered today. "
+                              "Your street office can move people between communities."), code="id_elsewhere_limit")
+    return out
+
+
+def _id_conflict(actor, sealed: pii.SealedId | None) -> Conflict:
+    message = id_taken(actor, [sealed.hash]).get(sealed.hash) if sealed else None
+    return Conflict(message or _("A person with this document number is already registered."), field="id_number")
+
+
 def person_create(*, actor, data: PersonData) -> Person:
     """Register a person in a community of the actor's region."""
     _check(actor, data.region)
@@ -93,7 +133,7 @@ def person_create(*, actor, data: PersonData) -> Person:
             audit.record(actor=actor, action=Audit.PERSON_CREATE, obj=person, region=data.region,
                          changes={"name": person.name, "id": person.id_masked, "skills": [s.code for s in skills]})
     except IntegrityError:
-        raise Conflict(_("A person with this document number is already registered."), field="id_number") from None
+        raise _id_conflict(actor, sealed) from None
     return person
 
 
@@ -124,7 +164,7 @@ def person_update(*, actor, person: Person, data: PersonData) -> Person:
             if changed:
                 audit.record(actor=actor, action=Audit.PERSON_UPDATE, obj=person, region=person.region, changes=changed)
     except IntegrityError:
-        raise Conflict(_("A person with this document number is already registered."), field="id_number") from None
+        raise _id_conflict(actor, sealed if data.id_number else None) from None
     return person
 
 
@@ -236,10 +276,10 @@ def people_import(*, actor, data: bytes, filename: str, progress: Callable[[int]
         report.errors.append(RowError(1, "", _("The file has no rows.")))
     hashes = [s.hash for _l, _f, s, _s, _o in valid if s]
     if hashes:
-        taken = set(Person.objects.filter(id_hash__in=hashes).values_list("id_hash", flat=True))
+        taken = id_taken(actor, hashes)
         for line, _f, sealed, _s, _o in valid:
             if sealed and sealed.hash in taken:
-                report.errors.append(RowError(line, "id_number", _("A person with this document number is already registered.")))
+                report.errors.append(RowError(line, "id_number", taken[sealed.hash]))
     if report.errors:
         report.errors.sort(key=lambda e: e.line)
         return report

@@ -10,3 +10,4 @@ class Audit(enum.StrEnum):
     PERSON_CREATE = "person.create"
     PERSON_REVEAL_ID = "person.reveal_id"
     PERSON_UPDATE = "person.update"
+    PERSON_ID_ELSEWHERE = "person.id_elsewhere"

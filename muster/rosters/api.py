@@ -1,3 +1,7 @@
+"""/api/v1/rosters/: posts, cover, teams, rosters, the published week, swaps, check-ins and notes."""
+
+from __future__ import annotations
+
 import datetime as dt
 
 from django.utils.translation import gettext as _
@@ -6,8 +10,6 @@ from pydantic import Field
 
 from muster.core.api import Paged, paged
 from muster.core.errors import InvalidInput, NotFound
-from muster.geo.models import Site
-from muster.people.models import Person
 from muster.rosters import actions, selectors
 from muster.rosters.models import Assignment, Band, Post, Roster, SwapRequest, TeamMember
 
@@ -200,9 +202,7 @@ def list_posts(request, limit: int = 50, offset: int = 0):
 
 @router.post("/posts", response={201: PostOut}, summary="Create a post at a site of your community")
 def create_post(request, body: PostIn):
-    site = Site.objects.select_related("region").filter(pk=body.site).first()
-    if site is None or not selectors.Scope.of(request.user).covers(site.region, selectors.MANAGERS):
-        raise NotFound()
+    site = selectors.site_for_post(request.user, body.site)
     return 201, post_out(actions.post_create(actor=request.user, site=site, name=body.name, kind=body.kind))
 
 
@@ -222,7 +222,7 @@ def set_rules(request, post_id: int, body: RulesIn):
 def get_cover(request, post_id: int):
     post = selectors.post_get(request.user, post_id)
     return [{"weekday": b.weekday, "start": b.start, "end": b.end, "required": b.required, "line": b.line,
-             "skill": b.skill.code if b.skill_id else "", "skill_count": b.skill_count} for b in post.bands.select_related("skill")]
+             "skill": b.skill.code if b.skill_id else "", "skill_count": b.skill_count} for b in selectors.bands_of(post)]
 
 
 @router.put("/posts/{int:post_id}/cover", response=list[BandIO], summary="Replace the cover requirement (all or nothing)")
@@ -240,7 +240,7 @@ def get_team(request, post_id: int):
 def _member_data(post: Post, body: MemberIn) -> actions.MemberData:
     pair = None
     if body.pair_with is not None:
-        pair = Person.objects.filter(pk=body.pair_with, post_memberships__post=post).first()
+        pair = selectors.team_person(post, body.pair_with)
         if pair is None:
             raise InvalidInput("pair_with: not on this team", field="pair_with")
     return actions.MemberData(available_weekdays=body.available_weekdays, no_nights=body.no_nights, night_consent=body.night_consent,
@@ -250,9 +250,7 @@ def _member_data(post: Post, body: MemberIn) -> actions.MemberData:
 @router.post("/posts/{int:post_id}/team", response={201: MemberOut}, summary="Add a person to the team")
 def add_member(request, post_id: int, body: MemberIn):
     post = _managed(request, post_id)
-    person = Person.objects.filter(selectors.Scope.of(request.user).region_q("region"), pk=body.person).first()
-    if person is None:
-        raise NotFound()
+    person = selectors.person_for_team(request.user, body.person)
     m = actions.team_add(actor=request.user, post=post, person=person, data=_member_data(post, body))
     return 201, member_out(m)
 
@@ -260,9 +258,7 @@ def add_member(request, post_id: int, body: MemberIn):
 @router.put("/posts/{int:post_id}/team/{int:member_id}", response=MemberOut)
 def update_member(request, post_id: int, member_id: int, body: MemberIn):
     post = _managed(request, post_id)
-    m = post.team.select_related("person").filter(pk=member_id).first()
-    if m is None:
-        raise NotFound()
+    m = selectors.member_get(post, member_id)
     return member_out(actions.team_update(actor=request.user, member=m, data=_member_data(post, body)))
 
 
@@ -277,8 +273,7 @@ def request_roster(request, post_id: int, body: RosterIn):
 @router.get("/posts/{int:post_id}/rosters", response=Paged[RosterOut])
 def list_rosters(request, post_id: int, limit: int = 20, offset: int = 0):
     post = selectors.post_get(request.user, post_id)
-    qs = post.rosters.all() if selectors.can_manage(request.user, post) else post.rosters.filter(status=Roster.Status.PUBLISHED)
-    return paged(qs, limit, offset, roster_out)
+    return paged(selectors.rosters_of(request.user, post), limit, offset, roster_out)
 
 
 @router.get("/rosters/{int:roster_id}", response=RosterOut, summary="A roster's status, progress, broken wishes or reasons")
@@ -289,7 +284,7 @@ def get_roster(request, roster_id: int):
 @router.get("/rosters/{int:roster_id}/assignments", response=list[AssignmentOut])
 def roster_assignments(request, roster_id: int):
     r = selectors.roster_get(request.user, roster_id)
-    return [assignment_out(a) for a in r.assignments.select_related("person")]
+    return [assignment_out(a) for a in selectors.roster_shifts(r)]
 
 
 @router.post("/rosters/{int:roster_id}/publish", response=RosterOut)
@@ -300,15 +295,7 @@ def publish(request, roster_id: int):
 @router.get("/posts/{int:post_id}/week/{date}", response=list[AssignmentOut], summary="The published shifts of one week")
 def week(request, post_id: int, date: dt.date):
     post = selectors.post_get(request.user, post_id)
-    monday = actions.monday_of(date)
-    qs = (Assignment.objects.filter(post=post, roster__status=Roster.Status.PUBLISHED, date__gte=monday,
-                                    date__lt=monday + dt.timedelta(days=7)).select_related("person"))
-    checked = set(post.checkins.filter(assignment__in=qs).values_list("assignment_id", flat=True))
-    out = []
-    for a in qs:
-        a.checked_in = a.id in checked
-        out.append(assignment_out(a))
-    return out
+    return [assignment_out(a) for a in selectors.week_shifts(post, actions.monday_of(date))]
 
 
 @router.get("/me/shifts", response=list[AssignmentOut], summary="My coming shifts")
@@ -360,7 +347,7 @@ def check_in(request, post_id: int):
 def list_notes(request, post_id: int, limit: int = 50):
     post = selectors.post_get(request.user, post_id)
     return [{"id": n.id, "at": n.at, "kind": n.kind, "text": n.text, "author": n.author.name if n.author_id else (n.by.get_username() if n.by_id else "")}
-            for n in post.notes.select_related("author", "by")[: max(1, min(limit, 200))]]
+            for n in selectors.notes_of(post)[: max(1, min(limit, 200))]]
 
 
 @router.post("/posts/{int:post_id}/notes", response={201: NoteOut}, summary="A hand-over note or an incident")

@@ -3,40 +3,12 @@
 from __future__ import annotations
 
 import io
-import os
-from functools import cache
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-FONT_CANDIDATES = [
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-]
-
-
-@cache
-def cjk_font() -> str:
-    """Register a CJK font: a system TrueType one (embedded, subset) if found, else reportlab's CID STSong-Light."""
-    from reportlab.pdfbase import pdfmetrics
-
-    paths = [os.environ.get("MUSTER_CJK_FONT", "")] + FONT_CANDIDATES
-    for path in paths:
-        if path and os.path.exists(path):
-            from reportlab.pdfbase.ttfonts import TTFont
-
-            try:
-                pdfmetrics.registerFont(TTFont("MusterCJK", path, subfontIndex=0))
-                return "MusterCJK"
-            except Exception:  # a font reportlab cannot read (e.g. CFF-based OTF): try the next
-                continue
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
+from muster.web.fonts import cjk_font
 
 
 def week_pdf(week) -> bytes:

@@ -11,8 +11,21 @@ from django.utils import timezone
 
 from muster.accounts.scoping import MANAGERS, SITE_ROLES, Scope
 from muster.core.errors import NotFound
+from muster.geo.models import Site
 from muster.people.models import Person
-from muster.rosters.models import Assignment, Band, CheckIn, DutyNote, Post, Roster, SwapRequest, TeamMember
+from muster.rosters.models import (
+    Absence,
+    Assignment,
+    Band,
+    CalendarFeed,
+    CheckIn,
+    CoverException,
+    DutyNote,
+    Post,
+    Roster,
+    SwapRequest,
+    TeamMember,
+)
 
 # A shift with nobody checked in this long after its start is flagged as missed.
 MISSED_AFTER = dt.timedelta(minutes=15)
@@ -52,6 +65,148 @@ def roster_get(user, pk: int) -> Roster:
 
 def team_of(post: Post) -> QuerySet[TeamMember]:
     return post.team.select_related("person", "pair_with").prefetch_related("person__skills", "absences").order_by("person__name")
+
+
+def active_team(post: Post) -> QuerySet[TeamMember]:
+    """The post's active members, for the duty page's stand-in choice."""
+    return post.team.filter(active=True).select_related("person")
+
+
+def member_get(post: Post, pk: int) -> TeamMember:
+    """One member of the post's team (the caller has checked the user may manage the post); 404 otherwise."""
+    member = post.team.filter(pk=pk).select_related("person").first()
+    if member is None:
+        raise NotFound()
+    return member
+
+
+def absences_of(member: TeamMember) -> QuerySet[Absence]:
+    return member.absences.all()
+
+
+def team_person(post: Post, person_id) -> Person | None:
+    """A person on the post's team (active or not), or None: a partner for a pair, a stand-in for a shift."""
+    member = TeamMember.objects.filter(post=post, person_id=person_id or 0).select_related("person").first()
+    return member.person if member else None
+
+
+def team_candidates(user, post: Post) -> QuerySet[Person]:
+    """People of the post's community the user coordinates who are not on its team yet."""
+    return (Person.objects.filter(Scope.of(user).region_q("region", MANAGERS), region=post.region)
+            .exclude(post_memberships__post=post))
+
+
+def person_for_team(user, pk: int) -> Person:
+    """A person in any region of the user's scope, to put on a team (the action checks the region); 404 otherwise."""
+    person = Person.objects.filter(Scope.of(user).region_q("region"), pk=pk).select_related("region").first()
+    if person is None:
+        raise NotFound()
+    return person
+
+
+def sites_for_posts(user) -> QuerySet[Site]:
+    """Active sites where the user may open a post: those of the regions they coordinate."""
+    return Site.objects.filter(Scope.of(user).region_q("region", MANAGERS), active=True).select_related("region")
+
+
+def site_for_post(user, pk: int) -> Site:
+    """A site of a region the user coordinates (active or not); 404 otherwise, also for a site outside it."""
+    site = Site.objects.select_related("region").filter(pk=pk).first()
+    if site is None or not Scope.of(user).covers(site.region, MANAGERS):
+        raise NotFound()
+    return site
+
+
+def bands_of(post: Post) -> QuerySet[Band]:
+    return post.bands.select_related("skill")
+
+
+def exceptions_ahead(post: Post, today: dt.date) -> QuerySet[CoverException]:
+    """The post's cover exceptions from today on."""
+    return post.exceptions.select_related("band").filter(date__gte=today)
+
+
+def rosters_of(user, post: Post) -> QuerySet[Roster]:
+    """The post's rosters the user may see: all of them for its coordinator, the published ones for everyone else."""
+    if can_manage(user, post):
+        return post.rosters.select_related("created_by", "based_on")
+    return post.rosters.select_related("based_on").filter(status=Roster.Status.PUBLISHED)
+
+
+def roster_shifts(roster: Roster) -> QuerySet[Assignment]:
+    return roster.assignments.select_related("person")
+
+
+def post_by_checkin_token(token: str) -> Post:
+    """The post whose printed QR code carries this token; the token is the secret, so no scope applies. 404 otherwise."""
+    post = Post.objects.filter(checkin_token=token).select_related("site").first()
+    if post is None:
+        raise NotFound()
+    return post
+
+
+def shift_managed(user, pk: int) -> Assignment:
+    """A shift at a post the user coordinates; 404 otherwise (also for one they may not manage)."""
+    a = Assignment.objects.filter(pk=pk).select_related("post", "post__region").first()
+    if a is None or not can_manage(user, a.post):
+        raise NotFound()
+    return a
+
+
+def on_duty_now(post: Post, now: dt.datetime, early: dt.timedelta) -> QuerySet[Assignment]:
+    """Published shifts at the post under way now (or starting within `early`), with who checked in for them."""
+    return (Assignment.objects.filter(post=post, roster__status=Roster.Status.PUBLISHED, starts_at__lte=now + early,
+                                      ends_at__gt=now)
+            .select_related("person", "band").prefetch_related("checkins__person"))
+
+
+def notes_of(post: Post) -> QuerySet[DutyNote]:
+    """The post's hand-over notes and incidents, newest first."""
+    return post.notes.select_related("author", "by")
+
+
+def checkins_of(post: Post) -> QuerySet[CheckIn]:
+    """The post's check-ins, newest first."""
+    return post.checkins.select_related("person", "assignment")
+
+
+def calendar_feed_of(user) -> CalendarFeed | None:
+    """The user's own private calendar feed, if they made one."""
+    if not getattr(user, "person_id", None):
+        return None
+    return CalendarFeed.objects.filter(person_id=user.person_id).first()
+
+
+@dataclass
+class Calendar:
+    person: Person
+    shifts: list[Assignment]
+
+
+def calendar_by_token(token: str, now: dt.datetime | None = None) -> Calendar:
+    """A member's published shifts from 60 days back, for the feed whose secret URL holds `token`; 404 otherwise.
+
+    Calendar apps cannot log in: the token is the secret, so no user scope applies.
+    """
+    feed = CalendarFeed.objects.filter(token=token).select_related("person").first()
+    if feed is None:
+        raise NotFound()
+    now = now or timezone.now()
+    shifts = (Assignment.objects.filter(person=feed.person, roster__status=Roster.Status.PUBLISHED,
+                                        starts_at__gte=now - dt.timedelta(days=60))
+              .select_related("post", "post__site", "band").order_by("starts_at")[:1000])
+    return Calendar(person=feed.person, shifts=list(shifts))
+
+
+def week_shifts(post: Post, monday: dt.date) -> list[Assignment]:
+    """The published shifts of the week from `monday`, each with `checked_in`: whether anybody checked in for it."""
+    qs = (Assignment.objects.filter(post=post, roster__status=Roster.Status.PUBLISHED, date__gte=monday,
+                                    date__lt=monday + dt.timedelta(days=7)).select_related("person"))
+    checked = set(post.checkins.filter(assignment__in=qs).values_list("assignment_id", flat=True))
+    out = list(qs)
+    for a in out:
+        a.checked_in = a.id in checked
+    return out
 
 
 @dataclass

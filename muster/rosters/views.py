@@ -1,8 +1,12 @@
+"""Pages: posts and their cover, rules and team; rosters and the weekly book; my shifts, swaps and check-ins."""
+
+from __future__ import annotations
+
 import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core.errors import DomainError, Forbidden, NotFound
-from muster.geo.models import Site
-from muster.people.models import Person
 from muster.rosters import actions, forms, selectors
-from muster.rosters.models import Assignment, CalendarFeed, Roster, SwapRequest, TeamMember
+from muster.rosters.ical import calendar
+from muster.rosters.models import CheckIn, Roster, SwapRequest
+from muster.rosters.pdf import week_pdf as render_pdf
+from muster.rosters.solving import RULE_LABELS, left_out_words
 from muster.web import qr
 
 
@@ -40,9 +45,7 @@ def posts(request):
 
 @login_required
 def post_new(request):
-    scope = Scope.of(request.user)
-    sites = Site.objects.filter(scope.region_q("region", MANAGERS), active=True).select_related("region")
-    form = forms.PostForm(request.POST or None, sites=sites, initial={"site": request.GET.get("site")})
+    form = forms.PostForm(request.POST or None, sites=selectors.sites_for_posts(request.user), initial={"site": request.GET.get("site")})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -60,14 +63,13 @@ def post_new(request):
 def post_detail(request, pk):
     post = selectors.post_get(request.user, pk)
     manage = selectors.can_manage(request.user, post)
-    rosters = (post.rosters.select_related("created_by", "based_on")[:20] if manage
-               else post.rosters.select_related("based_on").filter(status=Roster.Status.PUBLISHED)[:10])
+    rosters = selectors.rosters_of(request.user, post)[:20 if manage else 10]
     today = timezone.localdate()
     return render(request, "rosters/post.html", {
         "section": "rosters", "post": post, "manage": manage, "rosters": rosters,
         "cover": forms.format_cover(post), "team": selectors.team_of(post) if manage else [],
         "solve_form": forms.SolveForm(initial={"start": actions.monday_of(today) + dt.timedelta(days=7), "weeks": 1}),
-        "exceptions": post.exceptions.select_related("band").filter(date__gte=today)[:20],
+        "exceptions": selectors.exceptions_ahead(post, today)[:20],
         "this_week": actions.monday_of(today),
         "swaps": selectors.swaps_for(request.user, post).filter(status=SwapRequest.Status.OPEN)[:20] if manage else [],
     })
@@ -133,9 +135,7 @@ def rules(request, pk):
 def team(request, pk):
     post = selectors.post_get(request.user, pk)
     _manage(request, post)
-    people = Person.objects.filter(Scope.of(request.user).region_q("region", MANAGERS), region=post.region).exclude(
-        post_memberships__post=post)
-    form = forms.TeamAddForm(request.POST or None, people=people)
+    form = forms.TeamAddForm(request.POST or None, people=selectors.team_candidates(request.user, post))
     if request.method == "POST" and form.is_valid():
         try:
             actions.team_add(actor=request.user, post=post, person=form.cleaned_data["person"])
@@ -156,9 +156,7 @@ def team(request, pk):
 def member(request, pk, member_id):
     post = selectors.post_get(request.user, pk)
     _manage(request, post)
-    m = TeamMember.objects.filter(post=post, pk=member_id).select_related("person").first()
-    if m is None:
-        raise NotFound()
+    m = selectors.member_get(post, member_id)
     initial = {"available_weekdays": m.available_weekdays, "preferred": m.preferred, "no_nights": m.no_nights,
                "night_consent": m.night_consent, "max_hours_week": m.max_hours_week, "pair_with": m.pair_with_id, "active": m.active}
     form = forms.MemberForm(request.POST or None, post=post, member=m, initial=initial)
@@ -180,7 +178,7 @@ def member(request, pk, member_id):
         except DomainError as e:
             _error(absence if "absence" in request.POST else form, e)
     return render(request, "rosters/member.html", {"section": "rosters", "post": post, "m": m, "form": form, "absence": absence,
-                                                   "absences": m.absences.all()},
+                                                   "absences": selectors.absences_of(m)},
                   status=422 if (form.errors or absence.errors) else 200)
 
 
@@ -216,14 +214,10 @@ def roster(request, pk):
 
 
 def _left_out(r: Roster) -> list[str]:
-    from muster.rosters.solving import left_out_words
-
     return left_out_words(r.left_out)
 
 
 def _rule_labels():
-    from muster.rosters.solving import RULE_LABELS
-
     return {k: str(v) for k, v in RULE_LABELS.items()}
 
 
@@ -257,7 +251,7 @@ def _monday(date_str: str) -> dt.date:
     try:
         return actions.monday_of(dt.date.fromisoformat(date_str))
     except ValueError:
-        raise Http404 from None
+        raise NotFound() from None
 
 
 @login_required
@@ -272,8 +266,6 @@ def week(request, pk, date):
 
 @login_required
 def week_pdf(request, pk, date):
-    from muster.rosters.pdf import week_pdf as render_pdf
-
     post = selectors.post_get(request.user, pk)
     monday = _monday(date)
     data = render_pdf(selectors.week_of(post, monday))
@@ -289,9 +281,7 @@ def mine(request):
     shifts = selectors.my_shifts(request.user).filter(ends_at__gt=now)
     past = selectors.my_shifts(request.user, since=now - dt.timedelta(days=2)).filter(ends_at__lte=now).order_by("-starts_at")
     past = selectors.with_checked_in(past, request.user.person_id)
-    feed = None
-    if request.user.person_id:
-        feed = CalendarFeed.objects.filter(person_id=request.user.person_id).first()
+    feed = selectors.calendar_feed_of(request.user)
     swaps = selectors.my_swaps(request.user)[:20]
     hours = selectors.person_hours(request.user.person_id) if request.user.person_id else 0
     return render(request, "rosters/mine.html", {"section": "myshifts", "shifts": shifts[:60], "past": past[:10], "feed": feed,
@@ -301,32 +291,15 @@ def mine(request):
 @login_required
 @require_POST
 def feed_new(request):
-    from muster.core import audit
-
-    if not request.user.person_id:
-        raise Forbidden(_("Your account is not linked to a person in the registry."))
-    from muster.rosters.models import _token
-
-    feed, _created = CalendarFeed.objects.get_or_create(person_id=request.user.person_id)
-    if not _created:
-        feed.token = _token()
-        feed.save(update_fields=["token"])
-    audit.record(actor=request.user, action="roster.calendar_feed", obj=feed)
+    actions.calendar_token_rotate(actor=request.user)
     messages.success(request, _("A new private calendar address was made; the old one no longer works."))
     return redirect("rosters:mine")
 
 
 def ical(request, token):
     """The member's shifts as iCalendar; the URL itself is the secret (calendar apps cannot log in)."""
-    from muster.rosters.ical import calendar
-
-    feed = CalendarFeed.objects.filter(token=token).select_related("person").first()
-    if feed is None:
-        raise Http404
-    shifts = (Assignment.objects.filter(person=feed.person, roster__status=Roster.Status.PUBLISHED,
-                                        starts_at__gte=timezone.now() - dt.timedelta(days=60))
-              .select_related("post", "post__site", "band").order_by("starts_at")[:1000])
-    response = HttpResponse(calendar(feed.person, shifts), content_type="text/calendar; charset=utf-8")
+    cal = selectors.calendar_by_token(token)
+    response = HttpResponse(calendar(cal.person, cal.shifts), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="shifts.ics"'
     return response
 
@@ -379,8 +352,7 @@ def duty(request, pk):
     post = selectors.post_get(request.user, pk)
     manage = selectors.can_manage(request.user, post)
     now = timezone.now()
-    current = (Assignment.objects.filter(post=post, roster__status=Roster.Status.PUBLISHED, starts_at__lte=now + actions.CHECKIN_EARLY,
-                                         ends_at__gt=now).select_related("person", "band").prefetch_related("checkins__person"))
+    current = list(selectors.on_duty_now(post, now, actions.CHECKIN_EARLY))
     form = forms.NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -394,10 +366,10 @@ def duty(request, pk):
     mine = any(a.person_id == me and not any(c.person_id == me for c in a.checkins.all()) for a in current)
     return render(request, "rosters/duty.html", {
         "section": "rosters", "post": post, "manage": manage, "current": current, "form": form, "mine": mine,
-        "notes": post.notes.select_related("author", "by")[:30],
-        "checkins": post.checkins.select_related("person", "assignment")[:30],
+        "notes": selectors.notes_of(post)[:30],
+        "checkins": selectors.checkins_of(post)[:30],
         "missed": selectors.missed_shifts(request.user).filter(post=post)[:30] if manage else [],
-        "team": post.team.filter(active=True).select_related("person") if manage else [],
+        "team": selectors.active_team(post) if manage else [],
         "checkin_url": request.build_absolute_uri(reverse("rosters:checkin_qr", args=[post.checkin_token])) if manage else "",
     }, status=422 if form.errors else 200)
 
@@ -418,11 +390,7 @@ def checkin_tap(request, pk):
 @login_required
 def checkin_qr(request, token):
     """Where the QR code at the post leads: a logged-in member on shift checks in with one button."""
-    from muster.rosters.models import CheckIn, Post
-
-    post = Post.objects.filter(checkin_token=token).select_related("site").first()
-    if post is None:
-        raise Http404
+    post = selectors.post_by_checkin_token(token)
     if request.method == "POST":
         try:
             actions.checkin(actor=request.user, post=post, method=CheckIn.Method.QR)
@@ -446,14 +414,12 @@ def post_qr(request, pk):
 @require_POST
 def standin(request, assignment_id):
     """The coordinator records who actually covered a shift (a stand-in, or the rostered person without a phone)."""
-    a = Assignment.objects.filter(pk=assignment_id).select_related("post").first()
-    if a is None or not selectors.can_manage(request.user, a.post):
-        raise NotFound()
-    person = TeamMember.objects.filter(post=a.post, person_id=request.POST.get("person") or 0).first()
+    a = selectors.shift_managed(request.user, assignment_id)
+    person = selectors.team_person(a.post, request.POST.get("person"))
     try:
         if person is None:
             raise NotFound(_("Choose a member of the team."))
-        actions.checkin(actor=request.user, post=a.post, person=person.person, assignment=a)
+        actions.checkin(actor=request.user, post=a.post, person=person, assignment=a)
     except DomainError as e:
         messages.error(request, str(e.message))
     else:

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from muster.core import periodic
 from muster.core.models import AuditEvent
+from muster.notifications import actions as notifications
 from muster.notifications.models import Notification
 from muster.rosters import actions, jobs
 from muster.rosters.models import Assignment, CheckIn, Roster
@@ -68,19 +69,19 @@ def test_a_failing_shift_stays_unclaimed_and_the_others_are_told(world, post, le
                                                                django_capture_on_commit_callbacks):
     first = shift(post, world.alice, 50)
     shift(post, world.bob, 40)
-    real = actions.notifications.notify
+    real = notifications.notify
 
     def flaky(*, person, subject, **kw):
         if "张秀英" in subject:
             raise RuntimeError("outbox down")
         return real(person=person, subject=subject, **kw)
 
-    monkeypatch.setattr(actions.notifications, "notify", flaky)
+    monkeypatch.setattr(notifications, "notify", flaky)
     with django_capture_on_commit_callbacks(execute=True):
         assert jobs.missed_shifts_notify() == 1
     first.refresh_from_db()
     assert first.missed_notified_at is None  # rolled back with its failed message: tried again next run
-    monkeypatch.setattr(actions.notifications, "notify", real)
+    monkeypatch.setattr(notifications, "notify", real)
     with django_capture_on_commit_callbacks(execute=True):
         assert jobs.missed_shifts_notify() == 1
     subjects = sorted(Notification.objects.values_list("subject", flat=True))

@@ -19,9 +19,8 @@ from muster.core.api import Paged, paged
 from muster.core.errors import InvalidInput
 from muster.core.idempotency import run_once
 from muster.geo import selectors as geo
-from muster.geo.models import Site
 from muster.needs import actions, deploying, dispatching, selectors
-from muster.needs.models import DispatchRun, Need, NeedRole, ProposalLine, Report
+from muster.needs.models import DispatchRun, Need, Report
 from muster.people import selectors as people
 
 router = Router(tags=["needs"])
@@ -195,7 +194,7 @@ def report_out(r: Report) -> dict:
 
 
 def run_out(run: DispatchRun) -> dict:
-    lines = ProposalLine.objects.filter(run=run).select_related("person")
+    lines = selectors.run_lines(run)
     return {"id": run.id, "region": run.region.code, "status": run.status, "needs": run.needs_count, "people": run.people_count,
             "places": run.places, "filled": run.filled, "total_m": run.total_m, "solve_ms": run.solve_ms,
             "engine_status": run.engine_status, "error": run.error, "confirmed": run.confirmed_count,
@@ -209,25 +208,19 @@ def _key(request: HttpRequest) -> str:
 
 
 def _need_data(request, body: NeedIn) -> actions.NeedData:
-    role = NeedRole.objects.filter(code=body.role, active=True).first()
+    role = selectors.role_by_code(body.role)
     if role is None:
         raise InvalidInput(_("Unknown role."), field="role")
     site = None
     if body.site_id is not None:
-        site = geo.sites_visible(request.user).filter(pk=body.site_id).first()
+        site = selectors.site_for_need(request.user, body.site_id)
         if site is None:
-            site = Site.objects.select_related("region").filter(pk=body.site_id).first()
-            if site is None:
-                raise InvalidInput(_("Unknown site."), field="site_id")
+            raise InvalidInput(_("Unknown site."), field="site_id")
     region = None
     if body.community:
-        region = geo.regions_visible(request.user).filter(code=body.community).first()
+        region = selectors.community_for_need(request.user, body.community)
         if region is None:
-            from muster.geo.models import Region
-
-            region = Region.objects.filter(code=body.community).first()
-            if region is None:
-                raise InvalidInput(_("Unknown community."), field="community")
+            raise InvalidInput(_("Unknown community."), field="community")
     return actions.NeedData(role=role, region=region, site=site, start=body.start, end=body.end, headcount=body.headcount,
                             title=body.title, notes=body.notes, skills=tuple(body.skills),
                             affiliation_kinds=tuple(body.affiliation_kinds), urgency=body.urgency,
@@ -236,7 +229,7 @@ def _need_data(request, body: NeedIn) -> actions.NeedData:
 
 @router.get("/roles", response=list[RoleOut], summary="The role catalogue")
 def roles(request):
-    return list(NeedRole.objects.filter(active=True).values("code", "name_zh", "name_en"))
+    return list(selectors.roles_active().values("code", "name_zh", "name_en"))
 
 
 @router.get("/", response=Paged[NeedManagedOut], summary="The board: needs in the regions you manage")
@@ -280,7 +273,7 @@ def need_status(request, need_id: int, body: StatusIn):
 @router.get("/{int:need_id}/reports", response=list[ReportOut], summary="Reports to a need (coordinators)")
 def need_reports(request, need_id: int):
     need = selectors.need_manageable(request.user, need_id)
-    return [report_out(r) for r in need.reports.select_related("person").order_by("id")]
+    return [report_out(r) for r in selectors.reports_of(need)]
 
 
 @router.post("/{int:need_id}/reports", response={201: ReportOut}, summary="Report to a need (Idempotency-Key header)")
@@ -322,7 +315,7 @@ def decide_report(request, report_id: int, verb: Literal["accept", "decline", "n
             actions.report_decline(actor=request.user, report=r, reason=body.reason)
         else:
             actions.report_no_show(actor=request.user, report=r)
-    return report_out(Report.objects.select_related("person").get(pk=r.pk))
+    return report_out(selectors.report_reloaded(r))
 
 
 @router.post("/checkin", response=CheckinOut, summary="Check in (first scan) or out (second scan) with a need's code")
@@ -345,7 +338,7 @@ def _started(request, run: DispatchRun):
              summary="Run the dispatcher for a region (inline when small; queued above a size, answering 202 to poll)")
 def start_dispatch(request, body: DispatchIn):
     region = geo.region_get(request.user, body.region)
-    run = dispatching.dispatch_start(actor=request.user, region=region, max_km=body.max_km, background=body.background)
+    run = actions.dispatch_start(actor=request.user, region=region, max_km=body.max_km, background=body.background)
     return _started(request, run)
 
 
@@ -358,38 +351,36 @@ def get_run(request, run_id: int):
 def confirm_run(request, run_id: int, body: ConfirmIn):
     run = selectors.run_get(request.user, run_id)
     if body.keep is not None:
-        dispatching.proposal_adjust(actor=request.user, run=run, keep=set(body.keep))
-    dispatching.proposal_confirm(actor=request.user, run=run)
+        actions.proposal_adjust(actor=request.user, run=run, keep=set(body.keep))
+    actions.proposal_confirm(actor=request.user, run=run)
     return run_out(selectors.run_get(request.user, run_id))
 
 
 @router.post("/deployments", response={201: DeploymentOut}, summary="Post a cadre deployment over communities")
 def post_deployment(request, body: DeploymentIn):
     region = geo.region_get(request.user, body.region)
-    from muster.geo.models import Region
-
-    communities = list(Region.objects.filter(code__in=body.communities))
+    communities = selectors.regions_by_codes(body.communities)
     missing = sorted(set(body.communities) - {c.code for c in communities})
     if missing:
         raise InvalidInput(_("Unknown community: %(codes)s") % {"codes": ", ".join(missing)}, field="communities")
     orgs = list(people.organisations_visible(request.user).filter(pk__in=body.organisation_ids))
     if len(orgs) != len(set(body.organisation_ids)):
         raise InvalidInput(_("Unknown organisation."), field="organisation_ids")
-    role = NeedRole.objects.filter(code=body.role, active=True).first()
+    role = selectors.role_by_code(body.role)
     if role is None:
         raise InvalidInput(_("Unknown role."), field="role")
     dep = deploying.deployment_post(actor=request.user, region=region, title=body.title, total=body.total,
                                     communities=communities, organisations=orgs, role=role, start=body.start,
                                     end=body.end, notes=body.notes)
     return 201, {"id": dep.id, "title": dep.title, "total": dep.total, "status": dep.status,
-                 "needs": [need_out(n) for n in dep.needs.select_related("region", "role").prefetch_related("skills")]}
+                 "needs": [need_out(n) for n in selectors.deployment_needs(dep)]}
 
 
 @router.post("/deployments/{int:dep_id}/allocate", response={201: RunOut, 202: RunOut},
              summary="Run the dispatcher for a deployment (202 when queued)")
 def allocate(request, dep_id: int, background: bool | None = None):
     dep = selectors.deployment_get(request.user, dep_id)
-    run = dispatching.dispatch_start(actor=request.user, region=dep.region, deployment=dep,
-                                     max_km=dispatching.DEPLOYMENT_MAX_KM, background=background)
+    run = actions.dispatch_start(actor=request.user, region=dep.region, deployment=dep,
+                                 max_km=dispatching.DEPLOYMENT_MAX_KM, background=background)
     return _started(request, run)
 

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from muster.needs import actions, deploying, dispatching
+from muster.needs import actions, deploying
 from muster.needs.models import Need, NeedRole, Report
 
 
@@ -116,4 +116,4 @@ def build(ctx) -> None:
         del dep  # allocation is left for the demo user to run and review
 
     # A proposal waiting for the Puanli coordinator's review.
-    dispatching.dispatch_start(actor=coord, region=puanli, max_km=3)
+    actions.dispatch_start(actor=coord, region=puanli, max_km=3)

@@ -13,6 +13,7 @@ from muster.core.transactions import atomic
 from muster.geo.models import Region
 from muster.needs import actions
 from muster.needs.apportion import largest_remainder
+from muster.needs.audits import Audit
 from muster.needs.models import Deployment, Need, NeedRole
 from muster.people.models import Organisation
 
@@ -74,8 +75,8 @@ def deployment_post(*, actor, region: Region, title: str, total: int, communitie
                                     notes=notes, skills=skills, affiliation_kinds=(Organisation.Kind.GOVERNMENT,),
                                     urgency=Need.Urgency.HIGH, extra={"deployment": dep})
             fields, skill_rows = actions.clean_need(actor, data, max_duration=dt.timedelta(days=MAX_DAYS))
-            actions._create_need(fields, skill_rows, posted_by=actor, deployment=dep)
-        audit.record(actor=actor, action="deployment.post", obj=dep, region=region,
+            actions.create_need(fields, skill_rows, posted_by=actor, deployment=dep)
+        audit.record(actor=actor, action=Audit.DEPLOYMENT_POST, obj=dep, region=region,
                      changes={"total": total, "communities": {c.code: s for c, s in zip(communities, shares, strict=True)},
                               "organisations": [o.pk for o in organisations]})
     return dep

@@ -2,10 +2,11 @@
 
 It turns open needs and available people into the engine's pydantic Instance,
 runs the solver (inline for a small region, as a background task for a large
-one), and stores the answer as a reviewable proposal: one ProposalLine per
-(person, need) with the engine's one-line reason. Confirming a proposal makes
-each kept line an accepted Report through the ordinary actions, so the same
-capacity and double-booking rules hold whoever fills a place.
+one: `dispatch_execute`), and stores the answer as a reviewable proposal: one
+ProposalLine per (person, need) with the engine's one-line reason. Starting,
+confirming and discarding runs are actions (`muster.needs.actions.runs`);
+confirming makes each kept line an accepted Report through the ordinary actions,
+so the same capacity and double-booking rules hold whoever fills a place.
 """
 
 from __future__ import annotations
@@ -19,22 +20,20 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from muster.accounts.scoping import MANAGERS, Scope
-from muster.core import audit
-from muster.core.errors import Conflict, DomainError, Forbidden, InvalidInput
+from muster.core.errors import Conflict, DomainError
+from muster.core.transactions import atomic
 from muster.geo.models import Region
-from muster.needs import actions
 from muster.needs.dispatch import Instance, PeopleIndex, Weights, solve_detailed, suggest
 from muster.needs.dispatch import Need as ENeed
 from muster.needs.dispatch import Person as EPerson
 from muster.needs.dispatch.geo import haversine_m
-from muster.needs.models import Deployment, DispatchRun, Need, ProposalLine, Report
+from muster.needs.models import DispatchRun, Need, ProposalLine, Report
 from muster.people import fitness
 from muster.people.models import Affiliation, Person
 
@@ -277,38 +276,7 @@ def _skill_names() -> dict[str, str]:
     return {s.code: s.label for s in Skill.objects.all()}
 
 
-# --- runs --------------------------------------------------------------------------------------
-
-
-def dispatch_start(*, actor, region: Region, max_km: float = DEFAULT_MAX_KM, deployment: Deployment | None = None,
-                   background: bool | None = None) -> DispatchRun:
-    """Start a dispatch run for the actor's region (or a deployment); small runs finish before this returns."""
-    if not Scope.of(actor).covers(region, MANAGERS):
-        raise Forbidden(_("You can only run the dispatcher for your own region."))
-    try:
-        max_km = float(max_km)
-    except (TypeError, ValueError):
-        raise InvalidInput(_("The radius must be a number of kilometres."), field="max_km") from None
-    if not 0.1 <= max_km <= 100:
-        raise InvalidInput(_("The radius must be between 0.1 and 100 km."), field="max_km")
-    with actions.atomic():
-        run = DispatchRun.objects.create(region=region, deployment=deployment, max_km=max_km, requested_by=actor)
-        audit.record(actor=actor, action="dispatch.start", obj=run, region=region,
-                     changes={"max_km": max_km, "deployment": deployment.pk if deployment else None})
-    # A request may ask for the background but not keep a large run inline: a city-wide run once
-    # held a request for 54 s. Above the sizes a run is background-only, whatever was asked.
-    if not background:
-        people = region.people_count if deployment is None else SYNC_MAX_PEOPLE
-        needs = len(run_needs(run)) if people <= SYNC_MAX_PEOPLE else SYNC_MAX_NEEDS + 1
-        background = people > SYNC_MAX_PEOPLE or needs > SYNC_MAX_NEEDS
-    if background:
-        from muster.needs.tasks import dispatch_run
-
-        transaction.on_commit(lambda: dispatch_run.enqueue(run.pk))
-    else:
-        dispatch_execute(run.pk)
-        run.refresh_from_db()
-    return run
+# --- runs (the work; starting, confirming and discarding them are actions: actions/runs.py) ------
 
 
 def dispatch_execute(run_id: int) -> str:
@@ -329,7 +297,7 @@ def dispatch_execute(run_id: int) -> str:
             lines = [ProposalLine(run=run, need=built.needs[a.need], person_id=int(a.person[1:]), metres=a.m,
                                   reason=local_reason(eneeds[a.need], epeople.get(a.person), a.m, names)[:200])
                      for a in proposal.assignments]
-        with transaction.atomic():
+        with atomic():
             ProposalLine.objects.bulk_create(lines)
             DispatchRun.objects.filter(pk=run.pk).update(
                 status=DispatchRun.Status.READY, needs_count=len(built.instance.needs), people_count=len(people),
@@ -346,24 +314,7 @@ def dispatch_execute(run_id: int) -> str:
         return DispatchRun.Status.FAILED
 
 
-def _manage_run(actor, run: DispatchRun) -> None:
-    if not Scope.of(actor).covers(run.region, MANAGERS):
-        raise Forbidden()
-
-
-def proposal_adjust(*, actor, run: DispatchRun, keep: set[int]) -> int:
-    """Keep only the given lines of a ready proposal; returns how many are kept."""
-    _manage_run(actor, run)
-    if run.status != DispatchRun.Status.READY:
-        raise Conflict(_("Only a proposal waiting for review can be changed."))
-    with actions.atomic():
-        ProposalLine.objects.filter(run=run).exclude(pk__in=keep).update(included=False)
-        kept = ProposalLine.objects.filter(run=run, pk__in=keep).update(included=True)
-        audit.record(actor=actor, action="dispatch.adjust", obj=run, region=run.region, changes={"kept": kept})
-    return kept
-
-
-def _overlapping(run: DispatchRun, statuses, *, newer: bool) -> list[DispatchRun]:
+def overlapping(run: DispatchRun, statuses, *, newer: bool) -> list[DispatchRun]:
     """Runs in `statuses` made after (newer=True) or before this one that considered some of the same needs."""
     mine = set(run.need_ids or [])
     if not mine:
@@ -379,7 +330,7 @@ def supersede_older(run: DispatchRun) -> int:
     Otherwise an older proposal could still be confirmed after the coordinator had reviewed
     the newer one, and people unticked there would be accepted through the old one.
     """
-    older = [r.pk for r in _overlapping(run, [DispatchRun.Status.READY], newer=False)]
+    older = [r.pk for r in overlapping(run, [DispatchRun.Status.READY], newer=False)]
     if not older:
         return 0
     return DispatchRun.objects.filter(pk__in=older, status=DispatchRun.Status.READY).update(
@@ -402,7 +353,7 @@ def proposal_staleness(run: DispatchRun) -> DomainError | None:
     """Why the proposal may not be confirmed as it is, or None: superseded, the needs changed, someone now unfit."""
     if run.status == DispatchRun.Status.SUPERSEDED:
         return ProposalSuperseded(_("A newer proposal for the same needs replaces this one: review and confirm that one."))
-    newer = _overlapping(run, [DispatchRun.Status.READY, DispatchRun.Status.CONFIRMED], newer=True)
+    newer = overlapping(run, [DispatchRun.Status.READY, DispatchRun.Status.CONFIRMED], newer=True)
     if newer:
         return ProposalSuperseded(_("A newer proposal for the same needs replaces this one: review and confirm that one."))
     if run.fingerprint:
@@ -428,63 +379,6 @@ def proposal_staleness(run: DispatchRun) -> DomainError | None:
                                  % {"who": who})
     return None
 
-
-def proposal_confirm(*, actor, run: DispatchRun) -> DispatchRun:
-    """Turn every kept line into an accepted report and notify the people.
-
-    Refused (ProposalSuperseded, ProposalStale) when a newer proposal replaces this one, when
-    the needs changed since it was made, or when someone kept in it may no longer be sent; a
-    stale proposal is marked expired with the reason. Lines that no longer fit otherwise (the
-    need filled meanwhile, the person booked elsewhere) are skipped with the reason on the line.
-    """
-    _manage_run(actor, run)
-    if run.status != DispatchRun.Status.READY and run.status != DispatchRun.Status.SUPERSEDED:
-        raise Conflict(_("This proposal is not waiting for review any more."))
-    stale = proposal_staleness(run)
-    if stale is not None:
-        with actions.atomic():
-            if isinstance(stale, ProposalSuperseded):
-                DispatchRun.objects.filter(pk=run.pk, status=DispatchRun.Status.READY).update(status=DispatchRun.Status.SUPERSEDED)
-            else:
-                DispatchRun.objects.filter(pk=run.pk, status=DispatchRun.Status.READY).update(
-                    status=DispatchRun.Status.EXPIRED, error=str(stale.message)[:300])
-            audit.record(actor=actor, action="dispatch.refuse", obj=run, region=run.region,
-                         changes={"code": stale.code, "reason": str(stale.message)[:300]})
-        raise stale
-    with actions.atomic():
-        if not DispatchRun.objects.filter(pk=run.pk, status=DispatchRun.Status.READY).update(status=DispatchRun.Status.CONFIRMED):
-            raise Conflict(_("This proposal is not waiting for review any more."))
-        confirmed = 0
-        for line in ProposalLine.objects.filter(run=run, included=True).select_related(
-                "need", "need__region", "need__role", "need__site", "person"):
-            try:
-                report = actions.report_create(actor=actor, need=line.need, person=line.person, accept=True,
-                                               source=Report.Source.DISPATCH, note=line.reason)
-                line.report, line.outcome = report, ""
-                confirmed += 1
-            except DomainError as e:
-                line.outcome = str(e.message)[:200]
-            line.save(update_fields=["report", "outcome"])
-        DispatchRun.objects.filter(pk=run.pk).update(confirmed_count=confirmed)
-        if run.deployment_id:
-            Deployment.objects.filter(pk=run.deployment_id).update(status=Deployment.Status.ALLOCATED)
-        audit.record(actor=actor, action="dispatch.confirm", obj=run, region=run.region, changes={"confirmed": confirmed})
-        # The older proposals for these needs were made without the people just accepted.
-        older = [r.pk for r in _overlapping(run, [DispatchRun.Status.READY], newer=False)]
-        if older:
-            DispatchRun.objects.filter(pk__in=older, status=DispatchRun.Status.READY).update(
-                status=DispatchRun.Status.SUPERSEDED, superseded_by=run)
-    run.refresh_from_db()
-    return run
-
-
-def proposal_discard(*, actor, run: DispatchRun) -> None:
-    _manage_run(actor, run)
-    with actions.atomic():
-        if not DispatchRun.objects.filter(pk=run.pk, status__in=[DispatchRun.Status.READY, DispatchRun.Status.FAILED]).update(
-                status=DispatchRun.Status.DISCARDED):
-            raise Conflict(_("This proposal is not waiting for review any more."))
-        audit.record(actor=actor, action="dispatch.discard", obj=run, region=run.region)
 
 
 # --- suggestions -------------------------------------------------------------------------------

@@ -7,14 +7,16 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core.errors import NotFound
-from muster.geo.models import Region
-from muster.needs.models import Deployment, DispatchRun, Need, Report
+from muster.core.models import AuditEvent
+from muster.geo import selectors as geo
+from muster.geo.models import Region, Site
+from muster.needs.models import Deployment, DispatchRun, Need, NeedRole, ProposalLine, Report
 
 NEARBY_KM = 10.0
 
@@ -168,8 +170,6 @@ def board(user, f: BoardFilter | None = None) -> QuerySet[Need]:
         lo = dt.datetime.combine(f.day, dt.time.min, tzinfo=timezone.get_current_timezone())
         qs = qs.filter(start__gte=lo, start__lt=lo + dt.timedelta(days=1))
     if f.gaps_only:
-        from django.db.models import F
-
         qs = qs.filter(accepted_count__lt=F("headcount"))
     reports = Report.objects.exclude(status__in=[Report.Status.WITHDRAWN]).select_related("person").order_by("status", "id")
     return (qs.annotate(reported_n=Count("reports", filter=Q(reports__status=Report.Status.REPORTED)),
@@ -224,3 +224,118 @@ def deployment_get(user, pk: int) -> Deployment:
     if dep is None:
         raise NotFound()
     return dep
+
+
+def board_totals(user) -> dict[str, int]:
+    """Open needs still to come in the user's regions, and how many of them still have places to fill."""
+    qs = needs_managed(user).filter(status=Need.Status.OPEN, end__gt=timezone.now())
+    return {"needs": qs.count(), "gaps": qs.filter(accepted_count__lt=F("headcount")).count()}
+
+
+def my_hours(user):
+    """Hours the user's person served on needs they completed (0 without a person)."""
+    if not user.person_id:
+        return 0
+    hours = Report.objects.filter(person_id=user.person_id, status=Report.Status.COMPLETED).values_list("hours", flat=True)
+    return sum((h or 0) for h in hours)
+
+
+def need_by_code(code: str) -> Need | None:
+    """The need whose check-in code this is (already normalised); the code is the secret, so no scope applies."""
+    return Need.objects.select_related("site", "region", "role").filter(checkin_code=code).first()
+
+
+def communities_managed(user) -> QuerySet[Region]:
+    """Communities in the regions the user coordinates (at most 2000), by code: where they may post needs."""
+    communities = Region.objects.filter(Scope.of(user).region_q("", MANAGERS), level=Region.Level.COMMUNITY).order_by("code")[:2000]
+    # Not sliced itself, so that a form can still filter it to check the choice.
+    return Region.objects.filter(pk__in=[c.pk for c in communities]).order_by("code")
+
+
+def sites_for_needs(user) -> QuerySet[Site]:
+    """Active sites of the regions the user coordinates, by community and name."""
+    return (geo.sites_visible(user).filter(Scope.of(user).region_q("region", MANAGERS), active=True)
+            .order_by("region__code", "name"))
+
+
+def communities_by_codes(user, codes) -> list[Region]:
+    """Those of `codes` that are regions the user coordinates."""
+    return list(Region.objects.filter(Scope.of(user).region_q("", MANAGERS), code__in=codes))
+
+
+def regions_by_codes(codes) -> list[Region]:
+    """Regions with these codes, wherever they are: the action decides which the user may use."""
+    return list(Region.objects.filter(code__in=codes))
+
+
+def role_by_code(code: str) -> NeedRole | None:
+    """An active role of the catalogue, or None."""
+    return NeedRole.objects.filter(code=code, active=True).first()
+
+
+def roles_active() -> QuerySet[NeedRole]:
+    return NeedRole.objects.filter(active=True)
+
+
+def site_for_need(user, pk: int) -> Site | None:
+    """The site with this id: one the user sees, else any (the action then refuses one outside their region)."""
+    return geo.sites_visible(user).filter(pk=pk).first() or Site.objects.select_related("region").filter(pk=pk).first()
+
+
+def community_for_need(user, code: str) -> Region | None:
+    """The region with this code: one the user sees, else any (the action then refuses one outside their region)."""
+    return geo.regions_visible(user).filter(code=code).first() or Region.objects.filter(code=code).first()
+
+
+def reports_of(need: Need) -> QuerySet[Report]:
+    """Every report to the need, with its person, in the order they came."""
+    return need.reports.select_related("person").order_by("id")
+
+
+def reports_live(need: Need) -> QuerySet[Report]:
+    """The need's reports not withdrawn, by status, with each person and their community."""
+    return need.reports.exclude(status=Report.Status.WITHDRAWN).select_related("person", "person__region").order_by("status", "id")
+
+
+def reports_withdrawn(need: Need) -> QuerySet[Report]:
+    return need.reports.filter(status=Report.Status.WITHDRAWN).select_related("person")
+
+
+def my_report(user, need: Need) -> Report | None:
+    """The user's own report to the need, unless withdrawn."""
+    return need.reports.filter(person_id=user.person_id).exclude(status=Report.Status.WITHDRAWN).first()
+
+
+def report_reloaded(report: Report) -> Report:
+    """The report as stored now, with its person: what an action left it as."""
+    return Report.objects.select_related("person").get(pk=report.pk)
+
+
+def need_history(need: Need) -> QuerySet[AuditEvent]:
+    """The need's last audit events (the caller has checked the user manages it)."""
+    return AuditEvent.objects.filter(object_type="needs.need", object_id=str(need.pk))
+
+
+def dispatch_regions(user) -> QuerySet[Region]:
+    """Regions the user may run the dispatcher for (at most 300), broadest first; a city-wide user is not offered communities."""
+    scope = Scope.of(user)
+    regions = Region.objects.filter(scope.region_q("", MANAGERS), level__in=[
+        Region.Level.CITY, Region.Level.DISTRICT, Region.Level.STREET, Region.Level.COMMUNITY]).order_by("depth", "code")
+    if scope.paths(MANAGERS) == ["/"]:
+        regions = regions.exclude(level=Region.Level.COMMUNITY)
+    # Not sliced itself, so that a form can still filter it to check the choice.
+    return Region.objects.filter(pk__in=[r.pk for r in regions[:300]]).order_by("depth", "code")
+
+
+def run_lines(run: DispatchRun) -> QuerySet[ProposalLine]:
+    """A run's proposal, with the needs and people it names."""
+    return ProposalLine.objects.filter(run=run).select_related("need", "need__role", "need__region", "need__site",
+                                                               "person", "person__region", "report")
+
+
+def deployment_needs(dep: Deployment) -> QuerySet[Need]:
+    return dep.needs.select_related("region", "role").prefetch_related("skills")
+
+
+def deployment_runs(dep: Deployment) -> QuerySet[DispatchRun]:
+    return dep.runs.all()

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from muster.core.errors import Forbidden, InvalidInput
-from muster.needs import deploying, dispatching
+from muster.needs import actions, deploying, dispatching
 from muster.needs.models import Deployment, DispatchRun, Need, Report
 from muster.needs.tests.helpers import post, role_of, soon
 from muster.people.actions import PersonData, person_create
@@ -23,7 +23,7 @@ def test_region_run_proposes_reviews_and_confirms(world, django_capture_on_commi
     blocker = post(world, headcount=1, role="cleaning")
     from muster.needs import actions
     actions.report_create(actor=world.coordinator, need=blocker, person=busy, accept=True)
-    run = dispatching.dispatch_start(actor=world.coordinator, region=world.puanli)
+    run = actions.dispatch_start(actor=world.coordinator, region=world.puanli)
     assert run.status == DispatchRun.Status.READY and run.engine_status == "optimal"
     lines = list(run.lines.select_related("need", "person"))
     assert run.filled == len(lines) == 4 and run.places == 4
@@ -32,9 +32,9 @@ def test_region_run_proposes_reviews_and_confirms(world, django_capture_on_commi
     assert not any(ln.person_id == busy.pk and ln.need_id == a.pk for ln in lines)
     assert all("m" in ln.reason for ln in lines)
     drop = lines[0]
-    dispatching.proposal_adjust(actor=world.coordinator, run=run, keep={ln.pk for ln in lines[1:]})
+    actions.proposal_adjust(actor=world.coordinator, run=run, keep={ln.pk for ln in lines[1:]})
     with django_capture_on_commit_callbacks(execute=True):
-        run = dispatching.proposal_confirm(actor=world.coordinator, run=run)
+        run = actions.proposal_confirm(actor=world.coordinator, run=run)
     assert run.confirmed_count == 3
     assert Report.objects.filter(source="dispatch", status="accepted").count() == 3
     assert not Report.objects.filter(person=drop.person, need=drop.need).exists()
@@ -49,20 +49,19 @@ def test_region_run_proposes_reviews_and_confirms(world, django_capture_on_commi
 def test_confirm_skips_lines_that_no_longer_fit(world):
     _people(world, 2)
     need = post(world, headcount=1)
-    run = dispatching.dispatch_start(actor=world.coordinator, region=world.puanli)
+    run = actions.dispatch_start(actor=world.coordinator, region=world.puanli)
     assert run.filled == 1
-    from muster.needs import actions
     actions.report_create(actor=world.coordinator, need=need, person=world.alice, accept=True)  # filled meanwhile
-    run = dispatching.proposal_confirm(actor=world.coordinator, run=run)
+    run = actions.proposal_confirm(actor=world.coordinator, run=run)
     line = run.lines.get()
     assert run.confirmed_count == 0 and line.report is None and line.outcome
 
 
 def test_dispatch_outside_region_refused(world):
     with pytest.raises(Forbidden):
-        dispatching.dispatch_start(actor=world.outsider, region=world.puanli)
+        actions.dispatch_start(actor=world.outsider, region=world.puanli)
     with pytest.raises(InvalidInput):
-        dispatching.dispatch_start(actor=world.coordinator, region=world.puanli, max_km=0)
+        actions.dispatch_start(actor=world.coordinator, region=world.puanli, max_km=0)
     assert not DispatchRun.objects.exists()
 
 
@@ -70,7 +69,7 @@ def test_background_run_goes_through_the_task(world, django_capture_on_commit_ca
     _people(world, 2)
     post(world, headcount=1)
     with django_capture_on_commit_callbacks(execute=True):
-        run = dispatching.dispatch_start(actor=world.coordinator, region=world.puanli, background=True)
+        run = actions.dispatch_start(actor=world.coordinator, region=world.puanli, background=True)
     run.refresh_from_db()
     assert run.status == DispatchRun.Status.READY and run.filled == 1
 
@@ -122,11 +121,11 @@ def test_cadre_deployment_apportions_and_allocates(world, django_capture_on_comm
     shares = {n.region_id: n.headcount for n in dep.needs.all()}
     assert shares == {world.puanli.pk: 3, world.neighbour.pk: 1}
     with django_capture_on_commit_callbacks(execute=True):
-        run = dispatching.dispatch_start(actor=world.district_command, region=world.fengtai, deployment=dep,
+        run = actions.dispatch_start(actor=world.district_command, region=world.fengtai, deployment=dep,
                                          max_km=dispatching.DEPLOYMENT_MAX_KM)
     run.refresh_from_db()
     assert run.status == "ready" and run.filled == 4 and run.people_count == 6
-    run = dispatching.proposal_confirm(actor=world.district_command, run=run)
+    run = actions.proposal_confirm(actor=world.district_command, run=run)
     assert run.confirmed_count == 4
     dep.refresh_from_db()
     assert dep.status == Deployment.Status.ALLOCATED

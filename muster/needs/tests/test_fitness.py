@@ -28,7 +28,7 @@ def test_dispatch_leaves_out_a_quarantined_person_and_says_why(world, login):
     quarantine(world, hotel_guest, until_days=7)  # in the hotel until next week
     free = adult(world, "空闲者")
     post(world, headcount=3, role="market_survey")
-    run = dispatching.dispatch_start(actor=world.coordinator, region=world.puanli)
+    run = actions.dispatch_start(actor=world.coordinator, region=world.puanli)
     assert run.status == DispatchRun.Status.READY
     assert "隔离者" not in names(run) and "空闲者" in names(run)
     assert run.left_out["counts"] == {"quarantine": 1}
@@ -44,7 +44,7 @@ def test_dispatch_sends_a_person_after_their_quarantine_but_not_during_it(world)
     quarantine(world, guest, until_days=2)
     during = post(world, headcount=1, start=soon(24))
     after = post(world, headcount=1, start=soon(24 * 5), role="errands")
-    run = dispatching.dispatch_start(actor=world.coordinator, region=world.puanli)
+    run = actions.dispatch_start(actor=world.coordinator, region=world.puanli)
     by_need = {ln.need_id: ln.person_id for ln in run.lines.all()}
     assert by_need.get(after.pk) == guest.pk or guest.pk not in by_need.values()
     assert by_need.get(during.pk) != guest.pk
@@ -56,7 +56,7 @@ def test_dispatch_leaves_out_children_contacts_and_recalls(world):
     contact(world, flagged)
     adult(world, "空闲者")
     post(world, headcount=4)
-    run = dispatching.dispatch_start(actor=world.coordinator, region=world.puanli)
+    run = actions.dispatch_start(actor=world.coordinator, region=world.puanli)
     assert names(run) & {"初中生", "密接者"} == set()
     assert {p["id"] for p in run.left_out["people"]} == {kid.pk, flagged.pk}
     # Anyone with a reason other than age is listed first.
@@ -117,16 +117,16 @@ def test_a_newer_proposal_supersedes_and_an_unticked_person_is_not_accepted_thro
     adult(world, "甲")
     adult(world, "乙")
     post(world, headcount=2)
-    old = dispatching.dispatch_start(actor=world.coordinator, region=world.puanli)
-    new = dispatching.dispatch_start(actor=world.coordinator, region=world.puanli)
+    old = actions.dispatch_start(actor=world.coordinator, region=world.puanli)
+    new = actions.dispatch_start(actor=world.coordinator, region=world.puanli)
     old.refresh_from_db()
     assert old.status == DispatchRun.Status.SUPERSEDED and old.superseded_by_id == new.pk
     lines = list(new.lines.all())
     unticked = lines[0]
-    dispatching.proposal_adjust(actor=world.coordinator, run=new, keep={ln.pk for ln in lines[1:]})
-    dispatching.proposal_confirm(actor=world.coordinator, run=new)
+    actions.proposal_adjust(actor=world.coordinator, run=new, keep={ln.pk for ln in lines[1:]})
+    actions.proposal_confirm(actor=world.coordinator, run=new)
     with pytest.raises(dispatching.ProposalSuperseded) as e:
-        dispatching.proposal_confirm(actor=world.coordinator, run=old)
+        actions.proposal_confirm(actor=world.coordinator, run=old)
     assert e.value.code == "proposal_superseded"
     assert not Report.objects.filter(person_id=unticked.person_id).exists()
 
@@ -134,18 +134,18 @@ def test_a_newer_proposal_supersedes_and_an_unticked_person_is_not_accepted_thro
 def test_confirming_after_the_need_changed_is_refused_and_the_proposal_expires(world, login):
     adult(world, "甲")
     need = post(world, headcount=1)
-    run = dispatching.dispatch_start(actor=world.coordinator, region=world.puanli)
+    run = actions.dispatch_start(actor=world.coordinator, region=world.puanli)
     data = actions.NeedData(role=need.role, region=need.region, start=need.start + dt.timedelta(hours=3),
                             end=need.end + dt.timedelta(hours=3), headcount=1)
     actions.need_update(actor=world.coordinator, need=need, data=data)
     with pytest.raises(dispatching.ProposalStale) as e:
-        dispatching.proposal_confirm(actor=world.coordinator, run=run)
+        actions.proposal_confirm(actor=world.coordinator, run=run)
     assert e.value.code == "proposal_stale"
     run.refresh_from_db()
     assert run.status == DispatchRun.Status.EXPIRED and run.error
     assert not Report.objects.exists()
     # Through the page: the refusal is shown, nothing is accepted.
-    run2 = dispatching.dispatch_start(actor=world.coordinator, region=world.puanli)
+    run2 = actions.dispatch_start(actor=world.coordinator, region=world.puanli)
     actions.need_set_status(actor=world.coordinator, need=need, verb="pause")
     client = login(world.coordinator)
     response = client.post(f"/needs/dispatch/{run2.pk}/confirm/", {"line": [ln.pk for ln in run2.lines.all()]},
@@ -157,10 +157,10 @@ def test_confirming_after_the_need_changed_is_refused_and_the_proposal_expires(w
 def test_confirming_after_someone_proposed_became_unfit_is_refused(world):
     adult(world, "甲")
     post(world, headcount=1)
-    run = dispatching.dispatch_start(actor=world.coordinator, region=world.puanli)
+    run = actions.dispatch_start(actor=world.coordinator, region=world.puanli)
     proposed = run.lines.get().person
     contact(world, proposed)
     with translation.override("zh-hans"), pytest.raises(dispatching.ProposalStale) as e:
-        dispatching.proposal_confirm(actor=world.coordinator, run=run)
+        actions.proposal_confirm(actor=world.coordinator, run=run)
     assert proposed.name in str(e.value.message) and "密接标记" in str(e.value.message)
     assert not Report.objects.exists()

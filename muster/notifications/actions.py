@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from muster.core import pii
 from muster.notifications.models import Notification
 from muster.notifications.tasks import enqueue_delivery
 
@@ -28,14 +31,20 @@ def channels_for(person) -> list[tuple[str, str]]:
 
 
 def notify(*, person, subject: str, body: str = "", url: str = "", event: str = "",
-           channels: list[tuple[str, str]] | None = None) -> list[Notification]:
+           channels: list[tuple[str, str]] | None = None, confidential: bool = False) -> list[Notification]:
     """Queue a message to `person` on each of their channels; delivered after the caller's transaction commits.
 
-    Safe to call inside an action's transaction: if it rolls back, nothing is sent.
+    Safe to call inside an action's transaction: if it rolls back, nothing is sent. A `confidential`
+    message (a code that opens something) is stored encrypted and forgotten once the channel has it;
+    lists show only that a confidential message was sent.
     """
+    sealed = ""
+    if confidential:
+        sealed = pii.encrypt(json.dumps({"subject": str(subject)[:200], "body": str(body)}, ensure_ascii=False))
+        subject, body = _("Confidential message (its text is not kept)"), ""
     rows = Notification.objects.bulk_create([
         Notification(person=person, user_id=_user_id(person), channel=ch, address=addr, subject=str(subject)[:200],
-                     body=str(body), url=url[:300], event=event[:60], next_attempt_at=timezone.now())
+                     body=str(body), url=url[:300], event=event[:60], next_attempt_at=timezone.now(), sealed=sealed)
         for ch, addr in (channels if channels is not None else channels_for(person))
     ])
     ids = [n.pk for n in rows if n.pk]

@@ -7,12 +7,14 @@ anything itself, so the task module above it is the only one that touches the qu
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 
 from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
+from muster.core import pii
 from muster.notifications import channels
 from muster.notifications.models import Notification
 
@@ -58,11 +60,16 @@ def deliver_one(pk: int) -> str:
         log.warning("notification %s: its sender's lease ran out; handing it over again as %s",
                     pk, n.idempotency_key)
     mine = Notification.objects.filter(pk=pk, status=Notification.Status.SENDING, lease_until=lease)
+    if n.sealed:
+        # Opened for the channel only: the row keeps its neutral subject.
+        opened = json.loads(pii.decrypt(n.sealed))
+        n.subject, n.body = opened["subject"], opened["body"]
     try:
         channels.get(n.channel).send(n, key=n.idempotency_key)
     except Exception as e:  # noqa: BLE001 - any channel failure is retried
         if n.attempts >= MAX_ATTEMPTS:
-            mine.update(status=Notification.Status.FAILED, last_error=str(e)[:300], next_attempt_at=None, lease_until=None)
+            mine.update(status=Notification.Status.FAILED, last_error=str(e)[:300], next_attempt_at=None, lease_until=None,
+                        sealed="")
             log.warning("notification %s failed for good: %s", pk, e)
             return Notification.Status.FAILED
         # Due again later: the `deliver` task re-queues it for then, the periodic flush picks it up regardless.
@@ -71,7 +78,8 @@ def deliver_one(pk: int) -> str:
         return Notification.Status.PENDING
     # Whoever's hand-over went through records it, even past its lease: the message is out.
     Notification.objects.filter(pk=pk, status=Notification.Status.SENDING).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None, lease_until=None)
+        status=Notification.Status.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None, lease_until=None,
+        sealed="")
     return Notification.Status.SENT
 
 

@@ -25,6 +25,9 @@ class Notification(models.Model):
     subject = models.CharField(max_length=200, verbose_name=_("subject"))
     body = models.TextField(blank=True, verbose_name=_("message"))
     url = models.CharField(max_length=300, blank=True)
+    # A confidential message (a one-time or personal code): subject and body sit here encrypted until
+    # the channel has taken them, then the field is emptied; `subject` only says what kind it was.
+    sealed = models.TextField(blank=True)
     # What caused it ("report.accept"), for the person's list and for support.
     event = models.CharField(max_length=60, blank=True, verbose_name=_("event"))
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True, verbose_name=_("status"))

@@ -17,7 +17,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from muster.core import audit, context, imports
+from muster.core import audit, context, imports, pii
 from muster.core.audits import Audit
 from muster.core.errors import DomainError, NotFound
 from muster.core.imports import ImportReport
@@ -47,7 +47,8 @@ def job_start(*, actor, kind: str, importer: str, data: bytes, filename: str, pa
               back_url: str = "") -> ImportJob:
     """Queue an import for the worker; it starts once this transaction commits."""
     with atomic():
-        job = ImportJob.objects.create(kind=kind, importer=importer, params=params, filename=(filename or "")[:200], data=data,
+        job = ImportJob.objects.create(kind=kind, importer=importer, params=params, filename=(filename or "")[:200],
+                                       data=pii.encrypt_bytes(data),
                                        rows=rows, back_url=back_url[:200], created_by=actor)
         audit.record(actor=actor, action=Audit.IMPORT_QUEUE, obj=job, changes={"kind": kind, "file": filename, "rows": rows})
         transaction.on_commit(lambda: run_import.enqueue(job.pk))
@@ -77,7 +78,8 @@ def job_run(job_id: int) -> str:
     token = context.set_current(context.RequestContext(via="task"))
     try:
         with imports.reporting(progress):
-            report = import_string(job.importer)(actor=job.created_by, data=bytes(job.data), filename=job.filename,
+            report = import_string(job.importer)(actor=job.created_by, data=pii.decrypt_bytes(bytes(job.data)),
+                                                 filename=job.filename,
                                                  **job.params)
     except DomainError as e:
         status, result = ImportJob.Status.REFUSED, {

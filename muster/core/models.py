@@ -95,7 +95,7 @@ class ImportJob(models.Model):
     importer = models.CharField(max_length=200)  # dotted path of the import action (set by code, never by a user)
     params = models.JSONField(default=dict, blank=True)
     filename = models.CharField(max_length=200, verbose_name=_("file"))
-    data = models.BinaryField(default=b"")
+    data = models.BinaryField(default=b"")  # the uploaded file, encrypted (pii.encrypt_bytes) until the job ends
     rows = models.PositiveIntegerField(default=0, verbose_name=_("rows"))  # counted at upload
     done = models.PositiveIntegerField(default=0)  # rows read so far
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True,

@@ -156,6 +156,15 @@ def decrypt(token: str) -> str:
         return ""
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """A whole file sealed with the same keys (an uploaded import waiting for the worker holds ID numbers)."""
+    return _fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    return _fernet().decrypt(token)
+
+
 def lookup_hash(id_type: str, number: str) -> str:
     """Deterministic keyed hash of a normalised document number, for exact look-up."""
     return hmac.new(_lookup_key(), f"{id_type}:{normalize(number)}".encode(), hashlib.sha256).hexdigest()

@@ -7,7 +7,8 @@ desk's own body schema and the input guard) and answers {"ok": true} without a q
 
 from django.urls import path
 
-from muster.core.api import MusterAPI, SessionAuth, TokenAuth, install_handlers
+from muster.accounts.api import TokenAuth
+from muster.core.api import MusterAPI, SessionAuth, install_handlers
 from muster.core.guards import refuse_unusable_input
 from muster.testing.api import ScanIn
 from muster.urls import urlpatterns as site_urlpatterns

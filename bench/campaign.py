@@ -24,34 +24,17 @@ import argparse
 import io
 import json
 import multiprocessing as mp
-import os
 import random
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from registration import _drop, _scratch_url, _setup  # noqa: E402
-
-
-def _id(i: int) -> str:
-    from muster.core import pii
-
-    first17 = f"110106{1940 + (i // 336_000) % 70:04d}{(i // 28_000) % 12 + 1:02d}{(i // 1000) % 28 + 1:02d}{i % 1000:03d}"
-    return first17 + pii.resident_check_digit(first17)
+import common  # bench/common.py
+from common import resident_id, scratch_database, server_url, setup
 
 
 def generate(people: int, communities: int, points_n: int) -> dict:
-    import datetime as dt
-
-    from django.core.management import call_command
     from django.db import connection
-    from django.utils import timezone
 
-    call_command("migrate", verbosity=0)
     from muster.accounts.models import Role, RoleGrant, User
     from muster.core import pii
     from muster.geo.models import Region, Site
@@ -59,23 +42,18 @@ def generate(people: int, communities: int, points_n: int) -> dict:
     from muster.testworld import make_region
 
     L = Region.Level
-    city = make_region("110100000000", "市辖区", L.CITY)
-    district = make_region("110106000000", "丰台区", L.DISTRICT, city)
+    district = common.district()
     streets = [make_region(f"110106{s:03d}000", f"街道{s}", L.STREET, district) for s in range(1, 25)]
     comms = [make_region(f"{streets[c % 24].code[:9]}{c // 24 + 1:03d}", f"社区{c}", L.COMMUNITY, streets[c % 24]) for c in range(communities)]
     lab = Site.objects.create(region=comms[0], kind=Site.Kind.LAB, name="丰台区疾控中心实验室")
     sites = [Site.objects.create(region=comms[i % len(comms)], kind=Site.Kind.COLLECTION, name=f"采样点{i}") for i in range(points_n)]
-    admin = User.objects.create_superuser("admin", password="x")
+    admin = common.admin()
     labtech = User.objects.create_user("lab", password="x")
     RoleGrant.objects.create(user=labtech, role=Role.LAB_TECH, region=comms[0], site=lab)
-    clerks = []
-    for i, s in enumerate(sites):
-        u = User.objects.create_user(f"clerk{i}", password="x")
-        RoleGrant.objects.create(user=u, role=Role.CLERK, region=s.region, site=s)
-        clerks.append(u.pk)
+    clerks = [common.clerk(i, s.region, s).pk for i, s in enumerate(sites)]
     buf = io.StringIO()
     for i in range(people):
-        number = _id(i)
+        number = resident_id(i)
         buf.write(f"居民{i}\t\t\t\\N\tresident\tx\t{pii.lookup_hash('resident', number)}\t{pii.mask(number)}\t{comms[i % len(comms)].pk}\t\\N\t\t"
                   f"2020-06-20 00:00:00+00\t2020-06-20 00:00:00+00\n")
     buf.seek(0)
@@ -84,19 +62,15 @@ def generate(people: int, communities: int, points_n: int) -> dict:
             " created_at, updated_at) FROM STDIN") as copy:
         while chunk := buf.read(1 << 20):
             copy.write(chunk)
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE")
-    now = timezone.now()
-    c = actions.campaign_create(actor=admin, data=actions.CampaignData(
-        name="丰台区全员核酸检测", region=district, starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=24),
-        pool_size=10, labs=(lab,), prevalence=0.001))
+    common.analyze()
+    c = common.live_campaign(admin, district, lab, 10, name="丰台区全员核酸检测", prevalence=0.001)
     points = [actions.point_add(actor=admin, campaign=c, site=s, desks=20).pk for s in sites]
     return {"campaign": c.pk, "points": points, "clerks": clerks, "lab": lab.pk, "labtech": labtech.pk, "target": c.target_population}
 
 
 def desk_worker(args) -> int:
     url, point_id, clerk_id, desk, person_indexes, prefix = args
-    _setup(url)
+    setup(url)
     from muster.accounts.models import User
     from muster.testing import actions
     from muster.testing.models import CollectionPoint
@@ -109,7 +83,7 @@ def desk_worker(args) -> int:
             n += 1
             tube = f"T{prefix}{desk:03d}{n:06d}"
             actions.tube_open(actor=clerk, point=point, barcode=tube)
-        res = actions.desk_scan(actor=clerk, point=point, tube_barcode=tube, scan=_id(i), client_key=f"{prefix}-{desk}-{i}")
+        res = actions.desk_scan(actor=clerk, point=point, tube_barcode=tube, scan=resident_id(i), client_key=f"{prefix}-{desk}-{i}")
         done += 1
         if res["tube"]["status"] == "closed":
             tube = None
@@ -239,20 +213,12 @@ def main(argv=None) -> int:
     ap.add_argument("--positive", type=float, default=0.001)
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args(argv)
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        print("Set DATABASE_URL to a PostgreSQL server.", file=sys.stderr)
+    base = server_url()
+    if base is None:
         return 2
-    url = _scratch_url(base).replace("_bench_reg", "_bench_campaign")
-    _drop(base, url)
-    import psycopg
-
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{url.rsplit("/", 1)[1]}"')
-    _drop(base, _scratch_url(base))
     stages = {}
-    try:
-        _setup(url)
+    with scratch_database(base, "campaign", keep=args.keep) as url:
+        setup(url)
         from django.db import connection, connections
 
         t = time.perf_counter()
@@ -331,12 +297,6 @@ def main(argv=None) -> int:
                                                and found_positive == positives)
         print(json.dumps({"stages": stages, "check": check, "board": board}, ensure_ascii=False, default=str))
         return 0 if check["every_person_accounted_for"] else 1
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            _drop(base, url)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 
 Builds the topology of deploy/cluster.py in --dir (its own primary and replica clusters on
 ports 5441/5442, PgBouncer on 6441 in transaction pooling, RQ worker on Redis), fills the
-primary with the registration bench's city and clerks, then for each node count starts that
+primary with the desk benches' city (common.desk_city) and clerks, then for each node count starts that
 many gunicorn nodes (127.0.0.11, .12, ...; --workers sync workers each), signs the desks in
 (desk d on node d mod k) and measures in the same run, as bench/desk_http.py does, the
 authenticated no-op and the desk's scans (scans/s, p50, p99), while sampling the replica's
@@ -35,8 +35,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "deploy"))
 
 from cluster import Cluster, wait_http  # noqa: E402 - deploy/cluster.py
+from common import desk_city  # noqa: E402 - bench/common.py
 from desk_http import merge, run_phase, sign_in  # noqa: E402
-from faults import Desk, _prepare  # noqa: E402
+from faults import PASSWORD, Desk  # noqa: E402
 
 
 class LagSampler(threading.Thread):
@@ -93,7 +94,7 @@ def main(argv=None) -> int:
         from django.core.management import call_command
         from django.db import connections
 
-        prep = _prepare(argparse.Namespace(people=args.people + args.fault_people, desks=args.desks))
+        prep = desk_city(args.people + args.fault_people, 10, args.desks, password=PASSWORD)
         call_command("collectstatic", interactive=False, verbosity=0)
         connections.close_all()
         out["setup_seconds"] = round(time.monotonic() - t0, 1)

@@ -4,7 +4,7 @@
         [--desks 8] [--people 20000] [--workers 2] [--seconds 10] [--rounds 2]
 
 Builds a scratch database (`<name>_bench_desk_http`, dropped afterwards unless --keep) with the
-registration bench's city and clerks, starts one gunicorn node (DEBUG=0, --workers sync
+desk benches' city (common.desk_city) and clerks, starts one gunicorn node (DEBUG=0, --workers sync
 workers) and signs each desk in as its clerk (GET and POST /login/, as a browser does). Then,
 in the same run and alternating for --rounds rounds of --seconds each, --desks client
 processes send:
@@ -41,12 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from faults import PASSWORD, Proc, _drop, _prepare, free_port, wait_http  # noqa: E402 - the fault bench's nodes and city
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0
+from common import desk_city, drop, pct, scratch, server_url, setup  # noqa: E402 - bench/common.py
+from faults import PASSWORD, Proc, free_port, wait_http  # noqa: E402 - the fault bench's nodes
 
 
 def sign_in(base: str, username: str) -> dict[str, str]:
@@ -186,31 +182,24 @@ def main(argv=None) -> int:
     ap.add_argument("--env", action="append", default=[], help="NAME=VALUE for the node (e.g. SESSION_ENGINE=...)")
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args(argv)
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        print("Set DATABASE_URL to a PostgreSQL server (the scratch database is created beside it).", file=sys.stderr)
+    base = server_url()
+    if base is None:
         return 2
     import psycopg
 
-    head, name = base.rsplit("/", 1)
-    url = f"{head}/{name or 'postgres'}_bench_desk_http"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{url.rsplit("/", 1)[1]}"')
+    url = scratch(base, "desk_http")
     var = Path(tempfile.mkdtemp(prefix="muster-desk-http-"))
     env = node_env(url, var, **dict(e.split("=", 1) for e in args.env))
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "MUSTER_PII_KEY", "MUSTER_VAR_DIR",
                                            "ALLOWED_HOSTS", "SECURE_COOKIES", "LOG_LEVEL")})
     os.environ["DJANGO_SETTINGS_MODULE"] = "muster.settings"
-    import django
-
-    django.setup()
+    setup(url)
     from django.core.management import call_command
     from django.db import connections
 
     node = None
     try:
-        prep = _prepare(argparse.Namespace(people=args.people, desks=args.desks))
+        prep = desk_city(args.people, 10, args.desks, password=PASSWORD)
         call_command("collectstatic", interactive=False, verbosity=0)
         connections.close_all()
         port = free_port()
@@ -253,7 +242,7 @@ def main(argv=None) -> int:
             node.stop()
         connections.close_all()
         if not args.keep:
-            _drop(base, url)
+            drop(base, url)
         else:
             print(f"kept {url} and logs in {var}", file=sys.stderr)
 

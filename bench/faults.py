@@ -49,6 +49,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from common import desk_city, drop, scratch, setup  # noqa: E402 - bench/common.py
+
 PASSWORD = "bench-faults-2020"
 
 
@@ -300,37 +302,6 @@ class Desk(threading.Thread):
 
 # --- the run -----------------------------------------------------------------------------------
 
-def _scratch(base: str) -> str:
-    import psycopg
-
-    head, name = base.rsplit("/", 1)
-    scratch = f"{name or 'postgres'}_bench_faults"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{scratch}"')
-    return f"{head}/{scratch}"
-
-
-def _drop(base: str, url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-
-
-def _prepare(args) -> dict:
-    from registration import prepare  # the registration bench's city: one community, a campaign, clerks
-
-    from muster.accounts.models import User
-
-    prep = prepare(args.people, 10, args.desks)
-    for user in User.objects.filter(pk__in=prep["clerks"]):
-        user.set_password(PASSWORD)
-        user.save(update_fields=["password"])
-    prep["usernames"] = list(User.objects.filter(pk__in=prep["clerks"]).order_by("pk").values_list("username", flat=True))
-    return prep
-
-
 def _queue_notifications(n: int) -> list[int]:
     from django.db import transaction
 
@@ -367,7 +338,7 @@ def main(argv=None) -> int:
         print("Run as root with Debian's PostgreSQL (the bench makes its own cluster), or pass --no-own-cluster"
               " with DATABASE_URL set to a PostgreSQL server (its database is then not restarted).", file=sys.stderr)
         return 2
-    url = _scratch(base)
+    url = scratch(base, "faults")
     var = Path(tempfile.mkdtemp(prefix="muster-faults-"))
     gateway = Gateway(args.gateway_delay)
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(40),
@@ -380,10 +351,7 @@ def main(argv=None) -> int:
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "MUSTER_PII_KEY", "MUSTER_VAR_DIR",
                                            "ALLOWED_HOSTS", "SECURE_COOKIES", "LOG_LEVEL", "SMS_BACKEND", "SMS_GATEWAY_URL",
                                            "NOTIFICATION_LEASE_SECONDS")})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "muster.settings")
-    import django
-
-    django.setup()
+    setup(url)
     from django.core.management import call_command
     from django.db import connections
 
@@ -395,7 +363,7 @@ def main(argv=None) -> int:
         events.append(f"{time.monotonic() - t_start:6.1f}s {text}")
 
     try:
-        prep = _prepare(args)
+        prep = desk_city(args.people, 10, args.desks, password=PASSWORD)
         call_command("collectstatic", interactive=False, verbosity=0)
         connections.close_all()
         ports = [free_port(), free_port()]
@@ -511,7 +479,7 @@ def main(argv=None) -> int:
             cluster.drop()
         else:
             try:
-                _drop(base, url)
+                drop(base, url)
             except Exception:  # noqa: BLE001 - the database may still be starting
                 print(f"could not drop {url}", file=sys.stderr)
 

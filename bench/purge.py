@@ -28,8 +28,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import common  # bench/common.py
+from common import pct, scratch_database, server_url
+
 FRESH = 40_000
 # Set by the purge's process when it is done; the desks stop then. Named by the parent's pid,
 # passed down (a spawned child's own pid would name another file).
@@ -37,71 +38,28 @@ FLAG = Path(os.environ.setdefault("MUSTER_BENCH_PURGE_FLAG", f"/tmp/muster-bench
 
 
 def _setup(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "muster.settings")
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    os.environ.setdefault("DEBUG", "1")  # generated local keys; nothing is served
-    import django
-
-    django.setup()
-
-
-def _admin_url(base: str) -> str:
-    return base.rsplit("/", 1)[0] + "/postgres"
-
-
-def _scratch_url(base: str) -> str:
-    import psycopg
-
-    head, name = base.rsplit("/", 1)
-    scratch = f"{name or 'postgres'}_bench_purge"
-    with psycopg.connect(_admin_url(base), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{scratch}"')
-    return f"{head}/{scratch}"
-
-
-def _drop(base: str, url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_admin_url(base), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    common.setup(url, DEBUG="1")  # generated local keys; nothing is served
 
 
 def prepare(people: int, desks: int) -> dict:
     import datetime as dt
 
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
-    call_command("migrate", verbosity=0)
-    from muster.accounts.models import Role, RoleGrant, User
-    from muster.core import pii
-    from muster.geo.models import Region, Site
-    from muster.people.models import Person
     from muster.testing import actions
     from muster.testing.models import Campaign
-    from muster.testworld import make_region
 
-    L = Region.Level
-    city = make_region("110100000000", "市辖区", L.CITY)
-    district = make_region("110106000000", "丰台区", L.DISTRICT, city)
-    street = make_region("110106007000", "东铁匠营街道", L.STREET, district)
-    community = make_region("110106007005", "蒲安里第二社区", L.COMMUNITY, street)
-    site = Site.objects.create(region=community, kind=Site.Kind.COLLECTION, name="采样点")
-    lab = Site.objects.create(region=community, kind=Site.Kind.LAB, name="实验室")
-    admin = User.objects.create_superuser("admin", password="x")
-    clerks = []
-    for d in range(desks):
-        u = User.objects.create_user(f"clerk{d}", password="x")
-        RoleGrant.objects.create(user=u, role=Role.CLERK, region=community, site=site)
-        clerks.append(u.pk)
+    fengtai = common.district()
+    place = common.community(fengtai)
+    site, lab = common.desk_sites(place)
+    boss = common.admin()
+    clerks = [common.clerk(d, place, site).pk for d in range(desks)]
     now = timezone.now()
-    old = actions.campaign_create(actor=admin, data=actions.CampaignData(
-        name="丰台区全员核酸检测", region=district, starts_at=now - dt.timedelta(days=121), ends_at=now - dt.timedelta(days=120),
+    old = actions.campaign_create(actor=boss, data=actions.CampaignData(
+        name="丰台区全员核酸检测", region=fengtai, starts_at=now - dt.timedelta(days=121), ends_at=now - dt.timedelta(days=120),
         pool_size=10, labs=(lab,)))
-    old_point = actions.point_add(actor=admin, campaign=old, site=site, desks=desks)
+    old_point = actions.point_add(actor=boss, campaign=old, site=site, desks=desks)
     Campaign.objects.filter(pk=old.pk).update(status=Campaign.Status.CLOSED)
     # The old campaign's people, tubes and samples, set-based: a city's registry in minutes, not hours.
     with connection.cursor() as cur:
@@ -110,7 +68,7 @@ def prepare(people: int, desks: int) -> dict:
                                        created_at, updated_at)
             SELECT '居民' || i, '139' || lpad(i::text, 8, '0'), '', 1940 + i %% 70, 'resident', 'bench-cipher-' || i,
                    md5(i::text) || md5((-i)::text), '110106***********' || (i %% 10), %s, '', now() - interval '121 days', now()
-            FROM generate_series(1, %s) AS i""", [community.pk, people])
+            FROM generate_series(1, %s) AS i""", [place.pk, people])
         cur.execute("SELECT min(id) FROM people_person")
         first = cur.fetchone()[0]
         cur.execute("""
@@ -126,27 +84,14 @@ def prepare(people: int, desks: int) -> dict:
             SELECT %s, %s + i, %s + i / 10, %s, now() - interval '121 days', 'old-' || i, false
             FROM generate_series(0, %s - 1) AS i""", [old.pk, first, first_tube, old_point.pk, people])
     # The fresh residents the desk scans during the purge, with real look-up hashes.
-    ids, batch = [], []
-    for i in range(FRESH):
-        first17 = f"110106{1950 + (i // 336_000) % 60:04d}{(i // 28_000) % 12 + 1:02d}{(i // 1000) % 28 + 1:02d}{i % 1000:03d}"
-        number = first17 + pii.resident_check_digit(first17)
-        ids.append(number)
-        batch.append(Person(name=f"新居民{i}", region=community, id_type="resident", id_cipher="x",
-                            id_hash=pii.lookup_hash("resident", number), id_masked=pii.mask(number)))
-        if len(batch) == 5000:
-            Person.objects.bulk_create(batch)
-            batch = []
-    Person.objects.bulk_create(batch)
-    live = actions.campaign_create(actor=admin, data=actions.CampaignData(
-        name="第二轮", region=district, starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=24),
-        pool_size=10, labs=(lab,)))
-    point = actions.point_add(actor=admin, campaign=live, site=site, desks=desks)
+    ids = common.residents(FRESH, place, name="新居民", first_year=1950, years=60)
+    live = common.live_campaign(boss, fengtai, lab, 10, name="第二轮")
+    point = actions.point_add(actor=boss, campaign=live, site=site, desks=desks)
     from muster.geo.actions import region_counts_refresh
 
     region_counts_refresh()
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE")
-    return {"point": point.pk, "clerks": clerks, "ids": ids, "old_campaign": old.pk, "community": community.pk}
+    common.analyze()
+    return {"point": point.pk, "clerks": clerks, "ids": ids, "old_campaign": old.pk, "community": place.pk}
 
 
 def desk_worker(args) -> dict:
@@ -197,11 +142,6 @@ def purge_worker(args) -> dict:
     return {"wall": wall, "report": run.report, "status": run.status}
 
 
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0
-
-
 def desk_stats(res: list[dict]) -> dict:
     lat = [x for r in res for x in r["lat"]]
     secs = max((r["secs"] for r in res), default=0) or 1
@@ -217,69 +157,67 @@ def main(argv=None) -> int:
     ap.add_argument("--baseline", type=float, default=15.0, help="seconds of desk scanning before the purge")
     ap.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = ap.parse_args(argv)
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        print("Set DATABASE_URL to a PostgreSQL server (the scratch database is created beside it).", file=sys.stderr)
+    base = server_url()
+    if base is None:
         return 2
-    url = _scratch_url(base)
     FLAG.unlink(missing_ok=True)
     try:
-        _setup(url)
-        t0 = time.perf_counter()
-        prep = prepare(args.people, args.desks)
-        setup_s = time.perf_counter() - t0
-        from django.db import connections
-
-        connections.close_all()
-        import psycopg
-
-        def counts():
-            with psycopg.connect(url) as conn:
-                return conn.execute("SELECT (SELECT count(*) FROM testing_sample WHERE campaign_id = %s),"
-                                    " (SELECT sum(count) FROM testing_tube WHERE campaign_id = %s),"
-                                    " (SELECT people_count FROM geo_region WHERE id = %s)",
-                                    [prep["old_campaign"], prep["old_campaign"], prep["community"]]).fetchone()
-
-        before = counts()
-        ids = prep["ids"]
-        half = len(ids) // 2
-        ctx = mp.get_context("spawn")
-        with ctx.Pool(args.desks) as pool:
-            until = time.time() + 2.0 + args.baseline
-            alone = pool.map(desk_worker, [(url, prep["point"], prep["clerks"][d], d, ids[:half][d :: args.desks], until, "A")
-                                           for d in range(args.desks)])
-        with ctx.Pool(args.desks + 1) as pool:
-            purge = pool.apply_async(purge_worker, [(url, args.batch)])
-            during_async = pool.map_async(desk_worker, [(url, prep["point"], prep["clerks"][d], d, ids[half:][d :: args.desks],
-                                                         None, "B") for d in range(args.desks)])
-            purged = purge.get()
-            during = during_async.get()
-        after = counts()
-        with psycopg.connect(url) as conn:
-            left = conn.execute("SELECT count(*) FROM people_person WHERE name LIKE '居民%%' AND purged_at IS NULL").fetchone()[0]
-            fresh_touched = conn.execute("SELECT count(*) FROM people_person WHERE name = '已清除' AND id_hash <> ''"
-                                         " OR (name LIKE '新居民%%' AND purged_at IS NOT NULL)").fetchone()[0]
-        row = purged["report"]["types"]["people.person"]
-        out = {
-            "people": args.people, "batch": args.batch, "desks": args.desks, "setup_seconds": round(setup_s, 1),
-            "purge_status": purged["status"], "people_anonymised": row["anonymised"], "batches": row["batches"],
-            "purge_wall_seconds": round(purged["wall"], 1),
-            "purge_rows_per_second": round(row["anonymised"] / purged["wall"], 1) if purged["wall"] else None,
-            "desk_alone": desk_stats(alone), "desk_during_purge": desk_stats(during),
-            "samples_before_after": [before[0], after[0]], "swabs_before_after": [int(before[1] or 0), int(after[1] or 0)],
-            "community_people_before_after": [before[2], after[2]],
-            "old_residents_left_unpurged": left, "fresh_residents_touched": fresh_touched,
-        }
-        print(json.dumps(out, ensure_ascii=False))
-        ok = before == after and left == 0 and fresh_touched == 0 and purged["status"] == "done"
-        return 0 if ok else 1
+        with scratch_database(base, "purge", keep=args.keep) as url:
+            return run(args, url)
     finally:
         FLAG.unlink(missing_ok=True)
-        from django.db import connections
 
-        connections.close_all()
-        if not args.keep:
-            _drop(base, url)
+
+def run(args, url: str) -> int:
+    _setup(url)
+    t0 = time.perf_counter()
+    prep = prepare(args.people, args.desks)
+    setup_s = time.perf_counter() - t0
+    from django.db import connections
+
+    connections.close_all()
+    import psycopg
+
+    def counts():
+        with psycopg.connect(url) as conn:
+            return conn.execute("SELECT (SELECT count(*) FROM testing_sample WHERE campaign_id = %s),"
+                                " (SELECT sum(count) FROM testing_tube WHERE campaign_id = %s),"
+                                " (SELECT people_count FROM geo_region WHERE id = %s)",
+                                [prep["old_campaign"], prep["old_campaign"], prep["community"]]).fetchone()
+
+    before = counts()
+    ids = prep["ids"]
+    half = len(ids) // 2
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(args.desks) as pool:
+        until = time.time() + 2.0 + args.baseline
+        alone = pool.map(desk_worker, [(url, prep["point"], prep["clerks"][d], d, ids[:half][d :: args.desks], until, "A")
+                                       for d in range(args.desks)])
+    with ctx.Pool(args.desks + 1) as pool:
+        purge = pool.apply_async(purge_worker, [(url, args.batch)])
+        during_async = pool.map_async(desk_worker, [(url, prep["point"], prep["clerks"][d], d, ids[half:][d :: args.desks],
+                                                     None, "B") for d in range(args.desks)])
+        purged = purge.get()
+        during = during_async.get()
+    after = counts()
+    with psycopg.connect(url) as conn:
+        left = conn.execute("SELECT count(*) FROM people_person WHERE name LIKE '居民%%' AND purged_at IS NULL").fetchone()[0]
+        fresh_touched = conn.execute("SELECT count(*) FROM people_person WHERE name = '已清除' AND id_hash <> ''"
+                                     " OR (name LIKE '新居民%%' AND purged_at IS NOT NULL)").fetchone()[0]
+    row = purged["report"]["types"]["people.person"]
+    out = {
+        "people": args.people, "batch": args.batch, "desks": args.desks, "setup_seconds": round(setup_s, 1),
+        "purge_status": purged["status"], "people_anonymised": row["anonymised"], "batches": row["batches"],
+        "purge_wall_seconds": round(purged["wall"], 1),
+        "purge_rows_per_second": round(row["anonymised"] / purged["wall"], 1) if purged["wall"] else None,
+        "desk_alone": desk_stats(alone), "desk_during_purge": desk_stats(during),
+        "samples_before_after": [before[0], after[0]], "swabs_before_after": [int(before[1] or 0), int(after[1] or 0)],
+        "community_people_before_after": [before[2], after[2]],
+        "old_residents_left_unpurged": left, "fresh_residents_touched": fresh_touched,
+    }
+    print(json.dumps(out, ensure_ascii=False))
+    ok = before == after and left == 0 and fresh_touched == 0 and purged["status"] == "done"
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

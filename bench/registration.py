@@ -18,97 +18,15 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
-import os
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-
-def _setup(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "muster.settings")
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    import django
-
-    django.setup()
-
-
-def _scratch_url(base: str) -> str:
-    import psycopg
-
-    head, name = base.rsplit("/", 1)
-    scratch = f"{name or 'postgres'}_bench_reg"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{scratch}"')
-    return f"{head}/{scratch}"
-
-
-def _drop(base: str, url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-
-
-def prepare(people: int, pool: int, desks: int) -> dict:
-    import datetime as dt
-
-    from django.core.management import call_command
-    from django.utils import timezone
-
-    call_command("migrate", verbosity=0)
-    from muster.accounts.models import Role, RoleGrant, User
-    from muster.core import pii
-    from muster.geo.models import Region, Site
-    from muster.people.models import Person
-    from muster.testing import actions
-    from muster.testworld import make_region
-
-    L = Region.Level
-    city = make_region("110100000000", "市辖区", L.CITY)
-    district = make_region("110106000000", "丰台区", L.DISTRICT, city)
-    street = make_region("110106007000", "东铁匠营街道", L.STREET, district)
-    community = make_region("110106007005", "蒲安里第二社区", L.COMMUNITY, street)
-    site = Site.objects.create(region=community, kind=Site.Kind.COLLECTION, name="采样点")
-    lab = Site.objects.create(region=community, kind=Site.Kind.LAB, name="实验室")
-    admin = User.objects.create_superuser("admin", password="x")
-    clerk_ids = []
-    for d in range(desks):
-        u = User.objects.create_user(f"clerk{d}", password="x")
-        RoleGrant.objects.create(user=u, role=Role.CLERK, region=community, site=site)
-        clerk_ids.append(u.pk)
-    ids = []
-    batch = []
-    for i in range(people):
-        # Year, month, day and sequence from the digits of i: unique for up to 23 million people.
-        first17 = f"110106{1940 + (i // 336_000) % 70:04d}{(i // 28_000) % 12 + 1:02d}{(i // 1000) % 28 + 1:02d}{i % 1000:03d}"
-        number = first17 + pii.resident_check_digit(first17)
-        ids.append(number)
-        batch.append(Person(name=f"居民{i}", region=community, id_type="resident", id_cipher="x",
-                            id_hash=pii.lookup_hash("resident", number), id_masked=pii.mask(number)))
-        if len(batch) == 5000:
-            Person.objects.bulk_create(batch)
-            batch = []
-    Person.objects.bulk_create(batch)
-    now = timezone.now()
-    c = actions.campaign_create(actor=admin, data=actions.CampaignData(
-        name="bench", region=district, starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=24),
-        pool_size=pool, labs=(lab,)))
-    point = actions.point_add(actor=admin, campaign=c, site=site, desks=desks)
-    from django.db import connection
-
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE")
-    return {"point": point.pk, "clerks": clerk_ids, "ids": ids}
+from common import desk_city, pct, scratch_database, server_url, setup  # bench/common.py
 
 
 def desk_worker(args) -> dict:
     url, point_id, clerk_id, desk, scans, pool, resend_share, start_at = args
-    _setup(url)
+    setup(url)
     import random
 
     from muster.accounts.models import User
@@ -168,11 +86,6 @@ def raw_worker(args) -> dict:
     return {"lat": lat, "end": time.time()}
 
 
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--desks", type=int, default=8)
@@ -181,15 +94,13 @@ def main(argv=None) -> int:
     ap.add_argument("--resend", type=float, default=0.05, help="share of scans resent with the same key")
     ap.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = ap.parse_args(argv)
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        print("Set DATABASE_URL to a PostgreSQL server (the scratch database is created beside it).", file=sys.stderr)
+    base = server_url()
+    if base is None:
         return 2
-    url = _scratch_url(base)
-    try:
-        _setup(url)
+    with scratch_database(base, "reg", keep=args.keep) as url:
+        setup(url)
         t0 = time.perf_counter()
-        prep = prepare(args.people, args.pool, args.desks)
+        prep = desk_city(args.people, args.pool, args.desks)
         setup_s = time.perf_counter() - t0
         from django.db import connections
 
@@ -238,12 +149,6 @@ def main(argv=None) -> int:
         }
         print(json.dumps(out, ensure_ascii=False))
         return 0 if out["every_person_once"] and not overfilled and not mismatched else 1
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            _drop(base, url)
 
 
 if __name__ == "__main__":

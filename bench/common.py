@@ -1,0 +1,221 @@
+"""What the PostgreSQL benches share: a scratch database, Django set up on it, and the benchmark city.
+
+Not a benchmark itself. The benches run as `.venv/bin/python bench/NAME.py`, which puts bench/ on
+sys.path, so they import this module as `common` (and their spawned workers do too).
+
+- `server_url()`: DATABASE_URL when it names a PostgreSQL server, else None after saying so;
+- `scratch(base, suffix)` / `drop(base, url)`: `<name>_bench_<suffix>` beside the base database,
+  made afresh and dropped; `scratch_database(...)` does both around a block;
+- `setup(url)`: Django on that database;
+- the city: `district()` (Beijing's city and Fengtai), `community(district)` (one street and
+  community), `desk_sites(region)` (a collection site and a lab), `admin()`, `clerk(n, region,
+  site)`, `resident_id(i)` and `residents(n, region)` (people with valid resident ID numbers),
+  `live_campaign(...)` (open from an hour ago for a day), `analyze()`;
+- `desk_city(people, pool, desks)`: all of it for the desk benches (registration, desk_cost,
+  faults, desk_http, cluster): one community, its clerks, its people, a campaign and a point.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+# --- the scratch database ------------------------------------------------------------------------
+
+def server_url() -> str | None:
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        print("Set DATABASE_URL to a PostgreSQL server (the scratch database is created beside it).", file=sys.stderr)
+        return None
+    return base
+
+
+def _maintenance(base: str) -> str:
+    """The server's `postgres` database: where databases are made and dropped, whichever one `base` names."""
+    return base.rsplit("/", 1)[0] + "/postgres"
+
+
+def scratch(base: str, suffix: str) -> str:
+    """Make `<name>_bench_<suffix>` on base's server (dropping any left over); its URL."""
+    import psycopg
+
+    head, name = base.rsplit("/", 1)
+    db = f"{name or 'postgres'}_bench_{suffix}"
+    with psycopg.connect(_maintenance(base), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{db}"')
+    return f"{head}/{db}"
+
+
+def drop(base: str, url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_maintenance(base), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def close_connections() -> None:
+    """Close this process's Django connections, if Django is set up (before a fork, or a drop)."""
+    if "django.db" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+
+
+@contextmanager
+def scratch_database(base: str, suffix: str, keep: bool = False):
+    """A scratch database for the block; dropped after it unless `keep`."""
+    url = scratch(base, suffix)
+    try:
+        yield url
+    finally:
+        close_connections()
+        if not keep:
+            drop(base, url)
+
+
+def setup(url: str, **defaults: str) -> None:
+    """Django on the database at `url`; `defaults` are environment variables set unless already set."""
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "muster.settings")
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    for name, value in defaults.items():
+        os.environ.setdefault(name, value)
+    import django
+
+    django.setup()
+
+
+# --- the benchmark city --------------------------------------------------------------------------
+
+def district():
+    """Beijing's city districts and Fengtai in them (with the schema migrated first): Fengtai."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from muster.geo.models import Region
+    from muster.testworld import make_region
+
+    city = make_region("110100000000", "市辖区", Region.Level.CITY)
+    return make_region("110106000000", "丰台区", Region.Level.DISTRICT, city)
+
+
+def community(fengtai):
+    """One street of Fengtai and one community in it: the community."""
+    from muster.geo.models import Region
+    from muster.testworld import make_region
+
+    street = make_region("110106007000", "东铁匠营街道", Region.Level.STREET, fengtai)
+    return make_region("110106007005", "蒲安里第二社区", Region.Level.COMMUNITY, street)
+
+
+def desk_sites(region):
+    """A collection site and a lab in `region`."""
+    from muster.geo.models import Site
+
+    site = Site.objects.create(region=region, kind=Site.Kind.COLLECTION, name="采样点")
+    lab = Site.objects.create(region=region, kind=Site.Kind.LAB, name="实验室")
+    return site, lab
+
+
+def admin():
+    from muster.accounts.models import User
+
+    return User.objects.create_superuser("admin", password="x")
+
+
+def clerk(n: int, region, site):
+    """`clerk<n>`, a clerk at `site`."""
+    from muster.accounts.models import Role, RoleGrant, User
+
+    user = User.objects.create_user(f"clerk{n}", password="x")
+    RoleGrant.objects.create(user=user, role=Role.CLERK, region=region, site=site)
+    return user
+
+
+def resident_id(i: int, first_year: int = 1940, years: int = 70) -> str:
+    """The i-th synthetic Fengtai resident ID number, check digit included.
+
+    Year, month, day and sequence from the digits of i: unique for up to 336,000 × `years` people."""
+    from muster.core import pii
+
+    first17 = (f"110106{first_year + (i // 336_000) % years:04d}{(i // 28_000) % 12 + 1:02d}"
+               f"{(i // 1000) % 28 + 1:02d}{i % 1000:03d}")
+    return first17 + pii.resident_check_digit(first17)
+
+
+def residents(n: int, region, name: str = "居民", first_year: int = 1940, years: int = 70) -> list[str]:
+    """`n` people in `region` with real look-up hashes, named `<name><i>`, bulk-created; their ID numbers."""
+    from muster.core import pii
+    from muster.people.models import Person
+
+    ids, batch = [], []
+    for i in range(n):
+        number = resident_id(i, first_year, years)
+        ids.append(number)
+        batch.append(Person(name=f"{name}{i}", region=region, id_type="resident", id_cipher="x",
+                            id_hash=pii.lookup_hash("resident", number), id_masked=pii.mask(number)))
+        if len(batch) == 5000:
+            Person.objects.bulk_create(batch)
+            batch = []
+    Person.objects.bulk_create(batch)
+    return ids
+
+
+def live_campaign(actor, region, lab, pool: int, name: str = "bench", **extra):
+    """A campaign over `region` open from an hour ago for a day, its samples to `lab`."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from muster.testing import actions
+
+    now = timezone.now()
+    return actions.campaign_create(actor=actor, data=actions.CampaignData(
+        name=name, region=region, starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=24),
+        pool_size=pool, labs=(lab,), **extra))
+
+
+def analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+
+
+def desk_city(people: int, pool: int, desks: int, password: str | None = None) -> dict:
+    """The desk benches' city: one community with a collection site and a lab, `desks` clerks,
+    `people` residents and a live campaign with a collection point of `desks` desks.
+
+    With `password`, the clerks can sign in with it and their usernames are returned too."""
+    from muster.testing import actions
+
+    fengtai = district()
+    place = community(fengtai)
+    site, lab = desk_sites(place)
+    boss = admin()
+    clerks = [clerk(d, place, site) for d in range(desks)]
+    ids = residents(people, place)
+    campaign = live_campaign(boss, fengtai, lab, pool)
+    point = actions.point_add(actor=boss, campaign=campaign, site=site, desks=desks)
+    analyze()
+    out = {"point": point.pk, "clerks": [u.pk for u in clerks], "ids": ids}
+    if password is not None:
+        for user in clerks:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        out["usernames"] = [u.username for u in clerks]
+    return out
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-quantile of `values` (seconds) in milliseconds; 0 when there are none."""
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from typing import Generic, TypeVar
 from unittest import mock
@@ -123,16 +124,63 @@ def install_handlers(api) -> None:
 # JSON; one that refers to anything (an id or a code in its path, query or body) answers 404
 # alike for what does not exist and for what the user may not see. Answers particular to an
 # operation (403, 409) are declared on its decorator.
-PROBLEM_TEXT = {"400": "The body is not JSON", "401": "Not signed in", "404": "Not found, or not yours to see",
+PROBLEM_TEXT = {"400": "The body is not JSON", "401": "Not signed in",
+                "403": "Not allowed for you (role, jurisdiction, or a stale CSRF token)",
+                "404": "Not found, or not yours to see", "409": "Conflicts with the current state",
                 "422": "The input is not valid"}
+UNSAFE = {"post", "put", "patch", "delete"}
 
 
-def _problem_codes(path: str, op: dict) -> tuple[str, ...]:
+def _raises(func, depth: int = 3) -> set[str]:
+    """Names of the domain errors `func` may raise, read from its source and its callees' (to `depth` calls).
+
+    A static reading, so it errs towards listing: an operation whose code can refuse is documented as
+    refusing. Callees are followed through module-level functions and `module.function` attributes.
+    """
+    seen: set[object] = set()
+    found: set[str] = set()
+
+    def visit(f, level: int) -> None:
+        if not inspect.isfunction(f):
+            return
+        f = inspect.unwrap(f)
+        if f in seen or not (f.__module__ or "").startswith("muster."):
+            return
+        seen.add(f)
+        try:
+            source = inspect.getsource(f)
+        except (OSError, TypeError):
+            return
+        found.update(name for name in ("Forbidden", "Conflict") if f"{name}(" in source)
+        if level == 0:
+            return
+        names = set(f.__code__.co_names)
+        for const in f.__code__.co_consts:  # nested functions and comprehensions
+            if inspect.iscode(const):
+                names.update(const.co_names)
+        for name in names:
+            target = f.__globals__.get(name)
+            if inspect.ismodule(target):
+                for attr in names:
+                    visit(getattr(target, attr, None), level - 1)
+            elif target is not None:
+                visit(target, level - 1)
+
+    visit(func, depth)
+    return found
+
+
+def _problem_codes(path: str, op: dict, method: str, view=None) -> tuple[str, ...]:
     codes = ["401", "422"]
     if "requestBody" in op:
         codes.append("400")
     if "{" in path or op.get("parameters") or "requestBody" in op:
         codes.append("404")
+    raised = _raises(view) if view is not None else set()
+    if method in UNSAFE or "Forbidden" in raised:
+        codes.append("403")  # a write sent with the session also answers 403 for a stale CSRF token
+    if "Conflict" in raised:
+        codes.append("409")
     return tuple(codes)
 
 
@@ -166,10 +214,13 @@ class MusterAPI(NinjaAPI):
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.setdefault("Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}"))
         ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        views = {self.get_openapi_operation_id(operation): operation.view_func
+                 for _prefix, router in self._routers for path_view in router.path_operations.values()
+                 for operation in path_view.operations}
         for path, item in schema.get("paths", {}).items():
-            for op in item.values():
+            for method, op in item.items():
                 if not isinstance(op, dict) or "responses" not in op:
                     continue
-                for code in _problem_codes(path, op):
+                for code in _problem_codes(path, op, method, views.get(op.get("operationId"))):
                     op["responses"].setdefault(code, {"description": PROBLEM_TEXT[code], **ref})
         return schema

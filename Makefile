@@ -24,23 +24,30 @@ serve: setup
 	$(BIN)/muster serve --host $(HOST) --port $(PORT)
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
-# the CJK font makes screenshots and PDFs show Chinese instead of boxes.
+# the CJK font makes screenshots and PDFs show Chinese instead of boxes (Noto CJK: WenQuanYi
+# Micro Hei draws ℃ as a blank); poppler's pdftotext and pdftoppm read the PDFs back in the tests,
+# which fail without them.
 browser:
-	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'wqy\|noto sans cjk' || { \
-	  command -v apt-get >/dev/null 2>&1 || { echo "install Debian's chromium package to run the browser tests"; exit 1; }; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
+	  && fc-list 2>/dev/null | grep -qi 'noto sans cjk' || { \
+	  command -v apt-get >/dev/null 2>&1 || { echo "install Debian's chromium, poppler-utils and fonts-noto-cjk to run the tests"; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-noto-cjk >/dev/null; }
 
+# The coverage summary (files below 100% only; settings in pyproject's [tool.coverage]) is printed
+# here rather than in addopts, so that a plain `pytest` stays as fast as it was.
 test: setup browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
 
-test-fast: setup
+test-fast: setup browser
 	$(BIN)/python -m pytest -m "not e2e"
 
 e2e: setup browser
 	$(BIN)/python -m pytest tests/e2e
 
+# mypy loads the settings (django-stubs): DEBUG=1 lets them generate local keys, as the tests do.
 lint: setup
 	$(BIN)/ruff check .
+	DEBUG=1 $(BIN)/mypy
 
 # Schemathesis over every API operation as command and as a community coordinator (a few minutes).
 fuzz: setup

@@ -15,7 +15,7 @@ class GrantInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     inlines = [GrantInline]
     raw_id_fields = ["person"]
-    fieldsets = [*BaseUserAdmin.fieldsets, ("Muster", {"fields": ["person"]})]
+    fieldsets = [*(BaseUserAdmin.fieldsets or ()), ("Muster", {"fields": ["person"]})]
 
 
 @admin.register(Invitation)

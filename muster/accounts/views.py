@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -90,8 +91,9 @@ def audit_trail(request):
 class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("password_change_done")
 
-    def form_valid(self, form):
-        actions.password_change(actor=self.request.user, new_password=form.cleaned_data["new_password1"])
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponseRedirect:
+        # form.user: the signed-in user (the view requires one), typed as Muster's User where request.user is not.
+        actions.password_change(actor=form.user, new_password=form.cleaned_data["new_password1"])
         # Stay signed in on this device (Django's own view does the same after `form.save()`).
-        update_session_auth_hash(self.request, self.request.user)
+        update_session_auth_hash(self.request, form.user)
         return HttpResponseRedirect(self.get_success_url())

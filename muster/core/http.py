@@ -27,7 +27,8 @@ def json_endpoint(view):
     def wrapper(request, *args, **kwargs):
         return view(request, *args, **kwargs)
 
-    wrapper.json_endpoint = True
+    # Through __dict__: a function's attributes are untyped, and this marker is read back with getattr.
+    wrapper.__dict__["json_endpoint"] = True
     return wrapper
 
 

@@ -79,7 +79,8 @@ class ErrorList(list):
             self.append(e)
 
     @property
-    def count(self) -> int:
+    def total(self) -> int:
+        """Kept and dropped errors together (not `count`: that is list.count(value))."""
         return len(self) + self.dropped
 
 
@@ -101,7 +102,7 @@ class ImportReport:
 
     @property
     def error_count(self) -> int:
-        return self.errors.count
+        return self.errors.total
 
     @property
     def more_errors(self) -> int:

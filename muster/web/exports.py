@@ -165,7 +165,7 @@ def filters_of(request: HttpRequest, drop: Iterable[str] = ("page",)) -> dict[st
 
 
 def respond(request: HttpRequest, *, what: str, filename: str, sheets: Sheet | Sequence[Sheet], region=None,
-            filters: dict | None = None, fmt: str | None = None) -> HttpResponse:
+            filters: dict | None = None, fmt: str | None = None) -> HttpResponse | FileResponse:
     """Write `sheets` as XLSX (or CSV, by `fmt` or the filename), audit `<what>.export`, answer the download.
 
     The audit event (a sensitive read by the acting user) holds the row count, each sheet's count,
@@ -189,6 +189,7 @@ def respond(request: HttpRequest, *, what: str, filename: str, sheets: Sheet | S
     content_type = XLSX if fmt == "xlsx" else CSV
     size = out.tell()
     out.seek(0)
+    response: HttpResponse | FileResponse
     if size <= SPOOL_BYTES:
         response = HttpResponse(out.read(), content_type=content_type)
         out.close()

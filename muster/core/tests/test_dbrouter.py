@@ -13,7 +13,7 @@ from django.urls import resolve
 from muster.accounts.models import User
 from muster.core import dbrouter
 
-REPLICA_DBS = {"default": {}, "replica": {}}
+REPLICA_DBS: dict[str, dict] = {"default": {}, "replica": {}}
 
 
 def _db(settings_dbs=None):
@@ -27,7 +27,10 @@ def _through_middleware(request, view_name_probe: list):
         view_name_probe.append(_db())
         return HttpResponse("ok")
 
-    mw = dbrouter.ReplicaMiddleware(lambda req: mw.process_view(req, view, (), {}) or view(req))
+    def get_response(req):
+        return mw.process_view(req, view, (), {}) or view(req)
+
+    mw = dbrouter.ReplicaMiddleware(get_response)
     return mw(request)
 
 

@@ -16,7 +16,9 @@ ROOT = Path(settings.BASE_DIR)
 def test_csp_allows_scripts_from_the_node_only(client, db):
     r = client.get("/login/")
     policy = r["Content-Security-Policy"]
-    script = re.search(r"script-src ([^;]*)", policy).group(1)
+    found = re.search(r"script-src ([^;]*)", policy)
+    assert found, policy
+    script = found.group(1)
     assert "'self'" in script and "unsafe-inline" not in script and "unsafe-eval" not in script
     assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
 

@@ -208,6 +208,6 @@ def test_a_large_results_file_runs_in_the_background_all_or_nothing(world, login
     good = ("tube,result\n" + "".join(f"{t},negative\n" for t in tubes)).encode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/testing/lab/{world.lab_site.pk}/", {"op": "results", "file": SimpleUploadedFile("r.csv", good)})
-    job = ImportJob.objects.order_by("-pk").first()
+    job = ImportJob.objects.latest("pk")
     assert job.status == ImportJob.Status.DONE and job.report["updated"] == 5
     assert Tube.objects.filter(barcode__in=tubes, result="negative").count() == 5

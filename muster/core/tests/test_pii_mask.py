@@ -56,10 +56,12 @@ def test_migration_remasks_stored_values():
     migration = importlib.import_module("muster.people.migrations.0005_remask_resident_ids")
 
     class Editor:
-        pass
+        """The one attribute of a schema editor the data migration reads."""
 
-    editor = Editor()
-    editor.connection = connection
+        def __init__(self, connection):
+            self.connection = connection
+
+    editor = Editor(connection)
     migration.remask(global_apps, editor)
     assert Person.objects.get(pk=world.alice.pk).id_masked == "110105***********X"
     assert Person.objects.get(pk=world.bob.pk).id_masked == "E1*****78"

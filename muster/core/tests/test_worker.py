@@ -17,17 +17,18 @@ def double(n: int) -> int:
     return 2 * n
 
 
-class Waits:
+class Waits(threading.Event):
     """A stop event that records the back-off waits instead of sleeping."""
 
-    def __init__(self):
-        self.waits: list[float] = []
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[float | None] = []
 
-    def wait(self, delay):
-        self.waits.append(delay)
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits.append(timeout)
         return False
 
-    def is_set(self):
+    def is_set(self) -> bool:
         return False
 
 
@@ -71,7 +72,8 @@ def test_db_worker_resumes_after_the_database_comes_back_and_runs_the_task(monke
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # the real queue, not the tests' immediate one
     result = double.enqueue(21)
-    real_run, failures = Worker.run, []
+    real_run = Worker.run
+    failures: list[int] = []
 
     def flaky_run(self):
         if len(failures) < 2:  # PostgreSQL restarting: the loop's first query fails, twice

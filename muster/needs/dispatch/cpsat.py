@@ -87,15 +87,15 @@ def assign(idx: PeopleIndex, needs: NeedTable, p: np.ndarray, j: np.ndarray, cos
         if load_on:
             slots = [model.new_bool_var(f"y{pp}_{k}") for k in range(cap)]
             model.add(sum(slots) == taken)
-            for a, b in zip(slots, slots[1:], strict=False):
-                model.add_implication(b, a)
+            for before, after in zip(slots, slots[1:], strict=False):
+                model.add_implication(after, before)
             base = int(idx.load[pp])
             objective += [w.load * (base + k) * y for k, y in enumerate(slots)]
     hinted = set(int(i) for i in hint)
     for i in range(n):
         model.add_hint(x[i], i in hinted)
 
-    def run(limit: float) -> tuple[cp_model.CpSolver, int]:
+    def run(limit: float) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(limit, 0.1)
         solver.parameters.num_workers = workers

@@ -35,8 +35,9 @@ def window_covers(idx: PeopleIndex, needs: NeedTable, p: np.ndarray, j: np.ndarr
     pair. Otherwise: among the person's windows that start no later than the
     need, the one reaching furthest decides, found by one binary search.
     """
-    if needs.covers is not None:
-        return needs.covers.ravel()[needs.span[j] * idx.size + p]
+    if (table := needs.spans) is not None:
+        span, covers = table
+        return covers.ravel()[span[j] * idx.size + p]
     if len(idx.win_key) == 0:
         return np.zeros(len(p), dtype=bool)
     r = len(idx.times) + 1
@@ -111,10 +112,11 @@ def need_groups(idx: PeopleIndex, needs: NeedTable, rows: np.ndarray) -> list[tu
     people only skips the pairs those rules would reject. None when there
     is no span table or too many groups.
     """
-    if needs.covers is None or len(rows) == 0:
+    if (table := needs.spans) is None or len(rows) == 0:
         return None
+    span_of, covers = table
     skill_sets, skill_of = np.unique(needs.skills[rows], axis=0, return_inverse=True)
-    key = needs.span[rows] * len(skill_sets) + skill_of.ravel()
+    key = span_of[rows] * len(skill_sets) + skill_of.ravel()
     groups, group_of = np.unique(key, return_inverse=True)
     if len(groups) * idx.size > _MAX_GROUP_WORK:
         return None
@@ -123,7 +125,7 @@ def need_groups(idx: PeopleIndex, needs: NeedTable, rows: np.ndarray) -> list[tu
     out = []
     for g, k in enumerate(groups.tolist()):
         span, skill = divmod(k, len(skill_sets))
-        ok = needs.covers[span] & ~np.any((skill_sets[skill] & ~idx.skills) != 0, axis=1)
+        ok = covers[span] & ~np.any((skill_sets[skill] & ~idx.skills) != 0, axis=1)
         out.append((rows[order[cuts[g]:cuts[g + 1]]], np.nonzero(ok)[0]))
     return out
 

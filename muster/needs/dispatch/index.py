@@ -371,6 +371,13 @@ class NeedTable:
     def size(self) -> int:
         return len(self.ids)
 
+    @property
+    def spans(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(span, covers) when the span table was built, else None: the two are set together."""
+        if self.span is None or self.covers is None:
+            return None
+        return self.span, self.covers
+
     @classmethod
     def build(cls, needs: Sequence[Need], index: PeopleIndex, span_table: bool = False) -> NeedTable:
         n = len(needs)

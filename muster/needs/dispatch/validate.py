@@ -98,9 +98,9 @@ def validate(instance: Instance, proposal: Proposal) -> list[str]:
         if len(held) > cap:
             problems.append(f"person {pid}: {len(held)} needs, max_assignments {cap}")
         held = sorted(held, key=lambda n: n.start)
-        for a, b in zip(held, held[1:], strict=False):
-            if b.start < a.end:
-                problems.append(f"person {pid}: needs {a.id} and {b.id} overlap in time")
+        for first, then in zip(held, held[1:], strict=False):
+            if then.start < first.end:
+                problems.append(f"person {pid}: needs {first.id} and {then.id} overlap in time")
     if proposal.filled != len(proposal.assignments):
         problems.append(f"filled is {proposal.filled}, {len(proposal.assignments)} assignments")
     total_m = sum(a.m for a in proposal.assignments)

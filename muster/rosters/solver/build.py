@@ -16,16 +16,15 @@ from .rules import rules_for
 
 def static_allowed(p: Problem) -> np.ndarray:
     """allowed[e, d, s]: False where a hard rule forbids the single assignment outright."""
-    cached = getattr(p, "_allowed", None)
-    if cached is not None:
-        return cached
+    if p.allowed is not None:
+        return p.allowed
     allowed = np.ones((p.E, p.D, p.S), dtype=bool)
     for rule in rules_for(p, soft=False):
         for e, d, s, _key in rule.exclusions(p):
             dd = slice(None) if d is None else d
             ss = slice(None) if s is None else s
             allowed[e, dd, ss] = False
-    p._allowed = allowed
+    p.allowed = allowed
     return allowed
 
 

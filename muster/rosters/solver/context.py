@@ -20,10 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model_helper import Literal
 
 from .problem import OFF, Problem
 
-Lit = cp_model.IntVar | int
+# A Boolean variable, its negation (a Literal, not an IntVar), or a constant 0/1 outside the free region.
+Lit = Literal | int
 GroupKey = tuple
 
 
@@ -118,7 +120,7 @@ class Context:
         if (r.employees is not None or r.lo > 0 or r.hi < r.cut) and base is None:
             raise ValueError("a partial region needs a base roster")
         self.allowed = allowed if allowed is not None else np.ones((p.E, p.D, p.S), dtype=bool)
-        self._x: dict[tuple[int, int], list[Lit]] = {}
+        self._x: dict[tuple[int, int], list[cp_model.IntVar | int]] = {}
         self._w: dict[tuple[int, int], Lit] = {}
         self._make_vars()
 
@@ -164,7 +166,7 @@ class Context:
                 if mask is not None and not mask[e, d]:
                     continue
                 ok = self.allowed[e, d]
-                xs: list[Lit] = []
+                xs: list[cp_model.IntVar | int] = []
                 nvars = 0
                 for s in range(self.p.S):
                     if ok[s]:
@@ -183,24 +185,31 @@ class Context:
                     m.add(lsum(xs) == w)
                     self._w[(e, d)] = w
 
+    @property
+    def fixed(self) -> np.ndarray:
+        """The base roster, read for cells outside the free region (a partial region always has one)."""
+        if self.base is None:
+            raise ValueError("no base roster: every cell of this model is free")
+        return self.base
+
     def x(self, e: int, d: int, s: int) -> Lit:
         xs = self._x.get((e, d))
         if xs is not None:
             return xs[s]
-        return 1 if self.base[e, d] == s else 0
+        return 1 if self.fixed[e, d] == s else 0
 
-    def xs(self, e: int, d: int) -> list[Lit]:
+    def xs(self, e: int, d: int) -> Sequence[Lit]:
         xs = self._x.get((e, d))
         if xs is not None:
             return xs
-        b = int(self.base[e, d])
+        b = int(self.fixed[e, d])
         return [1 if b == s else 0 for s in range(self.p.S)]
 
     def work(self, e: int, d: int) -> Lit:
         w = self._w.get((e, d))
         if w is not None:
             return w
-        return 1 if self.base[e, d] != OFF else 0
+        return 1 if self.fixed[e, d] != OFF else 0
 
     def free_days(self, e: int) -> list[int] | range:
         if not self._free_mask[e]:
@@ -211,7 +220,7 @@ class Context:
 
     def _fixed_row(self, e: int) -> np.ndarray:
         """Base values of employee e on existing fixed days (free days left out)."""
-        row = self.base[e, : self.region.cut]
+        row = self.fixed[e, : self.region.cut]
         if not self._free_mask[e]:
             return row
         keep = np.ones(len(row), dtype=bool)

@@ -116,18 +116,18 @@ def _unavailable(p: Problem, core: list[GroupKey], d: int, s: int) -> dict[int, 
 
 def _cell_shortage(p: Problem, key: GroupKey, core: list[GroupKey]) -> str:
     d, s = key[1], key[2]
-    cover = p.cover.get((d, s))
     if key[0] == "cover_skill":
-        need = cover.skills[key[3]]
+        need = p.cover[(d, s)].skills[key[3]]
         pool = [e for e, emp in enumerate(p.inp.employees) if key[3] in emp.skills]
         what = f"{need} with the skill '{key[3]}'"
     elif key[0] == "night_mix":
         need = 1
         limit = p.inp.night_needs_age_at_most
+        assert limit is not None, "the night_mix rule is only built with an age limit"
         pool = [e for e, emp in enumerate(p.inp.employees) if emp.age is not None and emp.age <= limit]
         what = f"someone aged {limit} or under"
     else:
-        need = cover.hard_min or 0
+        need = p.cover[(d, s)].hard_min or 0
         pool = list(range(p.E))
         what = plural(need, "person").replace("persons", "people")
     why = _unavailable(p, core, d, s)

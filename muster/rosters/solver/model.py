@@ -160,10 +160,10 @@ class RosterInput(_Model):
             raise ValueError("employee ids must be unique")
         if "" in shifts:
             raise ValueError("'' is reserved for a day off")
-        for s in self.shift_types:
-            for t in s.forbidden_successors:
+        for shift in self.shift_types:
+            for t in shift.forbidden_successors:
                 if t not in shifts:
-                    raise ValueError(f"shift {s.id}: unknown successor {t}")
+                    raise ValueError(f"shift {shift.id}: unknown successor {t}")
         for e in self.employees:
             for s in e.max_shifts:
                 if s not in shifts:

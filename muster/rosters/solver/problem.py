@@ -42,7 +42,7 @@ class Problem:
     shift_index: dict[str, int] = field(default_factory=dict)
     length: list[int] = field(default_factory=list)
     night: list[bool] = field(default_factory=list)
-    length_array: np.ndarray | None = None
+    length_array: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     cover: dict[tuple[int, int], CoverEntry] = field(default_factory=dict)
     # (e, d, s, weight)
     on_requests: list[tuple[int, int, int, int]] = field(default_factory=list)
@@ -51,6 +51,8 @@ class Problem:
     weekends: list[list[int]] = field(default_factory=list)
     weeks: list[list[int]] = field(default_factory=list)
     previous: np.ndarray | None = None  # E x D shift index, OFF, or -2 for "no previous"
+    # static_allowed's answer, computed once per problem
+    allowed: np.ndarray | None = field(default=None, repr=False, compare=False)
     # e -> shift index or OFF on the days before day 0, the day before last
     before: dict[int, list[int]] = field(default_factory=dict)
     # e -> shift index or OFF on the days after the last day, the first of them first
@@ -69,8 +71,9 @@ class Problem:
         p.length_array = np.array(p.length, dtype=np.int64)
         for c in inp.cover:
             p.cover[(c.day, p.shift_index[c.shift])] = CoverEntry.of(c, p.shift_index[c.shift])
+        # An on-request always names a shift (RosterInput refuses one without).
         p.on_requests = [(p.emp_index[r.employee], r.day, p.shift_index[r.shift], r.weight)
-                         for r in inp.on_requests if r.weight]
+                         for r in inp.on_requests if r.weight and r.shift is not None]
         p.off_requests = [(p.emp_index[r.employee], r.day,
                            OFF if r.shift is None else p.shift_index[r.shift], r.weight)
                           for r in inp.off_requests if r.weight]

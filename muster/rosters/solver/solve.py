@@ -79,6 +79,13 @@ class _State:
     lns_totals: dict = field(default_factory=dict)
     stats: dict = field(default_factory=dict)
 
+    @property
+    def incumbent(self) -> np.ndarray:
+        """The best roster so far: the improving phases run only once construction found one."""
+        if self.best is None:
+            raise RuntimeError("no roster to improve yet")
+        return self.best
+
     def left(self) -> float:
         return self.deadline - time.monotonic()
 
@@ -238,7 +245,7 @@ def lp_bound(st: _State, limit: float, guide: bool = True, seed: int = 0) -> Non
     ctx = build(st.p, flow=True)
     res = solve_lp(ctx, max(0.1, min(limit - (time.monotonic() - t_start), st.left())))
     st.stats["lp_seconds"] = round(time.monotonic() - t_start, 2)
-    if res.ok and res.bound is not None:
+    if res.ok and res.bound is not None and res.values is not None:
         # GLOP is exact to about 1e-6 relative; never claim more than the relaxation proves
         bound = math.ceil(res.bound - 0.01 - 1e-6 * abs(res.bound))
         st.bound = max(st.bound or 0, bound)
@@ -350,9 +357,9 @@ def lns(st: _State, workers: int, seed: int, parallel: int | None = None) -> Non
                 it += 1
                 h = rng.choice(hoods) if rng.random() < 0.3 else max(hoods, key=lambda x: x.score())
                 if focus is None or focus_obj != st.best_obj:
-                    focus, focus_obj = _Focus(p, st.best), st.best_obj
+                    focus, focus_obj = _Focus(p, st.incumbent), st.best_obj
                 region = _pick(p, h, rng, st, focus)
-                base = st.best.copy()
+                base = st.incumbent.copy()
                 fut = pool.submit(task, region, base, min(h.time, st.left()), h.name == "staff", seed + it)
                 running[fut] = (h, region, base, st.best_obj)
             if not running:
@@ -365,12 +372,12 @@ def lns(st: _State, workers: int, seed: int, parallel: int | None = None) -> Non
                 h.tries += 1
                 h.spent += spent
                 if res.array is not None and not np.array_equal(res.array, base):
-                    if base_obj == st.best_obj and np.array_equal(base, st.best):
+                    if base_obj == st.best_obj and np.array_equal(base, st.incumbent):
                         st.offer(res.array, f"lns/{h.name}")
                     else:
                         # the best moved on meanwhile: graft this region's cells onto it
                         free = _free_cells(p, region)
-                        merged = np.where(free, res.array, st.best)
+                        merged = np.where(free, res.array, st.incumbent)
                         if not st.offer(merged, f"lns/{h.name}"):
                             st.offer(res.array, f"lns/{h.name}")
                 gain = (before or 0) - (st.best_obj or 0)
@@ -442,20 +449,21 @@ class _Focus:
 def rins_solve(st: _State, workers: int, seed: int, limit: float) -> bool:
     """Re-solve every cell where the best roster disagrees with the relaxation; True if it improved."""
     p = st.p
-    a = st.best
+    a, pref, before = st.incumbent, st.lp_pref, st.best_obj
+    if pref is None or before is None:  # no relaxation was solved
+        return False
     E, D = p.E, p.D
-    chosen = st.lp_pref[np.arange(E)[:, None], np.arange(D)[None, :], np.maximum(a, 0)]
-    value = np.where(a >= 0, chosen, 1.0 - st.lp_pref.sum(axis=2))
+    chosen = pref[np.arange(E)[:, None], np.arange(D)[None, :], np.maximum(a, 0)]
+    value = np.where(a >= 0, chosen, 1.0 - pref.sum(axis=2))
     mask = value < 0.5
     if not mask.any():
         return False
-    before = st.best_obj
     res = run(build(p, Region.cells(mask), a, flow=True), limit, workers=workers, seed=seed, hint=a,
               params=SUB_PARAMS)
     if res.array is not None:
         st.offer(res.array, "rins")
     st.stats["rins_final"] = f"{int(mask.sum())} cells, {before} -> {st.best_obj}"
-    return st.best_obj < before and res.status == "OPTIMAL"
+    return st.best_obj is not None and st.best_obj < before and res.status == "OPTIMAL"
 
 
 def _free_cells(p: Problem, region: Region) -> np.ndarray:
@@ -463,14 +471,16 @@ def _free_cells(p: Problem, region: Region) -> np.ndarray:
         return region.mask.astype(bool)
     free = np.zeros((p.E, p.D), dtype=bool)
     rows = list(range(p.E)) if region.employees is None else list(region.employees)
-    free[np.ix_(rows, range(region.lo, region.hi))] = True
+    free[np.ix_(np.asarray(rows, dtype=np.int64), np.arange(region.lo, region.hi))] = True
     return free
 
 
 def _rins(p: Problem, h: _Hood, rng: random.Random, st: _State) -> Region:
-    a = st.best
+    a = st.incumbent
     E, D = p.E, p.D
     pref = st.lp_pref
+    if pref is None:
+        raise RuntimeError("the rins neighbourhood needs the linear relaxation")
     chosen = pref[np.arange(E)[:, None], np.arange(D)[None, :], np.maximum(a, 0)]
     value = np.where(a >= 0, chosen, 1.0 - pref.sum(axis=2))
     # where the relaxation disagrees, or is unsure (random threshold for variety), plus a
@@ -526,9 +536,9 @@ def _weekdays(p: Problem, h: _Hood, rng: random.Random, st: _State, focus: _Focu
             days[lo + span:] = False
         n = max(1, int(cap / max(1, days.sum())))
         if n < p.E:
-            emps = focus.people(p, st.best, n, rng)
+            emps = focus.people(p, st.incumbent, n, rng)
     mask = np.zeros((p.E, p.D), dtype=bool)
-    mask[np.ix_(emps, np.flatnonzero(days))] = True
+    mask[np.ix_(np.asarray(emps, dtype=np.int64), np.flatnonzero(days))] = True
     return Region.cells(mask)
 
 
@@ -545,14 +555,14 @@ def _pick(p: Problem, h: _Hood, rng: random.Random, st: _State, focus: _Focus) -
         return _weekdays(p, h, rng, st, focus)
     if h.name == "staff":
         k = max(1, min(p.E, round(h.size)))
-        emps = focus.people(p, st.best, k, rng) if targeted else sorted(rng.sample(range(p.E), k))
+        emps = focus.people(p, st.incumbent, k, rng) if targeted else sorted(rng.sample(range(p.E), k))
         return Region(emps, 0, p.D, p.D)
     # block: a square-ish patch of people x days around the same number of cells
     k = max(1, min(p.E, round(h.size * 0.8)))
     w = max(1, min(p.D, round(h.size * 1.25)))
     day = focus.day(rng) if targeted else None
     lo = rng.randrange(0, p.D - w + 1) if day is None else min(max(0, day - rng.randrange(w)), p.D - w)
-    emps = focus.people(p, st.best, k, rng) if targeted else sorted(rng.sample(range(p.E), k))
+    emps = focus.people(p, st.incumbent, k, rng) if targeted else sorted(rng.sample(range(p.E), k))
     return Region(emps, lo, lo + w, p.D)
 
 

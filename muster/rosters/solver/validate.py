@@ -255,12 +255,12 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
         if len(group) < 2:
             continue
         if f.kind == "night":
-            counts = [sum(1 for s in rows[e.id] if s and shifts[s].is_night) for e in group]
+            shares = [sum(1 for s in rows[e.id] if s and shifts[s].is_night) for e in group]
         else:
-            counts = [len({inp.weekend_of(d) for d in range(H) if rows[e.id][d] and inp.weekday(d) >= 5})
+            shares = [len({inp.weekend_of(d) for d in range(H) if rows[e.id][d] and inp.weekday(d) >= 5})
                       for e in group]
-        cost("fairness", f.weight * (max(counts) - min(counts)),
-             f"{f.kind} shares range from {min(counts)} to {max(counts)}")
+        cost("fairness", f.weight * (max(shares) - min(shares)),
+             f"{f.kind} shares range from {min(shares)} to {max(shares)}")
 
     by_rule: dict[str, list[int]] = {}
     for it in items:

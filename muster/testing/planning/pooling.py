@@ -203,7 +203,8 @@ def plan_pools(inp: PoolPlanInput) -> PoolPlan:
         memo[key] = best
         return best
 
-    best_cost, best_chain = 1.0, ()
+    best_cost = 1.0
+    best_chain: tuple[int, ...] = ()
     for n1 in candidates:
         sub_cost, sub_chain = tail(n1, inp.stages - 1)
         cost = 1.0 / n1 + sub_cost

@@ -29,7 +29,8 @@ def test_every_form_date_field_uses_an_iso_widget():
     for name in FORM_MODULES:
         module = importlib.import_module(name)
         for _n, cls in inspect.getmembers(module, inspect.isclass):
-            if not issubclass(cls, forms.BaseForm) or cls.__module__ != name:
+            # Form and ModelForm: the classes whose metaclass gathers base_fields.
+            if not issubclass(cls, (forms.Form, forms.ModelForm)) or cls.__module__ != name:
                 continue
             for fname, field in cls.base_fields.items():
                 if isinstance(field, forms.DateTimeField):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import itertools
 import random
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import numpy as np
 
-from muster.needs.dispatch import Instance, Proposal
+from muster.needs.dispatch import Instance, Person, Proposal
 from muster.needs.dispatch.validate import eligible
 
 CST = timezone(timedelta(hours=8))
@@ -51,7 +52,7 @@ def random_instance(seed: int, n_needs: int, n_people: int, *, span_m: float = 6
     needs = []
     for i in range(n_needs):
         a, b = rng.choice(shifts)
-        extra = {}
+        extra: dict[str, Any] = {}
         if terms:
             extra = {"region": rng.choice(["r1", "r2", "r3", None]),
                      "preferred_skills": rng.sample(skills, rng.randint(0, 2))}
@@ -93,11 +94,11 @@ def load_cost(inst: Instance, ps, k: int) -> int:
 def brute_force(inst: Instance) -> tuple[int, int]:
     """(max filled, min cost among those) by enumerating every assignment."""
     needs = inst.needs
-    options = []
+    options: list[tuple[Person, list[tuple[tuple[int, int], ...]]]] = []
     for ps in inst.people:
         elig = [(j, eligible(nd, ps, inst.max_km)[1]) for j, nd in enumerate(needs)
                 if eligible(nd, ps, inst.max_km)[0] and nd.places > 0]
-        choices = [()]
+        choices: list[tuple[tuple[int, int], ...]] = [()]
         for r in range(1, min(ps.max_assignments, len(elig)) + 1):
             for combo in itertools.combinations(elig, r):
                 spans = sorted((needs[j].start, needs[j].end) for j, _ in combo)
@@ -135,7 +136,8 @@ def lp_optimum(inst: Instance) -> tuple[int, int]:
     if not arcs:
         return 0, 0
     n = len(arcs)
-    rows, cols = [], []
+    rows: list[int] = []
+    cols: list[int] = []
     for a, (pi, j, _) in enumerate(arcs):
         rows += [pi, len(inst.people) + j]
         cols += [a, a]

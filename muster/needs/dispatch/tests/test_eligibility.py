@@ -15,7 +15,7 @@ from .helpers import instance, need, person
 def pairs(inst: Instance) -> set[tuple[str, str]]:
     """Eligible (need, person) pairs as the engine sees them."""
     idx = PeopleIndex.build(inst.people, inst.max_km)
-    out = set()
+    out: set[tuple[str, str]] = set()
     for span_table in (False, True):
         needs = NeedTable.build(inst.needs, idx, span_table=span_table)
         arcs = eligible_arcs(idx, needs, inst.max_km * 1000)

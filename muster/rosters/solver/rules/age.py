@@ -34,6 +34,8 @@ class NoNightOverAge(Rule):
 
     def exclusions(self, p: Problem) -> Iterator[Exclusion]:
         limit = p.inp.no_night_over_age
+        if limit is None:  # the rule does not apply
+            return
         for e, emp in enumerate(p.inp.employees):
             if emp.age is not None and emp.age > limit:
                 for s in range(p.S):
@@ -59,6 +61,8 @@ class NightNotAllOld(Rule):
     def add(self, ctx: Context) -> None:
         p = ctx.p
         limit = p.inp.night_needs_age_at_most
+        if limit is None:  # the rule does not apply
+            return
         young = [e for e, emp in enumerate(p.inp.employees) if is_younger(emp, limit)]
         others = [e for e in range(p.E) if e not in set(young)]
         for d in range(ctx.lo, min(ctx.hi, ctx.cut)):

@@ -7,6 +7,8 @@ headcount (`hard_min`) and hard minimum counts of people with a skill.
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from ..context import Context, lsum
 from ..problem import Problem
 from .base import Rule
@@ -54,6 +56,8 @@ class CoverSoft(Rule):
                 ctx.penalize("cover", max(0, req - count), c.under_weight)
                 ctx.penalize("cover", max(0, count - req), c.over_weight)
                 continue
+            under: cp_model.IntVar | int
+            over: cp_model.IntVar | int
             if c.under_weight and c.over_weight:
                 under = m.new_int_var(0, req, f"under{d}_{s}")
                 over = m.new_int_var(0, p.E, f"over{d}_{s}")

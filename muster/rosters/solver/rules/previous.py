@@ -16,11 +16,13 @@ class PreviousRoster(Rule):
 
     def add(self, ctx: Context) -> None:
         p = ctx.p
-        w = p.inp.previous.change_weight
+        if p.inp.previous is None or p.previous is None:  # the rule does not apply
+            return
+        w, previous = p.inp.previous.change_weight, p.previous
         for e, d in list(ctx.free_cells()):
             if d >= ctx.cut:
                 continue
-            before = int(p.previous[e, d])
+            before = int(previous[e, d])
             if before == -2:
                 continue
             if before == OFF:

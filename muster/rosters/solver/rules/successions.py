@@ -34,13 +34,13 @@ def rest_pairs(p: Problem, min_rest: int) -> dict[int, dict[int, set[int]]]:
 
 def _add_pairs(ctx: Context, e: int, gap: int, follow: dict[int, set[int]], key_of) -> None:
     """x[e,d,s] + sum(x[e,d+gap,t] for t that may not follow s) <= 1 for each s."""
-    by_set: dict[frozenset, list[int]] = defaultdict(list)
+    by_set: dict[frozenset[int], list[int]] = defaultdict(list)
     for s, ts in follow.items():
         if ts:
             by_set[frozenset(ts)].append(s)
     for d in range(max(0, ctx.lo - gap), min(ctx.hi, ctx.cut - gap)):
-        for ts, ss in by_set.items():
-            nxt = [ctx.x(e, d + gap, t) for t in ts]
+        for banned, ss in by_set.items():
+            nxt = [ctx.x(e, d + gap, t) for t in banned]
             if ctx.explain:
                 # one group per preceding shift type so the explanation can name it
                 for s in ss:

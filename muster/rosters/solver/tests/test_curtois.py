@@ -52,7 +52,7 @@ def test_best_known_values_shipped():
 def test_instance1_solved_to_the_best_known_value():
     inp = load_curtois(INSTANCE1)
     res = solve(inp, 30)
-    assert res.status == "OPTIMAL" and res.objective == 607
+    assert res.status == "OPTIMAL" and res.objective == 607 and res.roster is not None
     assert validate(inp, res.roster).objective == 607
 
 

@@ -30,7 +30,9 @@ def test_conflict_is_minimal_and_leaves_out_innocent_rules():
     # Ann's leave and her minimum hours clash; Bob's rules are fine and must not be named
     inp = instance(3, [{"id": "ann", "name": "Ann", "min_total_minutes": 3 * 480, "days_off": [2]},
                        {"id": "bob", "name": "Bob", "days_off": [0], "max_consecutive_shifts": 1}])
-    core, minimal = minimal_conflict(Problem.of(inp), 10)
+    found = minimal_conflict(Problem.of(inp), 10)
+    assert found is not None
+    core, minimal = found
     assert minimal
     assert sorted(k[0] for k in core) == ["days_off", "min_minutes"]
     assert all(k[1] == 0 for k in core)

@@ -113,7 +113,7 @@ def test_target_unreachable_under_cap_names_max_desks() -> None:
 def test_invalid_desk_input_rejected(field: str, value: float) -> None:
     fields = {"people": 100, "hours": 1, field: value}
     with pytest.raises(ValidationError) as info:
-        DeskPlanInput(**fields)
+        DeskPlanInput.model_validate(fields)
     assert info.value.errors()[0]["loc"] == (field,)
 
 

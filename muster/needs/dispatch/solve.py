@@ -7,8 +7,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import cpsat, flow
+# The modules themselves, not `from . import`: that goes through the package __init__, which imports
+# this module (an import cycle).
+from .cpsat import assign as cpsat_assign
+from .cpsat import overlapping_people, repair
 from .eligibility import Arcs, eligible_arcs
+from .flow import FlowStats
+from .flow import assign as flow_assign
 from .index import NeedTable, PeopleIndex
 from .models import Instance, Proposal, Status
 from .reasons import reason
@@ -32,7 +37,7 @@ class SolveStats:
     arcs_cpu_s: float = 0.0
     solve_cpu_s: float = 0.0
     output_cpu_s: float = 0.0
-    flow: flow.FlowStats = field(default_factory=flow.FlowStats)
+    flow: FlowStats = field(default_factory=FlowStats)
     cpsat: str = ""
 
     @property
@@ -127,17 +132,17 @@ def solve_detailed(instance: Instance, *, index: PeopleIndex | None = None, time
     prep = prepared or prepare(instance, index, stats)
     idx, needs, arcs, cost, w = prep.index, prep.needs, prep.arcs, prep.cost, instance.weights
     t0, c0 = time.perf_counter(), time.process_time()
-    chosen = flow.assign(idx, needs, arcs.p, arcs.j, cost, w, prune=prune, stats=stats.flow)
+    chosen = flow_assign(idx, needs, arcs.p, arcs.j, cost, w, prune=prune, stats=stats.flow)
     status: Status = "optimal"
     multi = idx.cap[arcs.p[chosen]] > 1
     if multi.any():
         sel = chosen[multi]
-        if len(cpsat.overlapping_people(arcs.p[sel], needs.start_us[arcs.j[sel]], needs.end_us[arcs.j[sel]])):
+        if len(overlapping_people(arcs.p[sel], needs.start_us[arcs.j[sel]], needs.end_us[arcs.j[sel]])):
             # The flow optimum double-books someone; its value still bounds the
             # true optimum, and a repaired copy is a good first guess.
-            hint = chosen[cpsat.repair(arcs.p[chosen], needs.start_us[arcs.j[chosen]],
+            hint = chosen[repair(arcs.p[chosen], needs.start_us[arcs.j[chosen]],
                                        needs.end_us[arcs.j[chosen]])]
-            result = cpsat.assign(idx, needs, arcs.p, arcs.j, cost, w, hint, time_limit_s)
+            result = cpsat_assign(idx, needs, arcs.p, arcs.j, cost, w, hint, time_limit_s)
             chosen, stats.cpsat = result.chosen, result.status
             status = "optimal" if result.optimal else "feasible"
     t1, c1 = time.perf_counter(), time.process_time()

@@ -22,12 +22,14 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from muster.core import audit, pii, throttle
 from muster.core.models import AuditEvent
+from muster.core.transactions import atomic
+from muster.notifications.actions import notify
 from muster.people.models import Person
+from muster.testing.audits import Audit
 from muster.testing.models import Registration
 
 OTP_SECONDS = 10 * 60
@@ -65,7 +67,7 @@ def _grant(session, person: Person, *, factor: str) -> Outcome:
     session.pop(SESSION_KEY, None)
     session.cycle_key()  # a fresh session id for the one that now sees results
     session["testing_person"] = person.pk
-    audit.record(actor=None, action="result.lookup", obj=person, region=person.region, kind=AuditEvent.Kind.READ,
+    audit.record(actor=None, action=Audit.RESULT_LOOKUP, obj=person, region=person.region, kind=AuditEvent.Kind.READ,
                  object_repr=person.id_masked, changes={"factor": factor})
     return Outcome(person=person)
 
@@ -98,9 +100,7 @@ def lookup_start(session, *, name: str, id_number: str, code: str = "") -> Outco
     if person is None:
         _miss(id_hash)
     elif person.phone:
-        from muster.notifications.actions import notify
-
-        with transaction.atomic():
+        with atomic():  # the SMS goes out once this commits
             notify(person=person, subject=_("Muster verification code %(code)s, valid for 10 minutes. Do not tell anyone.")
                    % {"code": otp}, event="testing.lookup_code", channels=[("sms", person.phone)])
     return Outcome(challenge=True)

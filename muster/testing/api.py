@@ -8,6 +8,7 @@ from pydantic import Field
 from muster.core.api import Paged, paged
 from muster.core.errors import InvalidInput
 from muster.testing import actions, selectors
+from muster.testing.parsing import parse_result_items
 
 router = Router(tags=["testing"])
 
@@ -146,13 +147,7 @@ class ResultsIn(Schema):
 @router.post("/labs/{int:lab_id}/results", summary="Enter results: all or nothing, with a row report")
 def results(request, lab_id: int, body: ResultsIn):
     lab = selectors.lab_get(request.user, lab_id)
-    rows, errors = [], []
-    for i, r in enumerate(body.results, start=1):
-        word = r.result.strip().lower()
-        if word not in actions.RESULT_WORDS:
-            errors.append(actions.RowError(i, "result", "unknown result"))
-            continue
-        rows.append(actions.ResultRow(i, r.tube.strip().upper(), actions.RESULT_WORDS[word], r.ct))
+    rows, errors = parse_result_items([(r.tube, r.result, r.ct) for r in body.results])
     report = actions.results_enter(actor=request.user, lab=lab, rows=rows, errors=errors)
     if not report.ok:
         raise InvalidInput(errors=[e.as_dict() for e in report.errors])
@@ -170,7 +165,5 @@ class LabTubeOut(Schema):
 @router.get("/labs/{int:lab_id}/tubes", response=Paged[LabTubeOut], summary="Tubes sent to your lab (no personal data)")
 def lab_tubes(request, lab_id: int, result: str = "", limit: int = 100, offset: int = 0):
     lab = selectors.lab_get(request.user, lab_id)
-    qs = selectors.tubes_for_lab(lab).order_by("barcode")
-    if result:
-        qs = qs.filter(result="" if result == "pending" else result)
-    return paged(qs, limit, offset, lambda t: {"barcode": t.barcode, "box": t.box.barcode, "count": t.count, "result": t.result, "ct": t.ct})
+    return paged(selectors.lab_tubes(lab, result), limit, offset,
+                 lambda t: {"barcode": t.barcode, "box": t.box.barcode, "count": t.count, "result": t.result, "ct": t.ct})

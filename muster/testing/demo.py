@@ -13,7 +13,7 @@ from django.utils import timezone
 def build(ctx) -> None:
     from muster.geo.models import Region
     from muster.people.models import Person
-    from muster.testing.actions import _follow_up, new_code
+    from muster.testing.actions import new_code, recalls_follow_up
     from muster.testing.models import (
         Box,
         Campaign,
@@ -76,4 +76,4 @@ def build(ctx) -> None:
         t.resulted_at = start + dt.timedelta(hours=4, minutes=i * 5)
         t.resulted_by = ctx.users["lab"]
     Tube.objects.bulk_update(resulted, ["result", "ct", "resulted_at", "resulted_by"])
-    _follow_up(resulted, now)
+    recalls_follow_up(resulted, now)

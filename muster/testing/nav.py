@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from muster.accounts.scoping import MANAGERS
-from muster.testing.actions import DESK_ROLES, LAB_ROLES
+from muster.testing.permissions import DESK_ROLES, LAB_ROLES
 
 
 def items(request, scope) -> list[tuple[str, str, str]]:

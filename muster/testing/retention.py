@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from muster.core import retention
 from muster.testing.models import Campaign, RecallItem, Report, Sample, SingleTubeFlag
+from muster.testing.selectors import outcome_label, resident_results
 
 SAMPLE, REPORT = "testing.sample", "testing.report"
 
@@ -44,8 +45,6 @@ def _local(at) -> str:
 
 
 def subject(person) -> list[dict]:
-    from muster.testing.selectors import resident_results
-    from muster.testing.views import outcome_label
 
     return [{str(_("Campaign")): r["campaign"].name, str(_("Sampled at")): _local(r["sample"].registered_at),
              str(_("Collection point")): r["sample"].point.site.name, str(_("Tube")): r["sample"].tube.barcode,

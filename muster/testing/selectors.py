@@ -7,17 +7,23 @@ import statistics
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from muster.accounts.models import RoleGrant
 from muster.accounts.scoping import MANAGERS, Scope
+from muster.core import pii
 from muster.core.errors import NotFound
 from muster.geo.models import Region, Site
+from muster.people import fitness
 from muster.people.models import Person
-from muster.testing.actions import DESK_ROLES, LAB_ROLES
+from muster.testing.fitness import point_duty
 from muster.testing.models import (
     OVERDUE_HOURS,
     Box,
     Campaign,
     CollectionPoint,
+    CustodyEvent,
+    LabRun,
     Recall,
     RecallItem,
     Registration,
@@ -27,6 +33,7 @@ from muster.testing.models import (
     TeamMember,
     Tube,
 )
+from muster.testing.permissions import DESK_ROLES, LAB_ROLES
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -59,8 +66,32 @@ def campaign_get(user, pk: int) -> Campaign:
     return campaign
 
 
-def can_manage(user, campaign: Campaign) -> bool:
-    return Scope.of(user).covers(campaign.region, MANAGERS)
+def campaign_public(pk: int) -> Campaign:
+    """A campaign as the public pre-registration page shows it (no login: any campaign by its id)."""
+    campaign = Campaign.objects.select_related("region").filter(pk=pk).first()
+    if campaign is None:
+        raise NotFound()
+    return campaign
+
+
+def labs_of(campaign: Campaign) -> QuerySet[Site]:
+    """The labs a campaign sends its boxes to."""
+    return campaign.labs.all()
+
+
+def points_count(campaign: Campaign) -> int:
+    return campaign.points.count()
+
+
+def collection_sites_free(campaign: Campaign) -> QuerySet[Site]:
+    """Collection sites of the campaign's region that are not yet one of its points."""
+    return Site.objects.filter(kind=Site.Kind.COLLECTION, region__path__startswith=campaign.region.path).exclude(
+        pk__in=campaign.points.values("site_id")).select_related("region")
+
+
+def communities_of(campaign: Campaign) -> QuerySet[Region]:
+    """The communities a newcomer may name when pre-registering for this campaign."""
+    return Region.objects.filter(level=Region.Level.COMMUNITY, path__startswith=campaign.region.path).order_by("code")
 
 
 def points_for_desk(user) -> QuerySet[CollectionPoint]:
@@ -96,6 +127,33 @@ def team_of(point: CollectionPoint) -> QuerySet[TeamMember]:
         order, "person__name", "pk")
 
 
+def team_member_get(point: CollectionPoint, pk: int) -> TeamMember:
+    member = TeamMember.objects.filter(point=point, pk=pk).select_related("person").first()
+    if member is None:
+        raise NotFound()
+    member.point = point
+    return member
+
+
+def team_fitness(point: CollectionPoint, members: list[TeamMember], found: list[Person]) -> dict[int, str]:
+    """Why each member, and each person found to add, may not be sent to this point (people.fitness); fit people are left out.
+
+    Each member also gets `unfit_why`, `phone_masked` and `desk` (their account may work the
+    desk at the point's site; None without an account), in one query for all of them.
+    """
+    unfit = fitness.unfit([m.person_id for m in members] + [p.pk for p in found], point_duty(point))
+    unfit_why = {pid: fitness.says(reasons) for pid, reasons in unfit.items()}
+    accounts = {m.person_id: m.person.user for m in members if hasattr(m.person, "user")}
+    at_desk = set(RoleGrant.objects.filter(user__in=list(accounts.values()), site=point.site, role__in=DESK_ROLES)
+                  .values_list("user_id", flat=True)) if accounts else set()
+    for m in members:
+        account = accounts.get(m.person_id)
+        m.unfit_why = unfit_why.get(m.person_id, "")
+        m.phone_masked = pii.mask_phone(m.person.phone)
+        m.desk = None if account is None else account.pk in at_desk
+    return unfit_why
+
+
 def team_sizes(campaign: Campaign) -> list[tuple[CollectionPoint, dict[str, int]]]:
     """Each collection point of a campaign with its team counted by role, in one query."""
     counts: dict[int, dict[str, int]] = {}
@@ -109,6 +167,20 @@ def flags_visible(user) -> QuerySet[SingleTubeFlag]:
     """Active single-tube flags on people of the regions the user manages, newest first."""
     return SingleTubeFlag.objects.filter(Scope.of(user).region_q("person__region", MANAGERS), active=True).select_related(
         "person", "person__region", "created_by").order_by("-created_at", "-pk")
+
+
+def flag_get(user, pk: int) -> SingleTubeFlag:
+    flag = flags_visible(user).filter(pk=pk).first()
+    if flag is None:
+        raise NotFound()
+    return flag
+
+
+def flagged_among(people: list[Person]) -> set[int]:
+    """Which of these people carry an active single-tube flag."""
+    if not people:
+        return set()
+    return set(SingleTubeFlag.objects.filter(person__in=people, active=True).values_list("person_id", flat=True))
 
 
 def labs_for(user) -> QuerySet[Site]:
@@ -152,6 +224,19 @@ def box_get_for_point(user, point: CollectionPoint, pk: int) -> Box:
     return box
 
 
+def box_tubes(box: Box) -> QuerySet[Tube]:
+    return box.tubes.order_by("barcode")
+
+
+def box_events(box: Box) -> QuerySet[CustodyEvent]:
+    return box.events.select_related("by")
+
+
+def tubes_waiting_for_box(point: CollectionPoint) -> int:
+    """Closed tubes of a point that no box holds yet."""
+    return Tube.objects.filter(point=point, status=Tube.Status.CLOSED, box__isnull=True).count()
+
+
 def boxes_for_lab(lab: Site) -> QuerySet[Box]:
     """Boxes sent to a lab: no collection-point address, only its name."""
     return Box.objects.filter(lab=lab).exclude(status=Box.Status.OPEN).select_related("point__site").only(
@@ -161,6 +246,46 @@ def boxes_for_lab(lab: Site) -> QuerySet[Box]:
 def tubes_for_lab(lab: Site) -> QuerySet[Tube]:
     return Tube.objects.filter(box__lab=lab).select_related("box").only(
         "barcode", "capacity", "count", "result", "ct", "resulted_at", "run_id", "run_position", "box__barcode", "box__status")
+
+
+def lab_tubes(lab: Site, result: str = "") -> QuerySet[Tube]:
+    """The API's list of a lab's tubes, by barcode; `result` filters ("pending": none yet)."""
+    qs = tubes_for_lab(lab).order_by("barcode")
+    if result:
+        qs = qs.filter(result="" if result == "pending" else result)
+    return qs
+
+
+def lab_board(lab: Site) -> dict:
+    """The lab page's figures: boxes on their way (oldest first), tube counts, latest runs and results."""
+    incoming = list(boxes_for_lab(lab).filter(status__in=[Box.Status.CLOSED, Box.Status.IN_TRANSIT]).order_by("handed_at")[:100])
+    for b in incoming:
+        b.overdue = is_overdue(b)
+    tubes = tubes_for_lab(lab)
+    counts = {
+        "received": tubes.filter(box__status=Box.Status.RECEIVED).count(),
+        "waiting": tubes.filter(box__status=Box.Status.RECEIVED, result="").count(),
+        "rerun": tubes.filter(result__in=[Tube.Result.INVALID, Tube.Result.RERUN]).count(),
+        "positive": tubes.filter(result=Tube.Result.POSITIVE).count(),
+    }
+    return {"incoming": incoming, "counts": counts, "runs": LabRun.objects.filter(lab=lab)[:10],
+            "recent": tubes.exclude(result="").order_by("-resulted_at")[:20]}
+
+
+def run_get(lab: Site, pk: int) -> LabRun:
+    run = LabRun.objects.filter(pk=pk, lab=lab).first()
+    if run is None:
+        raise NotFound()
+    return run
+
+
+def run_tubes(lab: Site, run: LabRun) -> list[Tube]:
+    """A run's tubes in plate order, each with its well (A1…H12 on a 96-well plate, else its position)."""
+    tubes = list(tubes_for_lab(lab).filter(run=run).order_by("run_position"))
+    for t in tubes:
+        p = t.run_position - 1
+        t.well = f"{'ABCDEFGH'[p % 8]}{p // 8 + 1}" if p < 96 else str(t.run_position)
+    return tubes
 
 
 def overdue_boxes(qs: QuerySet[Box]) -> QuerySet[Box]:
@@ -258,6 +383,13 @@ def unsampled(user, campaign: Campaign, region=None) -> QuerySet[Person]:
     return qs.filter(~Exists(done)).select_related("region", "household", "household__building").order_by("region__code", "name", "pk")
 
 
+def recall_item_get(user, pk: int) -> RecallItem:
+    item = recall_items(user, open_only=False).filter(pk=pk).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
 def recall_items(user, campaign: Campaign | None = None, *, open_only: bool = True) -> QuerySet[RecallItem]:
     """Recalled people in the user's regions, for the community to contact."""
     qs = RecallItem.objects.filter(Scope.of(user).region_q("person__region", MANAGERS))
@@ -270,6 +402,11 @@ def recall_items(user, campaign: Campaign | None = None, *, open_only: bool = Tr
 
 
 # --- residents ---------------------------------------------------------------------------------
+
+def outcome_label(key: str) -> str:
+    return {"pending": _("Awaiting result"), "negative": _("Negative"), "positive": _("Positive"),
+            "recalled": _("Pooled tube positive: come back for a single-tube re-test")}.get(key, key)
+
 
 def outcome(sample: Sample) -> str:
     """A person's result in a round: pending, negative, positive, or recalled (pooled positive awaiting a single tube)."""
@@ -293,6 +430,34 @@ def resident_results(person: Person) -> list[dict]:
     for s in samples.order_by("-registered_at"):
         out.append({"sample": s, "campaign": s.campaign, "outcome": outcome(s)})
     return out
+
+
+def registration_by_code(code: str, campaign_id: int) -> Registration | None:
+    if not code:
+        return None
+    return Registration.objects.filter(code=code, campaign_id=campaign_id).select_related("campaign", "person").first()
+
+
+def session_person(pk) -> Person:
+    """The resident a result look-up let into this session (NotFound when there is none)."""
+    person = Person.objects.filter(pk=pk).first() if pk else None
+    if person is None:
+        raise NotFound()
+    return person
+
+
+def resident_sample(person: Person, pk: int) -> Sample:
+    """One of the resident's own samples (never a re-test's), with what their report shows."""
+    sample = Sample.objects.select_related("campaign", "tube", "point__site", "person").filter(
+        pk=pk, person=person, is_resample=False).first()
+    if sample is None:
+        raise NotFound()
+    return sample
+
+
+def report_issued(sample: Sample, result: str) -> Report | None:
+    """The report already issued for this sample and result, if any."""
+    return Report.objects.filter(sample=sample, result=result).first()
 
 
 def report_by_token(token: str) -> Report | None:

@@ -5,6 +5,7 @@ from django.db import connection
 
 from muster.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from muster.testing import actions
+from muster.testing.actions import direct
 from muster.testing.models import Sample, Tube
 from muster.testing.tests.factories import campaign, people, resident_id, resident_id_of, sample_all
 
@@ -154,7 +155,7 @@ def test_desk_statement_is_prepared_and_planned_again(monkeypatch):
         pytest.skip("prepared statements are the PostgreSQL path")
     from muster.testworld import build_world
 
-    monkeypatch.setattr(actions, "REPLAN_EVERY", 3)
+    monkeypatch.setattr(direct, "REPLAN_EVERY", 3)
     world = build_world()
     c, point = campaign(world, pool_size=5)
     ps = people(world, 12)

@@ -1,8 +1,8 @@
 """The desk's endpoints over HTTP: JSON for every outcome, and resends that are safe.
 
 The desk keeps an item on 401, 403, 429 and 5xx and drops it on a refusal (a JSON problem
-about the item). These tests pin the answers it relies on, for the API endpoints the desk
-page calls and for the older /testing/desk/<id>/… views that pages loaded before stay on.
+about the item). These tests pin the answers it relies on, on the API endpoints the desk
+page calls.
 """
 
 import json
@@ -18,10 +18,6 @@ from muster.testing.tests.factories import campaign, people, resident_id, reside
 
 def _api(point, what):
     return f"/api/v1/testing/points/{point.pk}/{what}"
-
-
-def _old(point, what):
-    return f"/testing/desk/{point.pk}/{what}"
 
 
 def _post(client, url, body=None, **extra):
@@ -51,8 +47,7 @@ def clerk(world):
 
 
 def _every_endpoint(point):
-    return [_api(point, "tubes"), _api(point, "scan"), _api(point, "tubes/T000000001/close"), _api(point, "walkins"),
-            _old(point, "open"), _old(point, "scan"), _old(point, "close"), _old(point, "walkin")]
+    return [_api(point, "tubes"), _api(point, "scan"), _api(point, "tubes/T000000001/close"), _api(point, "walkins")]
 
 
 def test_no_session_is_401_json_on_every_desk_endpoint_never_the_login_page(desk):
@@ -76,19 +71,21 @@ def test_database_away_during_a_scan_is_503_with_retry_after(desk, clerk, monkey
         raise OperationalError("terminating connection due to administrator command")
 
     monkeypatch.setattr(actions, "desk_scan", down)
+    monkeypatch.setattr(actions, "desk_scan_direct", down)
     body = {"tube": "T000000001", "scan": resident_id_of(ps[0]), "key": "k1"}
-    for url in (_api(point, "scan"), _old(point, "scan")):
-        r = _post(clerk, url, body, HTTP_X_CSRFTOKEN=clerk.token)
-        _problem(r, 503, "unavailable")
-        assert int(r["Retry-After"]) > 0
+    r = _post(clerk, _api(point, "scan"), body, HTTP_X_CSRFTOKEN=clerk.token)
+    _problem(r, 503, "unavailable")
+    assert int(r["Retry-After"]) > 0
 
 
-def test_a_point_the_clerk_cannot_see_is_a_json_404_on_the_old_views_too(world, desk):
+def test_a_point_the_user_cannot_see_is_a_json_404_on_every_desk_endpoint(world, desk):
     point, _ = desk
     c = Client(raise_request_exception=False)
     c.force_login(world.outsider)
-    _problem(_post(c, _old(point, "scan"), {}), 404, "not_found")
-    _problem(_post(c, _api(point, "scan"), {"tube": "T000000001", "scan": "x", "key": "k"}), 404, "not_found")
+    bodies = [{"barcode": "T000000001"}, {"tube": "T000000001", "scan": "x", "key": "k"}, {},
+              {"id_number": resident_id(903), "name": "路人丙", "key": "w"}]
+    for url, body in zip(_every_endpoint(point), bodies, strict=True):
+        _problem(_post(c, url, body), 404, "not_found")
 
 
 def test_resends_of_every_desk_action_answer_as_the_first_time(desk, clerk):

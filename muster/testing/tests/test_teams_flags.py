@@ -9,7 +9,7 @@ import pytest
 from muster.accounts.models import Role, RoleGrant, User
 from muster.core.errors import Conflict
 from muster.core.models import AuditEvent
-from muster.testing import actions
+from muster.testing import actions, permissions
 from muster.testing.models import SingleTubeFlag, TeamMember
 from muster.testing.tests.factories import campaign, people, resident_id, resident_id_of
 from muster.testworld import make_user
@@ -56,13 +56,13 @@ def test_adding_and_removing_a_team_member_gives_and_takes_the_desk(world, login
     c, point = campaign(world)
     (p,) = people(world, 1)
     account = make_user("newclerk", person=p)
-    assert not actions.can_work_desk(_fresh(account), point)
+    assert not permissions.can_work_desk(_fresh(account), point)
     client = login(world.district_command)
     r = client.post(f"/testing/points/{point.pk}/team/", {"person": p.pk, "role": "clerk", "q": p.name})
     assert r.status_code == 302
     member = TeamMember.objects.get(point=point, person=p)
     assert member.role == "clerk" and member.grant.role == Role.CLERK and member.grant.site == world.collection
-    assert actions.can_work_desk(_fresh(account), point)
+    assert permissions.can_work_desk(_fresh(account), point)
     assert login(account).get(f"/testing/desk/{point.pk}/").status_code == 200
     assert set(AuditEvent.objects.values_list("action", flat=True)) >= {"campaign.team_add", "role.grant"}
 
@@ -71,7 +71,7 @@ def test_adding_and_removing_a_team_member_gives_and_takes_the_desk(world, login
     r = client.post(f"/testing/points/{point.pk}/team/{member.pk}/remove/")
     assert r.status_code == 302
     assert not TeamMember.objects.exists() and not RoleGrant.objects.filter(user=account).exists()
-    assert not actions.can_work_desk(_fresh(account), point)
+    assert not permissions.can_work_desk(_fresh(account), point)
     assert AuditEvent.objects.filter(action="campaign.team_remove").exists()
     assert AuditEvent.objects.filter(action="role.revoke").exists()
     assert client.post(f"/testing/points/{point.pk}/team/{member.pk}/remove/").status_code == 404
@@ -218,16 +218,17 @@ def test_a_flagged_person_is_refused_in_a_pooled_tube_at_the_desk(world, login):
     def post(url, body):
         return client.post(url, json.dumps(body), content_type="application/json")
 
-    assert post(f"/testing/desk/{point.pk}/open", {"barcode": "T000000001"}).json()["ok"]
-    assert post(f"/testing/desk/{point.pk}/scan", {"tube": "T000000001", "scan": resident_id_of(a), "key": "k1"}).json()["ok"]
-    r = post(f"/testing/desk/{point.pk}/scan", {"tube": "T000000001", "scan": resident_id_of(b), "key": "k2"})
+    api = f"/api/v1/testing/points/{point.pk}"
+    assert post(f"{api}/tubes", {"barcode": "T000000001"}).status_code == 201
+    assert post(f"{api}/scan", {"tube": "T000000001", "scan": resident_id_of(a), "key": "k1"}).json()["ok"]
+    r = post(f"{api}/scan", {"tube": "T000000001", "scan": resident_id_of(b), "key": "k2"})
     assert r.status_code == 409 and r.json()["type"] == "needs_single"
     with pytest.raises(Conflict):
         actions.desk_scan(actor=world.clerk, point=point, tube_barcode="T000000001", scan=resident_id_of(b))
     # Once the flag is lifted the same person goes into the pooled tube.
     flag = SingleTubeFlag.objects.get(person=b)
     login(world.coordinator).post(f"/testing/flags/{flag.pk}/lift/")
-    r = post(f"/testing/desk/{point.pk}/scan", {"tube": "T000000001", "scan": resident_id_of(b), "key": "k3"})
+    r = post(f"{api}/scan", {"tube": "T000000001", "scan": resident_id_of(b), "key": "k3"})
     assert r.json()["ok"] and r.json()["tube"]["count"] == 2
 
 

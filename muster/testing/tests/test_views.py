@@ -51,24 +51,25 @@ def test_lab_never_shows_addresses_or_phones(world, login):
     assert "蒲安里2号院" not in html and ps[0].phone not in html and ps[0].name not in html
 
 
-def test_desk_json_endpoints(world, login):
+def test_desk_api_endpoints(world, login):
     c, point = campaign(world, pool_size=5)
     (p,) = people(world, 1)
     client = login(world.clerk)
+    api = f"/api/v1/testing/points/{point.pk}"
     post = lambda url, body: client.post(url, json.dumps(body), content_type="application/json")  # noqa: E731
-    r = post(f"/testing/desk/{point.pk}/open", {"barcode": "T000000001"})
-    assert r.json()["ok"]
+    r = post(f"{api}/tubes", {"barcode": "T000000001"})
+    assert r.status_code == 201 and r.json()["status"] == "open"
     body = {"tube": "T000000001", "scan": resident_id_of(p), "key": "k1"}
-    r1, r2 = post(f"/testing/desk/{point.pk}/scan", body), post(f"/testing/desk/{point.pk}/scan", body)
+    r1, r2 = post(f"{api}/scan", body), post(f"{api}/scan", body)
     assert r1.json()["sample"] == r2.json()["sample"] and r2.json()["replayed"]
-    r = post(f"/testing/desk/{point.pk}/scan", {"tube": "T000000001", "scan": "garbage!", "key": "k2"})
+    r = post(f"{api}/scan", {"tube": "T000000001", "scan": "garbage!", "key": "k2"})
     assert r.status_code == 422 and r.json()["type"] == "bad_format"
-    r = post(f"/testing/desk/{point.pk}/scan", {**body, "key": "k3"})
+    r = post(f"{api}/scan", {**body, "key": "k3"})
     assert r.status_code == 409 and r.json()["type"] == "already_sampled"
-    r = post(f"/testing/desk/{point.pk}/close", {"barcode": "T000000001"})
-    assert r.json()["tube"]["status"] == "closed"
-    r = client.post(f"/testing/desk/{point.pk}/scan", b"not json", content_type="application/json")
-    assert r.status_code in (404, 422)
+    r = post(f"{api}/tubes/T000000001/close", {})
+    assert r.json()["status"] == "closed"
+    r = client.post(f"{api}/scan", b"not json", content_type="application/json")
+    assert r.status_code == 400 and r["Content-Type"].startswith("application/json")
 
 
 def test_box_pages_flow(world, login):
@@ -120,14 +121,21 @@ def test_resident_preregisters_looks_up_and_downloads_a_verifiable_report(world)
     page = other.get("/testing/result/mine/").content.decode()
     assert "阴性" in page
     sample = Sample.objects.get()
-    pdf = other.get(f"/testing/result/report/{sample.pk}.pdf")
+    url = f"/testing/result/report/{sample.pk}.pdf"
+    # Reading issues nothing: the page's button posts, which issues the report, then the download is a GET.
+    assert other.get(url)["Location"].endswith("/result/mine/") and not sample.reports.exists()
+    issued = other.post(url)
+    assert issued.status_code == 303 and issued["Location"] == url
+    assert other.post(url).status_code == 303 and sample.reports.count() == 1  # issued once per sample and result
+    pdf = other.get(url)
     assert pdf["Content-Type"] == "application/pdf"
     token = sample.reports.get().token
     verify = Client().get(f"/testing/verify/{token}/").content.decode()
     assert "张*英" in verify and "阴性" in verify and "11010519491231002X" not in verify
     assert Client().get("/testing/verify/forged/").status_code == 404
     # Someone else's sample cannot be fetched with this session.
-    assert Client().get(f"/testing/result/report/{sample.pk}.pdf").status_code == 404
+    assert Client().get(url).status_code == 404
+    assert Client().post(url).status_code == 404
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout.decode()
         assert "核酸检测报告" in text and "阴性" in text and "张秀英" in text

@@ -1,0 +1,166 @@
+"""Campaigns: the list, a new one, the board, collection points, planning, the unsampled and the recalled."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from muster.core.errors import DomainError
+from muster.geo import selectors as geo
+from muster.testing import actions, permissions, selectors
+from muster.testing.forms import CampaignForm, PlanningForm, PointForm
+from muster.testing.planning import (
+    DeskPlanInput,
+    LabPlanInput,
+    PlanningError,
+    PoolPlanInput,
+    plan_desks,
+    plan_lab,
+    plan_pools,
+)
+from muster.testing.views.common import form_error
+from muster.web.paging import page_of
+from muster.web.redirects import safe_next
+
+
+@login_required
+def campaigns(request):
+    qs = selectors.campaigns_visible(request.user).order_by("-starts_at")
+    return render(request, "testing/campaigns.html", {"section": "testing", "page": page_of(qs, request.GET.get("page")),
+                                                      "can_create": permissions.is_manager(request.user)})
+
+
+@login_required
+def campaign_new(request):
+    permissions.require_any_manager(request.user)
+    now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    form = CampaignForm(request.POST or None, initial={"starts_at": now, "ends_at": now + dt.timedelta(hours=15)})
+    form.fields["labs"].queryset = selectors.labs_usable(request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        region = geo.regions_visible(request.user).filter(code=d["region"]).first()
+        if region is None:
+            form.add_error("region", _("No region with this code in your scope."))
+        else:
+            try:
+                c = actions.campaign_create(actor=request.user, data=actions.CampaignData(
+                    name=d["name"], region=region, starts_at=d["starts_at"], ends_at=d["ends_at"], pool_size=d["pool_size"],
+                    round=d["round"], prevalence=d["prevalence"], labs=tuple(d["labs"])))
+                messages.success(request, _("Campaign created."))
+                return redirect("testing:campaign", c.pk)
+            except DomainError as exc:
+                form_error(form, exc)
+    return render(request, "testing/form.html", {"section": "testing", "form": form, "title": _("New campaign")})
+
+
+@login_required
+def campaign(request, pk: int):
+    c = selectors.campaign_get(request.user, pk)
+    can_manage = permissions.can_manage(request.user, c)
+    teams = selectors.team_sizes(c) if can_manage else []
+    return render(request, "testing/campaign.html", {
+        "section": "testing", "c": c, "stats": selectors.progress(c), "points": selectors.progress_by_point(c),
+        "can_manage": can_manage, "labs": selectors.labs_of(c), "teams": teams,
+        "is_manager": permissions.is_manager(request.user),
+        "prereg_url": request.build_absolute_uri(reverse("testing:preregister", args=[c.pk])),
+    })
+
+
+@login_required
+def campaign_board(request, pk: int):
+    """The board's figures alone, for htmx polling."""
+    c = selectors.campaign_get(request.user, pk)
+    return render(request, "testing/_board.html", {"c": c, "stats": selectors.progress(c), "points": selectors.progress_by_point(c)})
+
+
+@login_required
+@require_POST
+def campaign_status(request, pk: int):
+    c = selectors.campaign_get(request.user, pk)
+    actions.campaign_set_status(actor=request.user, campaign=c, status=request.POST.get("status", ""))
+    return redirect("testing:campaign", c.pk)
+
+
+@login_required
+def point_add(request, pk: int):
+    c = selectors.campaign_get(request.user, pk)
+    permissions.require_campaign_manager(request.user, c)
+    form = PointForm(request.POST or None)
+    form.fields["site"].queryset = selectors.collection_sites_free(c)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.point_add(actor=request.user, campaign=c, site=d["site"], desks=d["desks"], opens=d["opens"], closes=d["closes"])
+            messages.success(request, _("Collection point added."))
+            return redirect("testing:campaign", c.pk)
+        except DomainError as exc:
+            form_error(form, exc)
+    return render(request, "testing/form.html", {"section": "testing", "form": form, "title": _("Add a collection point"), "c": c})
+
+
+@login_required
+def planning(request, pk: int):
+    """The planning engine's figures for this campaign: the same as `muster plan pool|desks|lab`."""
+    c = selectors.campaign_get(request.user, pk)
+    hours = max(0.1, round((c.ends_at - c.starts_at).total_seconds() / 3600, 1))
+    initial = {"prevalence": c.prevalence, "max_pool": 20, "stages": 2, "people": max(1, c.target_population), "hours": hours,
+               "service_seconds": 30, "max_mean_wait_minutes": 5, "points": max(1, selectors.points_count(c)), "turnaround_hours": 24}
+    form = PlanningForm(request.GET or None, initial=initial)
+    params = form.cleaned_data if form.is_bound and form.is_valid() else (initial if not form.is_bound else None)
+    plan = {}
+    if params:
+        try:
+            plan["pool"] = plan_pools(PoolPlanInput(prevalence=params["prevalence"], max_pool=params["max_pool"], stages=params["stages"]))
+            plan["campaign_pool"] = plan_pools(PoolPlanInput(prevalence=params["prevalence"], max_pool=c.pool_size, stages=2,
+                                                             allowed=(c.pool_size,))) if c.pool_size > 1 else None
+            plan["desks"] = plan_desks(DeskPlanInput(people=params["people"], hours=params["hours"], service_seconds=params["service_seconds"],
+                                                     max_mean_wait_minutes=params["max_mean_wait_minutes"], points=params["points"]))
+            plan["lab"] = plan_lab(LabPlanInput(people=params["people"], prevalence=params["prevalence"],
+                                                pool_sizes=(c.pool_size,) if c.pool_size > 1 else (1,),
+                                                turnaround_hours=params["turnaround_hours"]))
+        except PlanningError as exc:
+            form.add_error(None, str(exc.message))
+        except Exception as exc:  # noqa: BLE001 - pydantic validation of a combination the form let through
+            form.add_error(None, str(exc).splitlines()[0][:200])
+    return render(request, "testing/planning.html", {"section": "testing", "c": c, "form": form, "plan": plan, "params": params})
+
+
+@login_required
+def unsampled(request, pk: int):
+    c = selectors.campaign_get(request.user, pk)
+    permissions.require_any_manager(request.user)
+    region = None
+    code = request.GET.get("region", "").strip()
+    if code:
+        region = geo.regions_visible(request.user).filter(code=code).first()
+    too_wide = selectors.unsampled_too_wide(request.user, c, region)
+    page = None if too_wide else page_of(selectors.unsampled(request.user, c, region), request.GET.get("page"))
+    return render(request, "testing/unsampled.html", {"section": "testing", "c": c, "page": page, "too_wide": too_wide,
+                                                      "region": region})
+
+
+@login_required
+def recalls(request, pk: int):
+    c = selectors.campaign_get(request.user, pk)
+    permissions.require_any_manager(request.user)
+    qs = selectors.recall_items(request.user, c, open_only=request.GET.get("all") != "1")
+    return render(request, "testing/recalls.html", {"section": "testing", "c": c, "page": page_of(qs, request.GET.get("page"))})
+
+
+@login_required
+@require_POST
+def recall_contact(request, item_id: int):
+    item = selectors.recall_item_get(request.user, item_id)
+    try:
+        actions.recall_contact(actor=request.user, item=item)
+        messages.success(request, _("Marked as contacted."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect(safe_next(request, reverse("testing:recalls", args=[item.recall.campaign_id])))

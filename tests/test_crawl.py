@@ -20,12 +20,16 @@ def crawl(client, start="/", depth=2, limit=120):
             if url in seen or len(seen) >= limit or url.startswith(SKIP):
                 continue
             seen.add(url)
+            answers = []
             for probe in (url, url + ("&" if "?" in url else "?") + "page=-1&q=%27%22%3C&region=x&kind=zz&min_age=abc"):
                 r = client.get(probe)
+                answers.append(r)
                 if r.status_code >= 500:
                     problems.append((probe, r.status_code))
-            if r.status_code == 200 and "html" in r.get("Content-Type", ""):
-                nxt.extend(LINK.findall(r.content.decode(errors="replace")))
+            plain = answers[0]
+            # Links come from the page as linked, not from its junk-query twin (which may answer 400).
+            if plain.status_code == 200 and "html" in plain.get("Content-Type", ""):
+                nxt.extend(LINK.findall(plain.content.decode(errors="replace")))
         frontier = nxt
     return seen, problems
 

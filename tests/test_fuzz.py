@@ -15,12 +15,10 @@ import os
 import time
 
 import pytest
-
-schemathesis = pytest.importorskip("schemathesis")
-
-from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
-from schemathesis.checks import CHECKS, load_all_checks  # noqa: E402
-from schemathesis.generation import GenerationMode  # noqa: E402
+import schemathesis  # a dev dependency: `make fuzz` fails rather than skips without it
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.generation import GenerationMode
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db,
               pytest.mark.skipif(not os.environ.get("MUSTER_FUZZ"), reason="minutes long: run by `make fuzz`")]

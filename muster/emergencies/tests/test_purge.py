@@ -15,6 +15,7 @@ from muster.quarantine import actions as quarantine
 from muster.quarantine.models import Case, ReleaseNotice
 from muster.testing.models import Sample, SingleTubeFlag, Tube
 from muster.testing.tests.factories import campaign, people, sample_all
+from muster.web.tests.pdftext import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -66,10 +67,11 @@ def test_purge_anonymises_people_and_keeps_every_count(world, login):
     # No page, export, API or audit detail shows a purged name or number.
     client = login(world.command)
     pages = [f"/people/?q={residents[0].name}", "/people/", f"/people/{residents[0].pk}/", "/people/export.xlsx",
-             "/api/v1/people/", f"/api/v1/people/{residents[0].pk}", f"/testing/{c.pk}/", "/accounts/audit/"]
+             "/api/v1/people", f"/api/v1/people/{residents[0].pk}", f"/testing/{c.pk}/", "/accounts/audit/"]
     for url in pages:
         r = client.get(url)
-        assert r.status_code in (200, 404), url
+        # 200 each: a 404 page (as "/api/v1/people/", with its slash, was) would hide no name by itself.
+        assert r.status_code == 200, url
         body = _text(r).replace(f'value="{residents[0].name}"', "")  # the search box echoes the query
         for p, number in zip(residents, numbers, strict=True):
             assert p.name not in body, (url, p.name)
@@ -212,9 +214,6 @@ def test_directory_people_who_never_gave_emergency_data_are_left_alone(world):
 
 
 def test_a_purged_release_notice_no_longer_prints_or_verifies(world, login):
-    import shutil
-    import subprocess
-
     _c, _point, residents = old_campaign(world, n=1)
     me = residents[0]
     h = hotel(world)
@@ -233,9 +232,7 @@ def test_a_purged_release_notice_no_longer_prints_or_verifies(world, login):
     assert me.name not in client.get(f"/quarantine/verify/{notice.token}/").content.decode()
     page = client.get(f"/quarantine/{case.pk}/").content.decode()
     assert me.name not in page and "808" not in page
-    if shutil.which("pdftotext"):  # the notice did carry the name before the purge
-        text = subprocess.run(["pdftotext", "-", "-"], input=before.content, capture_output=True, check=True).stdout.decode()
-        assert me.name in text
+    assert me.name in pdf_text(before.content)  # the notice did carry the name before the purge
 
 
 def test_the_purge_is_a_periodic_job():

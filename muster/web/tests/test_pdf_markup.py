@@ -2,25 +2,15 @@
 
 import datetime as dt
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from types import SimpleNamespace as NS
 
 from django.test import Client
 from django.utils import timezone
 
+from muster.web.tests.pdftext import pdf_text
+
 HOSTILE = "<b>x</a>&"
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The PDF's text: poppler's pdftotext where installed, else pdfium (a test dependency)."""
-    if shutil.which("pdftotext"):
-        return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    import pypdfium2
-
-    doc = pypdfium2.PdfDocument(pdf)
-    return "\n".join(page.get_textpage().get_text_range() for page in doc)
 
 
 def test_release_notice_prints_markup_in_names_aspdf_text():

@@ -10,13 +10,13 @@ import io
 import re
 from types import SimpleNamespace
 
+import pypdfium2 as pdfium
 import pytest
 import segno
+import zxingcpp
 from django.test import Client
 from django.utils import timezone
-
-zxingcpp = pytest.importorskip("zxingcpp")
-PIL = pytest.importorskip("PIL.Image")
+from PIL import Image as PIL
 
 
 def decode(image) -> list[str]:
@@ -28,7 +28,6 @@ def decode(image) -> list[str]:
 
 def pdf_codes(pdf: bytes) -> list[str]:
     """Render each page as the printer would (150 dpi) and read its QR codes."""
-    pdfium = pytest.importorskip("pypdfium2")
     doc = pdfium.PdfDocument(pdf)
     texts = []
     for i in range(len(doc)):

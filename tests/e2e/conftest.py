@@ -38,24 +38,60 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.set_default_timeout(15_000)
-    pg.base = live_server.url
-    yield pg
-    context.close()
+class Browse:
+    """Pages on the live server, each in a browser context of its own, made on demand; all closed at the end."""
+
+    def __init__(self, browser, base):
+        self.browser, self.base = browser, base
+        self.timeout = 15_000
+        self.pages = []
+
+    def __call__(self, locale="zh-CN", width=1280, height=900, mobile=False):
+        context = self.browser.new_context(locale=locale, viewport={"width": width, "height": height},
+                                           is_mobile=mobile, has_touch=mobile)
+        pg = context.new_page()
+        pg.set_default_timeout(self.timeout)
+        pg.base = self.base
+        self.pages.append(pg)
+        return pg
+
+    def wait_longer(self, timeout):
+        """Every page, made already or later, waits `timeout` ms before an action fails."""
+        self.timeout = timeout
+        for pg in self.pages:
+            pg.set_default_timeout(timeout)
+
+    def close(self):
+        for pg in self.pages:
+            pg.context.close()
 
 
 @pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
-    pg = context.new_page()
-    pg.set_default_timeout(15_000)
-    pg.base = live_server.url
-    yield pg
-    context.close()
+def browse(browser, live_server):
+    """browse(locale, width, height, mobile=False): a new page, for a test that needs several or other locales."""
+    pages = Browse(browser, live_server.url)
+    yield pages
+    pages.close()
+
+
+@pytest.fixture
+def page(browse):
+    """A desktop page in Chinese."""
+    return browse()
+
+
+@pytest.fixture
+def phone(browse):
+    """A phone's page in Chinese (360 × 740, touch)."""
+    return browse(width=360, height=740, mobile=True)
+
+
+@pytest.fixture
+def patient(browse):
+    """Six engineers share two cores: every page of the test gets 40 s instead of the default 15 s.
+
+    A module asks for it with `pytestmark = pytest.mark.usefixtures("patient")`."""
+    browse.wait_longer(40_000)
 
 
 @pytest.fixture
@@ -73,6 +109,23 @@ def log_in(page, username, password=None):
     page.fill("#id_password", password or PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url(page.base + "/")
+
+
+@pytest.fixture
+def desk(world):
+    """desk(pg, n, pool_size=5): a campaign with a collection point and n people of the world to sample;
+    the clerk signed in on `pg` at the point's desk. Returns (campaign, point, people)."""
+    from muster.testing.tests.factories import campaign, people
+
+    def at_desk(pg, n, pool_size=5):
+        c, point = campaign(world, pool_size=pool_size)
+        ps = people(world, n)
+        log_in(pg, "clerk")
+        pg.goto(pg.base + f"/testing/desk/{point.pk}/")
+        pg.wait_for_selector("#scan")
+        return c, point, ps
+
+    return at_desk
 
 
 @pytest.fixture

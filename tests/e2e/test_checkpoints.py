@@ -4,19 +4,7 @@ import pytest
 
 from tests.e2e.conftest import log_in
 
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """PBKDF2 for a dozen users and each log-in is slow on a busy 2-core machine."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _patient(request):
-    """Six engineers share two cores: give each page more time than the default 15 s."""
-    for name in ("page", "phone"):
-        if name in request.fixturenames:
-            request.getfixturevalue(name).set_default_timeout(40_000)
+pytestmark = pytest.mark.usefixtures("patient")
 
 
 def test_entry_fever_and_follow_up(page, phone, world, shots):

@@ -15,27 +15,7 @@ WORDS = {
               "recent": "Recent shifts", "missed": "missed: no check-in", "checked": "Checked in"},
 }
 
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def browse(browser, live_server):
-    contexts = []
-
-    def make(locale, width=1280, height=900, mobile=False):
-        ctx = browser.new_context(locale=locale, viewport={"width": width, "height": height}, is_mobile=mobile, has_touch=mobile)
-        contexts.append(ctx)
-        pg = ctx.new_page()
-        pg.set_default_timeout(40_000)
-        pg.base = live_server.url
-        return pg
-
-    yield make
-    for c in contexts:
-        c.close()
+pytestmark = pytest.mark.usefixtures("patient")
 
 
 def _no_overflow(page):

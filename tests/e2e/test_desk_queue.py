@@ -10,19 +10,19 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
-
-
-def _setup(world, n, pool_size=5):
-    from muster.testing.tests.factories import campaign, people
-
-    c, point = campaign(world, pool_size=pool_size)
-    return c, point, people(world, n)
-
 
 def scan(page, text):
     page.fill("#scan", text)
     page.press("#scan", "Enter")
+
+
+def fill_tube(page, ps, tube="T000000001"):
+    """Scan a tube, then each person in `ps`."""
+    from muster.testing.tests.factories import resident_id_of
+
+    scan(page, tube)
+    for p in ps:
+        scan(page, resident_id_of(p))
 
 
 def queued(page, n, timeout=20_000):
@@ -32,11 +32,6 @@ def queued(page, n, timeout=20_000):
 def alert(page, reason, timeout=20_000):
     expect(page.locator("#alert")).to_have_attribute("data-reason", reason, timeout=timeout)
     return page.inner_text("#alert-text")
-
-
-def open_desk(page, point):
-    page.goto(page.base + f"/testing/desk/{point.pk}/")
-    page.wait_for_selector("#scan")
 
 
 def _tube(barcode="T000000001"):
@@ -52,19 +47,13 @@ def _samples(c):
     return Sample.objects.filter(campaign=c).count()
 
 
-def test_session_ended_while_offline_keeps_the_queue_and_sends_it_after_signing_in(phone, world, shots):
+def test_session_ended_while_offline_keeps_the_queue_and_sends_it_after_signing_in(phone, desk, shots):
     """A tube and 5 people queued offline; the session ends on the server meanwhile."""
     from django.contrib.sessions.models import Session
 
-    from muster.testing.tests.factories import resident_id_of
-
-    c, point, ps = _setup(world, 5)
-    log_in(phone, "clerk")
-    open_desk(phone, point)
+    c, point, ps = desk(phone, 5)
     phone.context.set_offline(True)
-    scan(phone, "T000000001")
-    for p in ps:
-        scan(phone, resident_id_of(p))
+    fill_tube(phone, ps)
     queued(phone, 6)
     Session.objects.all().delete()  # expired, or signed out elsewhere
     phone.context.set_offline(False)
@@ -88,18 +77,13 @@ def test_session_ended_while_offline_keeps_the_queue_and_sends_it_after_signing_
     phone.screenshot(path=str(shots / "testing_desk_signed_in_again_phone.png"), full_page=True)
 
 
-def test_csrf_token_rotated_while_offline_loses_nothing(page, world):
+def test_csrf_token_rotated_while_offline_loses_nothing(page, desk):
     """Signing in again elsewhere rotates the CSRF token; the queued items go out with the new one."""
-    from muster.testing.tests.factories import resident_id_of
     from muster.testworld import PASSWORD
 
-    c, point, ps = _setup(world, 3)
-    log_in(page, "clerk")
-    open_desk(page, point)
+    c, _point, ps = desk(page, 3)
     page.context.set_offline(True)
-    scan(page, "T000000001")
-    for p in ps:
-        scan(page, resident_id_of(p))
+    fill_tube(page, ps)
     queued(page, 4)
     before = {k["name"]: k["value"] for k in page.context.cookies()}["csrftoken"]
     # Another tab signs in again (the context's own HTTP client shares its cookies; the desk stays offline).
@@ -122,16 +106,10 @@ def test_csrf_token_rotated_while_offline_loses_nothing(page, world):
     assert stale == [403, "csrf"]
 
 
-def test_close_tube_waits_behind_the_queued_scans(page, world):
-    from muster.testing.tests.factories import resident_id_of
-
-    c, point, ps = _setup(world, 3)
-    log_in(page, "clerk")
-    open_desk(page, point)
+def test_close_tube_waits_behind_the_queued_scans(page, desk):
+    c, _point, ps = desk(page, 3)
     page.context.set_offline(True)
-    scan(page, "T000000001")
-    for p in ps:
-        scan(page, resident_id_of(p))
+    fill_tube(page, ps)
     page.click("#close-tube")
     queued(page, 5)  # open, 3 scans, close: in that order
     assert page.inner_text("#tube") == "—"
@@ -142,15 +120,11 @@ def test_close_tube_waits_behind_the_queued_scans(page, world):
     assert "T000000001" in page.inner_text("#flash")
 
 
-def test_walkin_taking_the_last_place_fills_and_closes_the_tube(page, world):
-    from muster.testing.tests.factories import resident_id, resident_id_of
+def test_walkin_taking_the_last_place_fills_and_closes_the_tube(page, desk):
+    from muster.testing.tests.factories import resident_id
 
-    c, point, ps = _setup(world, 4)
-    log_in(page, "clerk")
-    open_desk(page, point)
-    scan(page, "T000000001")
-    for p in ps:
-        scan(page, resident_id_of(p))
+    c, _point, ps = desk(page, 4)
+    fill_tube(page, ps)
     queued(page, 0)
     stranger = resident_id(950)
     scan(page, stranger)  # the fifth and last place: the desk counts the tube as full
@@ -167,21 +141,15 @@ def test_walkin_taking_the_last_place_fills_and_closes_the_tube(page, world):
     assert "已满" in page.inner_text("#flash")
 
 
-def test_queue_survives_a_page_reload(page, world):
-    from muster.testing.tests.factories import resident_id_of
-
-    c, point, ps = _setup(world, 3)
-    log_in(page, "clerk")
-    open_desk(page, point)
+def test_queue_survives_a_page_reload(page, desk):
+    c, _point, ps = desk(page, 3)
 
     def unreachable(route):
         route.abort("internetdisconnected")
 
     # Only the desk's calls fail (the page itself must load again to show the reload).
     page.route("**/api/v1/testing/**", unreachable)
-    scan(page, "T000000001")
-    for p in ps:
-        scan(page, resident_id_of(p))
+    fill_tube(page, ps)
     queued(page, 4)
     page.reload()
     page.wait_for_selector("#scan")
@@ -192,7 +160,7 @@ def test_queue_survives_a_page_reload(page, world):
     assert _samples(c) == 3 and _tube() == (3, "open")
 
 
-def test_server_faults_keep_the_items_and_resend_them(page, world, monkeypatch):
+def test_server_faults_keep_the_items_and_resend_them(page, desk, monkeypatch):
     """A proxy's 502 page, then the database away (503 problem), then the server is back."""
     from django.db import OperationalError
 
@@ -201,7 +169,7 @@ def test_server_faults_keep_the_items_and_resend_them(page, world, monkeypatch):
     from muster.testing import actions
     from muster.testing.tests.factories import resident_id_of
 
-    c, point, ps = _setup(world, 3)
+    c, _point, ps = desk(page, 3)
     monkeypatch.setattr(core_api, "RETRY_AFTER_SECONDS", 1)
     monkeypatch.setattr(http, "RETRY_AFTER_SECONDS", 1)
     faults = {"db": 2}
@@ -215,8 +183,6 @@ def test_server_faults_keep_the_items_and_resend_them(page, world, monkeypatch):
             return real(**kwargs)
         return call
 
-    log_in(page, "clerk")
-    open_desk(page, point)
     scan(page, "T000000001")
     queued(page, 0)
     proxy = {"left": 2}

@@ -14,27 +14,7 @@ from tests.e2e.conftest import log_in
 
 INPUTS = "input[type=date], input[type=time], input[type=datetime-local]"
 
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def browse(browser, live_server, request):
-    contexts = []
-
-    def make(locale):
-        ctx = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
-        contexts.append(ctx)
-        pg = ctx.new_page()
-        pg.set_default_timeout(40_000)
-        pg.base = live_server.url
-        return pg
-
-    yield make
-    for c in contexts:
-        c.close()
+pytestmark = pytest.mark.usefixtures("patient")
 
 
 def _check_inputs(page, must_have=()):

@@ -62,4 +62,4 @@ bench-regions: setup
 	$(BIN)/python bench/regions.py
 
 clean:
-	rm -rf var/test-* .pytest_cache
+	rm -rf var/test-* .pytest_cache .mypy_cache .coverage .coverage.*

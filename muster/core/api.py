@@ -221,6 +221,8 @@ class MusterAPI(NinjaAPI):
             for method, op in item.items():
                 if not isinstance(op, dict) or "responses" not in op:
                     continue
-                for code in _problem_codes(path, op, method, views.get(op.get("operationId"))):
+                operation_id = op.get("operationId")
+                view = views.get(operation_id) if operation_id else None
+                for code in _problem_codes(path, op, method, view):
                     op["responses"].setdefault(code, {"description": PROBLEM_TEXT[code], **ref})
         return schema

@@ -3,6 +3,7 @@
 import io
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from muster.core import importjobs, pii
 from muster.core.models import ImportJob
@@ -13,8 +14,10 @@ NUMBER = "110106199001011234"
 
 def _xlsx(rows) -> bytes:
     wb = Workbook()
+    sheet = wb.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on one empty worksheet
     for row in rows:
-        wb.active.append(row)
+        sheet.append(row)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

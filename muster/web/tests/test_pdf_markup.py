@@ -42,7 +42,8 @@ def test_test_report_prints_markup_in_names_aspdf_text(world):
     session = client.session
     session["testing_person"] = p.pk
     session.save()
-    r = client.get(f"/testing/result/report/{Sample.objects.get(person=p).pk}.pdf")
+    # The download button posts (the report is issued), then the download is a GET.
+    r = client.post(f"/testing/result/report/{Sample.objects.get(person=p).pk}.pdf", follow=True)
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     text = pdf_text(r.content)
     assert f"{HOSTILE}李" in text and f"{HOSTILE}第一轮" in text and f"{HOSTILE}采样点" in text

@@ -41,3 +41,15 @@ def lead(world):
                                                                                 phone="13900000011"))
     world.coordinator.save(update_fields=["person"])
     return world.coordinator.person
+
+
+@pytest.fixture
+def sms_outbox():
+    """Every SMS the outbox delivers during the test, as (phone, text); codes are read from here once sent."""
+    from muster.notifications import channels
+    from muster.notifications.tests.helpers import SmsOutbox
+
+    box = SmsOutbox()
+    old = channels.register("sms", channels.SmsChannel(backend=box))
+    yield box
+    channels.register("sms", old)

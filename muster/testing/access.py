@@ -102,7 +102,7 @@ def lookup_start(session, *, name: str, id_number: str, code: str = "") -> Outco
     elif person.phone:
         with atomic():  # the SMS goes out once this commits
             notify(person=person, subject=_("Muster verification code %(code)s, valid for 10 minutes. Do not tell anyone.")
-                   % {"code": otp}, event="testing.lookup_code", channels=[("sms", person.phone)])
+                   % {"code": otp}, event="testing.lookup_code", channels=[("sms", person.phone)], confidential=True)
     return Outcome(challenge=True)
 
 

@@ -48,6 +48,13 @@ class PreregisterForm(forms.Form):
     community = forms.ModelChoiceField(label=_("Community"), queryset=None, required=False,
                                        help_text=_("Only needed if you are not yet in the registry."))
 
+    def clean(self):
+        data = super().clean()
+        # Asked of everyone who names a community, registered or not, so the answer tells nothing.
+        if data.get("community") and not data.get("phone"):
+            self.add_error("phone", _("Give your mobile number: your code is sent to it by SMS."))
+        return data
+
 
 class LookupForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)

@@ -1,5 +1,7 @@
 """The registration desk with a (simulated) wedge scanner, its offline queue, the board, and the residents' phone pages."""
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in
@@ -65,16 +67,23 @@ def test_desk_on_a_phone_and_the_board(phone, page, world, shots):
     page.screenshot(path=str(shots / "testing_planning.png"), full_page=True)
 
 
-def test_resident_registers_on_a_phone_and_gets_a_qr(phone, world, shots):
+def test_resident_registers_on_a_phone_and_gets_a_qr(phone, world, shots, sms_outbox):
     c, point, ps = _setup(world, 0)
     phone.goto(phone.base + f"/testing/c/{c.pk}/register/")
-    # A newcomer sees their code at once; someone already registered gets it by SMS instead.
+    # A newcomer gets their code by SMS like everyone else (showing it here told the number was new),
+    # with a link to its QR code.
     phone.fill("#id_name", "新居民")
     phone.fill("#id_id_number", "110105194912310011")
     phone.select_option("#id_community", value=str(world.puanli.pk))
+    phone.fill("#id_phone", "13900000011")
     phone.click("main button[type=submit]")
-    phone.wait_for_selector("#code")
-    assert phone.inner_text("#code").startswith("MP")
+    phone.wait_for_selector("#sent")
+    phone.screenshot(path=str(shots / "testing_preregister_sent_phone.png"), full_page=True)
+    [sms] = sms_outbox.to("13900000011")
+    code = re.search(r"MP[0-9A-Z]{12}", sms).group(0)
+    assert code not in phone.inner_text("main")
+    phone.goto(re.search(r"https?://\S+/code/MP\w+/", sms).group(0))
+    assert phone.inner_text("#code") == code
     assert phone.locator(".qr svg").count() == 1
     phone.screenshot(path=str(shots / "testing_my_code_phone.png"), full_page=True)
     phone.goto(phone.base + "/testing/result/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
@@ -58,29 +59,32 @@ def preregister(*, campaign: Campaign, name: str, id_type: str, id_number: str, 
 
 
 def preregister_self(*, campaign: Campaign, name: str, id_type: str, id_number: str, phone: str = "",
-                     community: Region | None = None) -> Registration | None:
-    """Pre-registration from the public page: the registration to show, or None for "check your SMS".
+                     community: Region | None = None, code_url: Callable[[Registration], str] | None = None) -> None:
+    """Pre-registration from the public page: the code always goes by SMS, never onto the page.
 
-    Someone already in the registry never sees their code on this page, whoever typed their name
-    and number: it goes by SMS to the phone on record. A wrong name, or a newcomer who named no
-    community, gets that same answer, so the page tells no stranger whether a number is registered.
-    Only a newcomer, added now, sees their code at once.
+    Someone already in the registry under this name gets it on the phone on record; a newcomer who
+    named their community is added and gets it on the phone they gave. A wrong name, or a newcomer
+    who named no community, gets nothing. The page answers all of them alike, so it tells no stranger
+    whether a number is registered. `code_url` makes the link to the code's QR page for the SMS.
     """
     sealed = pii.seal(id_type, id_number)
     person = Person.objects.filter(id_type=id_type, id_hash=sealed.hash).first()
     if person is None:
-        if community is None:
-            return None
-        return preregister(campaign=campaign, name=name, id_type=id_type, id_number=id_number, phone=phone, community=community)
-    if person.name != (name or "").strip():
-        return None
-    reg = preregister(campaign=campaign, name=name, id_type=id_type, id_number=id_number)
-    if person.phone:
-        with atomic():  # the SMS goes out once this commits
-            notify(person=person, subject=_("Your Muster personal code for %(campaign)s: %(code)s. Show it at the desk.")
-                   % {"campaign": campaign.name, "code": reg.code}, event="testing.preregister_code",
-                   channels=[("sms", person.phone)])
-    return None
+        if community is None or not phone:
+            return
+        reg = preregister(campaign=campaign, name=name, id_type=id_type, id_number=id_number, phone=phone, community=community)
+        to = pii.validate_phone(phone)
+    elif person.name != (name or "").strip() or not person.phone:
+        return
+    else:
+        reg = preregister(campaign=campaign, name=name, id_type=id_type, id_number=id_number)
+        to = person.phone
+    text = _("Your Muster personal code for %(campaign)s: %(code)s. Show it at the desk.") % {
+        "campaign": campaign.name[:40], "code": reg.code}
+    if code_url:
+        text += " " + _("Its QR code: %(url)s") % {"url": code_url(reg)}
+    with atomic():  # the SMS goes out once this commits
+        notify(person=reg.person, subject=text, event="testing.preregister_code", channels=[("sms", to)], confidential=True)
 
 
 def report_issue(*, sample: Sample, result: str) -> Report:

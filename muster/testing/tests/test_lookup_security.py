@@ -10,6 +10,8 @@ import pytest
 from django.test import Client
 
 from muster.core.models import AuditEvent
+from muster.notifications.models import Notification
+from muster.notifications.tests.helpers import sms_text
 from muster.testing import actions
 from muster.testing.models import Registration
 from muster.testing.tests.factories import campaign
@@ -17,12 +19,6 @@ from muster.testing.tests.factories import campaign
 ALICE_ID = "11010519491231002X"
 # Same region and birth date, other sequence numbers, with valid check digits: what a guesser tries.
 WRONG_IDS = ["110105194912310011", "110105194912310038", "110105194912310054"]
-
-
-def sms_to(phone: str) -> str:
-    from muster.notifications.models import Notification
-
-    return Notification.objects.filter(channel="sms", address=phone).latest("pk").subject
 
 
 def granted(client: Client) -> bool:
@@ -45,7 +41,7 @@ def test_name_and_id_number_alone_open_nothing_and_confirm_nothing(world):
 def test_the_one_time_code_by_sms_opens_the_results_and_is_audited_as_a_read(world):
     c = Client()
     c.post("/testing/result/", {"name": "张秀英", "id_number": ALICE_ID})
-    otp = re.search(r"\b\d{6}\b", sms_to("13800000001")).group(0)
+    otp = re.search(r"\b\d{6}\b", sms_text("13800000001")).group(0)
     assert otp not in str(dict(c.session))  # only a keyed hash of it is kept
     r = c.post("/testing/result/", {"otp": otp})
     assert r["Location"] == "/testing/result/mine/" and granted(c)
@@ -55,7 +51,7 @@ def test_the_one_time_code_by_sms_opens_the_results_and_is_audited_as_a_read(wor
     again = Client()
     again.post("/testing/result/", {"name": "张秀英", "id_number": ALICE_ID})
     again.post("/testing/result/", {"otp": otp})
-    assert not granted(again) or otp in sms_to("13800000001")  # unless the new code happens to be the same
+    assert not granted(again) or otp in sms_text("13800000001")  # unless the new code happens to be the same
 
 
 def test_the_personal_code_is_a_second_factor_and_no_longer_enough_alone(world):
@@ -79,7 +75,7 @@ def test_an_expired_code_is_refused(world, monkeypatch):
 
     c = Client()
     c.post("/testing/result/", {"name": "张秀英", "id_number": ALICE_ID})
-    otp = re.search(r"\b\d{6}\b", sms_to("13800000001")).group(0)
+    otp = re.search(r"\b\d{6}\b", sms_text("13800000001")).group(0)
     now = time.time()
     monkeypatch.setattr(time, "time", lambda: now + 11 * 60)
     c.post("/testing/result/", {"otp": otp})
@@ -140,7 +136,7 @@ def test_preregistration_does_not_tell_whether_a_number_is_registered(world):
     right = Client().post(url, {"name": "张秀英", "id_type": "resident", "id_number": ALICE_ID})
     assert strip(right) == strip(unknown)
     code = Registration.objects.get(person=world.alice).code
-    assert code not in right.content.decode() and code in sms_to("13800000001")
+    assert code not in right.content.decode() and code in sms_text("13800000001")
 
 
 def test_anonymous_preregistration_is_throttled(world, settings):
@@ -150,12 +146,43 @@ def test_anonymous_preregistration_is_throttled(world, settings):
     statuses = []
     for i, number in enumerate(WRONG_IDS):
         r = Client(REMOTE_ADDR="198.51.100.77").post(f"/testing/c/{c_.pk}/register/", {
-            "name": f"新居民{i}", "id_type": "resident", "id_number": number, "community": community.pk})
+            "name": f"新居民{i}", "id_type": "resident", "id_number": number, "community": community.pk,
+            "phone": f"1390000000{i}"})
         statuses.append(r.status_code)
-    assert statuses == [302, 302, 429]
+    assert statuses == [200, 200, 429]
 
 
 def test_report_verification_is_throttled(world, settings):
     settings.VERIFY_RATE_IP = "3/h"
     statuses = [Client(REMOTE_ADDR="198.51.100.88").get("/testing/verify/forged/").status_code for _ in range(4)]
     assert statuses == [404, 404, 404, 429]
+
+
+def test_a_newcomer_gets_the_code_by_sms_like_everyone_else(world):
+    """Showing a newcomer's code on the page told that the number had not been on file."""
+    c_, point = campaign(world)
+    url = f"/testing/c/{c_.pk}/register/"
+    strip = lambda r: re.sub(r'value="[^"]+"|"X-CSRFToken": "[^"]+"|selected', "", r.content.decode())  # noqa: E731
+    newcomer = Client().post(url, {"name": "新居民", "id_type": "resident", "id_number": WRONG_IDS[1],
+                                   "community": world.puanli.pk, "phone": "13900000009"})
+    known = Client().post(url, {"name": "张秀英", "id_type": "resident", "id_number": ALICE_ID,
+                                "community": world.puanli.pk, "phone": "13900000008"})
+    assert newcomer.status_code == known.status_code == 200 and strip(newcomer) == strip(known)
+    reg = Registration.objects.get(person__name="新居民")
+    assert reg.code not in newcomer.content.decode() and reg.code in sms_text("13900000009")
+    # The registered person's code went to the phone on record, not to the number typed in.
+    assert Registration.objects.get(person=world.alice).code in sms_text("13800000001")
+    assert not Notification.objects.filter(address="13900000008").exists()
+    # The SMS links to the code's QR page; a made-up code finds nothing.
+    link = re.search(r"http://testserver(/testing/c/\d+/code/MP\w+/)", sms_text("13900000009")).group(1)
+    assert reg.code in Client().get(link).content.decode()
+    assert Client().get(f"/testing/c/{c_.pk}/code/MPAAAAAAAAAAAA/").status_code == 404
+
+
+def test_naming_a_community_needs_a_phone_whoever_you_are(world):
+    c_, point = campaign(world)
+    url = f"/testing/c/{c_.pk}/register/"
+    for number in (ALICE_ID, WRONG_IDS[2]):
+        r = Client().post(url, {"name": "张秀英", "id_type": "resident", "id_number": number, "community": world.puanli.pk})
+        assert r.status_code == 200 and 'id="sent"' not in r.content.decode() and "id_phone" in r.content.decode()
+    assert not Registration.objects.exists()

@@ -6,6 +6,7 @@ import subprocess
 import pytest
 from django.test import Client
 
+from muster.notifications.tests.helpers import sms_text
 from muster.testing import actions
 from muster.testing.models import Box, Sample
 from muster.testing.tests.factories import campaign, people, resident_id_of, sample_all, ship
@@ -94,19 +95,13 @@ def test_box_pages_flow(world, login):
     assert r.status_code == 302
 
 
-def sms_to(phone: str) -> str:
-    from muster.notifications.models import Notification
-
-    return Notification.objects.filter(channel="sms", address=phone).latest("pk").subject
-
-
 def test_resident_preregisters_looks_up_and_downloads_a_verifiable_report(world):
     c, point = campaign(world, pool_size=5)
     resident = Client()
     r = resident.post(f"/testing/c/{c.pk}/register/", {"name": "张秀英", "id_type": "resident", "id_number": "11010519491231002X"})
     # Already in the registry: the code goes to the phone on record, never onto this page.
     assert r.status_code == 200 and 'id="sent"' in r.content.decode() and "MP" not in r.content.decode()
-    code = re.search(r"MP[0-9A-Z]{12}", sms_to("13800000001")).group(0)
+    code = re.search(r"MP[0-9A-Z]{12}", sms_text("13800000001")).group(0)
     actions.tube_open(actor=world.clerk, point=point, barcode="T000000001")
     actions.desk_scan(actor=world.clerk, point=point, tube_barcode="T000000001", scan=code)
     actions.tube_close(actor=world.clerk, point=point, barcode="T000000001")
@@ -115,7 +110,7 @@ def test_resident_preregisters_looks_up_and_downloads_a_verifiable_report(world)
     other = Client()
     r = other.post("/testing/result/", {"name": "张秀英", "id_number": "11010519491231002X"})
     assert r.status_code == 302 and r["Location"].endswith("?step=code")
-    otp = re.search(r"\b\d{6}\b", sms_to("13800000001")).group(0)
+    otp = re.search(r"\b\d{6}\b", sms_text("13800000001")).group(0)
     r = other.post("/testing/result/", {"otp": otp})
     assert r.status_code == 302 and r["Location"].endswith("/result/mine/")
     page = other.get("/testing/result/mine/").content.decode()

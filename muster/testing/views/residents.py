@@ -37,7 +37,7 @@ def preregister(request, pk: int):
     c = selectors.campaign_public(pk)
     form = PreregisterForm(request.POST or None)
     form.fields["community"].queryset = selectors.communities_of(c)
-    reg, sent, status = None, False, 200
+    sent, status = False, 200
     if request.method == "POST" and (_too_many(request, "testing.preregister", settings.PREREGISTER_RATE_IP)
                                      or _too_many(request, "testing.preregister.name", settings.LOOKUP_RATE_NAME, key=_name_key)):
         form = PreregisterForm(request.POST)
@@ -48,22 +48,23 @@ def preregister(request, pk: int):
     elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            reg = actions.preregister_self(campaign=c, name=d["name"], id_type=d["id_type"], id_number=d["id_number"],
-                                           phone=d["phone"], community=d["community"])
+            actions.preregister_self(campaign=c, name=d["name"], id_type=d["id_type"], id_number=d["id_number"],
+                                     phone=d["phone"], community=d["community"],
+                                     code_url=lambda r: request.build_absolute_uri(reverse("testing:my_code", args=[c.pk, r.code])))
         except DomainError as exc:
             form_error(form, exc)
         else:
-            if reg is not None:
-                request.session["testing_code"] = reg.code
-                return redirect("testing:my_code", c.pk)
             sent = True
-    return render(request, "testing/preregister.html", {"c": c, "form": form, "reg": reg, "sent": sent}, status=status)
+    return render(request, "testing/preregister.html", {"c": c, "form": form, "sent": sent}, status=status)
 
 
-def my_code(request, pk: int):
-    reg = selectors.registration_by_code(request.session.get("testing_code", ""), pk)
+def my_code(request, pk: int, code: str):
+    """The QR of a personal code, reached from the link in its SMS (the code itself is the key)."""
+    if _too_many(request, "testing.verify", settings.VERIFY_RATE_IP, method="GET"):
+        return HttpResponse(_("Too many requests. Please try again later."), status=429)
+    reg = selectors.registration_by_code(code.strip().upper(), pk)
     if reg is None:
-        return redirect("testing:preregister", pk)
+        raise NotFound()
     svg = qr.svg(reg.code, scale=8)
     return render(request, "testing/my_code.html", {"reg": reg, "svg": svg, "masked": selectors.mask_name(reg.person.name)})
 

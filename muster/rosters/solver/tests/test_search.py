@@ -12,9 +12,11 @@ from muster.rosters.solver.build import build, run
 from muster.rosters.solver.context import Region
 from muster.rosters.solver.curtois import DATA_DIR, load_curtois
 from muster.rosters.solver.greedy import greedy_roster
+from muster.rosters.solver.lns import _free_cells
 from muster.rosters.solver.lp import solve_lp
 from muster.rosters.solver.problem import Problem
-from muster.rosters.solver.solve import _free_cells, _independent, _State, rolling_horizon
+from muster.rosters.solver.solve import _independent, rolling_horizon
+from muster.rosters.solver.state import State
 
 from .strategies import roster_inputs
 
@@ -65,7 +67,7 @@ def test_sub_model_keeps_the_rest_and_never_gets_worse():
 def test_rolling_horizon_builds_a_valid_roster():
     inp, p = curtois(4)
     t0 = time.monotonic()
-    st = _State(p, t0, t0 + 60)
+    st = State(p, t0, t0 + 60)
     assert rolling_horizon(st, workers=2, seed=0, budget=4) == "FEASIBLE"
     assert st.best is not None and validate(inp, p.to_roster(st.best)).valid
 

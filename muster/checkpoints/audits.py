@@ -7,3 +7,4 @@ class Audit(enum.StrEnum):
     PASSAGE_FEVER = "passage.fever"
     PASSAGE_FEVER_CLOSE = "passage.fever_close"
     PASSAGE_RECORD = "passage.record"
+    PASSAGE_EXPORT = "passage.export"

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.checkpoints import actions, selectors
+from muster.checkpoints.audits import Audit
 from muster.checkpoints.forms import CloseForm, PassageForm, RegisterFilter
 from muster.checkpoints.models import FeverAlert
 from muster.core.errors import DomainError, Forbidden, NotFound
@@ -91,7 +92,7 @@ def export(request):
     if not selectors.posts_for_register(request.user).exists():
         raise Forbidden()
     form, qs = _register_filter(request)
-    return exports.respond(request, what="passage", filename="register.xlsx",
+    return exports.respond(request, action=Audit.PASSAGE_EXPORT, filename="register.xlsx",
                            sheets=exports.Sheet(_("Register"), *selectors.register_export(qs)))
 
 

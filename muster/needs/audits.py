@@ -29,3 +29,4 @@ class Audit(enum.StrEnum):
     DISPATCH_DISCARD = "dispatch.discard"
     DISPATCH_REFUSE = "dispatch.refuse"
     DEPLOYMENT_POST = "deployment.post"
+    NEEDS_EXPORT = "needs.export"

@@ -11,3 +11,4 @@ class Audit(enum.StrEnum):
     PERSON_REVEAL_ID = "person.reveal_id"
     PERSON_UPDATE = "person.update"
     PERSON_ID_ELSEWHERE = "person.id_elsewhere"
+    PEOPLE_EXPORT = "people.export"

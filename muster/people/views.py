@@ -11,6 +11,7 @@ from muster.core.errors import DomainError, Forbidden
 from muster.core.models import ImportJob
 from muster.geo import selectors as geo
 from muster.people import actions, selectors
+from muster.people.audits import Audit
 from muster.people.forms import DirectoryFilter, ImportForm, PersonForm
 from muster.web import exports
 from muster.web.decorators import managers_only
@@ -46,7 +47,7 @@ def directory(request):
 def export(request):
     """The directory as XLSX, scoped like the page and with IDs masked; audited."""
     form, qs, region = _filtered(request)
-    return exports.respond(request, what="people", filename="people.xlsx", region=region,
+    return exports.respond(request, action=Audit.PEOPLE_EXPORT, filename="people.xlsx", region=region,
                            sheets=exports.Sheet(_("People"), *selectors.people_export(qs)))
 
 

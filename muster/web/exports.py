@@ -3,7 +3,7 @@
 A view gets the rows from its app's selector and hands them here:
 
     headers, rows = selectors.people_export(qs)
-    return exports.respond(request, what="people", filename=_("people") + ".xlsx",
+    return exports.respond(request, action=Audit.PEOPLE_EXPORT, filename=_("people") + ".xlsx",
                            sheets=[exports.Sheet(_("People"), headers, rows)], region=region)
 
 Why one writer: a name submitted anonymously (pre-registration) as `=HYPERLINK("http://…")`
@@ -164,9 +164,9 @@ def filters_of(request: HttpRequest, drop: Iterable[str] = ("page",)) -> dict[st
     return out
 
 
-def respond(request: HttpRequest, *, what: str, filename: str, sheets: Sheet | Sequence[Sheet], region=None,
+def respond(request: HttpRequest, *, action: str, filename: str, sheets: Sheet | Sequence[Sheet], region=None,
             filters: dict | None = None, fmt: str | None = None) -> HttpResponse | FileResponse:
-    """Write `sheets` as XLSX (or CSV, by `fmt` or the filename), audit `<what>.export`, answer the download.
+    """Write `sheets` as XLSX (or CSV, by `fmt` or the filename), record the audit event `action` (the app's `Audit.…_EXPORT`), answer the download.
 
     The audit event (a sensitive read by the acting user) holds the row count, each sheet's count,
     the format and the filters (`filters`, else the query string without `page`).
@@ -182,7 +182,7 @@ def respond(request: HttpRequest, *, what: str, filename: str, sheets: Sheet | S
         raise ValueError(f"unknown export format {fmt!r}")
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     counts = _write_xlsx(out, sheets) if fmt == "xlsx" else _write_csv(out, sheets)
-    audit.record(actor=request.user, action=f"{what}.export", kind=AuditEvent.Kind.READ, region=region,
+    audit.record(actor=request.user, action=action, kind=AuditEvent.Kind.READ, region=region,
                  object_repr=filename,
                  changes={"rows": counts[0] if counts else 0, "sheets": {s.title: n for s, n in zip(sheets, counts, strict=True)},
                           "format": fmt, "filters": filters if filters is not None else filters_of(request)})

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from muster.needs import selectors
+from muster.needs.audits import Audit
 from muster.needs.forms import BoardFilterForm
 from muster.needs.views.common import managers_only
 from muster.web import exports
@@ -39,5 +40,5 @@ def export(request):
     managers_only(request)
     form, f = _board_filter(request)
     data = selectors.board_export(request.user, f)
-    return exports.respond(request, what="needs", filename="needs.xlsx",
+    return exports.respond(request, action=Audit.NEEDS_EXPORT, filename="needs.xlsx",
                            sheets=[exports.Sheet(_("Needs"), *data["needs"]), exports.Sheet(_("Reports"), *data["reports"])])

@@ -29,7 +29,7 @@ def _request(world, query=""):
 def test_xlsx_keeps_formula_like_text_as_text(world):
     evil = [v for v in EVIL if not v.startswith("\r")]  # XML reads a bare CR back as LF
     rows = [[v, 5, -3, None] for v in evil]
-    r = exports.respond(_request(world), what="test", filename="t.xlsx", sheets=exports.Sheet("T", ["a", "b", "c", "d"], rows))
+    r = exports.respond(_request(world), action="test.export", filename="t.xlsx", sheets=exports.Sheet("T", ["a", "b", "c", "d"], rows))
     data = _body(r)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
@@ -43,7 +43,7 @@ def test_xlsx_keeps_formula_like_text_as_text(world):
 
 def test_csv_prefixes_formula_like_text(world):
     rows = [[v, 7, -1.5] for v in EVIL] + [["张秀英", dt.date(2020, 6, 11), timezone.make_aware(dt.datetime(2020, 6, 11, 8))]]
-    r = exports.respond(_request(world), what="test", filename="t.csv", sheets=exports.Sheet("T", ["名字", "n", "x"], rows))
+    r = exports.respond(_request(world), action="test.export", filename="t.csv", sheets=exports.Sheet("T", ["名字", "n", "x"], rows))
     raw = _body(r)
     assert raw.startswith(b"\xef\xbb\xbf") and r["Content-Type"].startswith("text/csv")
     got = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
@@ -53,7 +53,7 @@ def test_csv_prefixes_formula_like_text(world):
 
 
 def test_export_is_audited_with_rows_and_filters(world):
-    exports.respond(_request(world, "q=张&page=3&skill=a&skill=b"), what="people",
+    exports.respond(_request(world, "q=张&page=3&skill=a&skill=b"), action="people.export",
                     filename="people.xlsx", sheets=exports.Sheet("P", ["n"], ([i] for i in range(42))))
     event = AuditEvent.objects.get(action="people.export")
     assert event.kind == AuditEvent.Kind.READ and event.actor == world.coordinator
@@ -72,7 +72,7 @@ def test_filename_is_safe_and_keeps_chinese():
 
 def test_control_characters_and_aware_times_do_not_break_xlsx(world):
     at = timezone.make_aware(dt.datetime(2020, 6, 11, 8, 30))
-    r = exports.respond(_request(world), what="t", filename="t.xlsx",
+    r = exports.respond(_request(world), action="t.export", filename="t.xlsx",
                         sheets=exports.Sheet("T", ["a", "b"], [["bad\x01name\x0b", at]]))
     row = list(load_workbook(io.BytesIO(_body(r))).worksheets[0].iter_rows(min_row=2, values_only=True))[0]
     assert row == ("badname", dt.datetime(2020, 6, 11, 8, 30))
@@ -80,7 +80,7 @@ def test_control_characters_and_aware_times_do_not_break_xlsx(world):
 
 def test_large_exports_stream_from_disk(world, monkeypatch):
     monkeypatch.setattr(exports, "SPOOL_BYTES", 1000)
-    r = exports.respond(_request(world), what="t", filename="t.csv", sheets=exports.Sheet("T", ["a"], ([f"row {i}"] for i in range(5000))))
+    r = exports.respond(_request(world), action="t.export", filename="t.csv", sheets=exports.Sheet("T", ["a"], ([f"row {i}"] for i in range(5000))))
     assert r.streaming and _body(r).count(b"\n") == 5001
 
 

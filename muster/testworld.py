@@ -25,6 +25,8 @@ def make_region(code: str, name: str, level: str, parent: Region | None = None, 
 def make_user(username: str, role: str | None = None, region: Region | None = None, site: Site | None = None, **extra) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, **extra)
     if role:
+        if region is None:
+            raise ValueError(f"a {role} grant needs a region")
         RoleGrant.objects.create(user=user, role=role, region=region, site=site)
     return user
 

@@ -181,7 +181,7 @@ REPLICA_READ_VIEWS = frozenset(v.strip() for v in os.environ.get("REPLICA_READ_V
 # PgBouncer in transaction pooling (DATABASE_POOLING=transaction): a server connection serves many
 # clients in turn, so nothing may outlive a transaction on it: no server-side cursors and no
 # named prepared statements (PgBouncer 1.18 does not track them; the desk then sends its
-# statement unnamed, see testing.actions._prepared).
+# statement unnamed, see testing.actions.direct._prepared).
 DATABASE_TRANSACTION_POOLING = os.environ.get("DATABASE_POOLING", "").strip().lower() == "transaction"
 if DATABASE_TRANSACTION_POOLING:
     for _db in DATABASES.values():

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from muster.needs import selectors
 from muster.needs.audits import Audit
 from muster.needs.forms import BoardFilterForm
-from muster.needs.views.common import managers_only
 from muster.web import exports
+from muster.web.decorators import managers_only
 from muster.web.paging import page_of
 
 
@@ -24,9 +23,8 @@ def _board_filter(request):
     return form, f
 
 
-@login_required
+@managers_only
 def board(request):
-    managers_only(request)
     form, f = _board_filter(request)
     page = page_of(selectors.board(request.user, f), request.GET.get("page"))
     template = "needs/_board_rows.html" if request.htmx else "needs/board.html"
@@ -34,10 +32,9 @@ def board(request):
                                       "totals": selectors.board_totals(request.user)})
 
 
-@login_required
+@managers_only
 def export(request):
     """The board as XLSX: one row per need and one sheet of people; scoped like the board and audited."""
-    managers_only(request)
     form, f = _board_filter(request)
     data = selectors.board_export(request.user, f)
     return exports.respond(request, action=Audit.NEEDS_EXPORT, filename="needs.xlsx",

@@ -15,16 +15,16 @@ from muster.core.errors import DomainError, Forbidden, InvalidInput
 from muster.needs import actions, deploying, dispatching, selectors
 from muster.needs.forms import DeploymentForm, DispatchForm
 from muster.needs.models import Deployment, DispatchRun
-from muster.needs.views.common import form_error, managers_only
 from muster.people import fitness
 from muster.people import selectors as people
+from muster.web.decorators import managers_only
+from muster.web.forms import add_domain_error
 
 RUN_VERBS = ("confirm", "discard")
 
 
-@login_required
+@managers_only
 def dispatch(request):
-    managers_only(request)
     home = Scope.of(request.user).home_region()
     form = DispatchForm(request.POST or None, regions=selectors.dispatch_regions(request.user),
                         initial={"region": home.code if home else ""})
@@ -34,7 +34,7 @@ def dispatch(request):
                                          max_km=form.cleaned_data["max_km"])
             return redirect("needs:run", pk=run.pk)
         except DomainError as e:
-            form_error(form, e)
+            add_domain_error(form, e)
     runs = selectors.runs_managed(request.user)[:20]
     return render(request, "needs/dispatch.html", {"section": "dispatch", "form": form, "runs": runs})
 
@@ -68,9 +68,8 @@ def run_decide(request, pk: int, verb: str):
     return redirect("needs:run", pk=run.pk)
 
 
-@login_required
+@managers_only
 def deployments(request):
-    managers_only(request)
     home = Scope.of(request.user).home_region()
     orgs = people.organisations_visible(request.user).filter(kind="government").order_by("name")[:500]
     form = DeploymentForm(request.POST or None, organisations=people.organisations_visible(request.user).filter(
@@ -94,7 +93,7 @@ def deployments(request):
                 messages.success(request, _("The deployment is posted: one need per community."))
                 return redirect("needs:deployment", pk=dep.pk)
             except DomainError as e:
-                form_error(form, e)
+                add_domain_error(form, e)
     items = selectors.deployments_managed(request.user)[:50]
     return render(request, "needs/deployments.html", {"section": "dispatch", "form": form, "items": items},
                   status=422 if form.errors else 200)

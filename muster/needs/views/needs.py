@@ -17,9 +17,11 @@ from muster.core.errors import DomainError, Forbidden
 from muster.needs import actions, dispatching, selectors
 from muster.needs.forms import NeedForm
 from muster.needs.models import Need
-from muster.needs.views.common import back, form_error, managers_only
+from muster.needs.views.common import back
 from muster.people import selectors as people
 from muster.web import qr
+from muster.web.decorators import managers_only
+from muster.web.forms import add_domain_error
 
 REPORT_VERBS = ("accept", "decline", "no_show")
 
@@ -32,9 +34,8 @@ def _need_data(form) -> actions.NeedData:
                             urgency=d["urgency"], recurrence=d.get("recurrence") or "", occurrences=d.get("occurrences") or 1)
 
 
-@login_required
+@managers_only
 def new(request):
-    managers_only(request)
     communities, sites = selectors.communities_managed(request.user), selectors.sites_for_needs(request.user)
     initial = {"community": request.GET.get("community", "")}
     if communities.count() == 1:
@@ -47,7 +48,7 @@ def new(request):
                              _("%(n)d needs are posted.") % {"n": len(needs)})
             return redirect("needs:detail", pk=needs[0].pk)
         except DomainError as e:
-            form_error(form, e, {"region": "community"})
+            add_domain_error(form, e, aliases={"region": "community"})
     return render(request, "needs/form.html", {"section": "needs", "form": form}, status=422 if form.errors else 200)
 
 
@@ -66,7 +67,7 @@ def edit(request, pk: int):
             messages.success(request, _("Saved."))
             return redirect("needs:detail", pk=need.pk)
         except DomainError as e:
-            form_error(form, e, {"region": "community"})
+            add_domain_error(form, e, aliases={"region": "community"})
     return render(request, "needs/form.html", {"section": "needs", "form": form, "need": need},
                   status=422 if form.errors else 200)
 

@@ -25,7 +25,7 @@ from muster.testing.planning import (
     plan_lab,
     plan_pools,
 )
-from muster.testing.views.common import form_error
+from muster.web.forms import add_domain_error
 from muster.web.paging import page_of
 from muster.web.redirects import safe_next
 
@@ -56,7 +56,7 @@ def campaign_new(request):
                 messages.success(request, _("Campaign created."))
                 return redirect("testing:campaign", c.pk)
             except DomainError as exc:
-                form_error(form, exc)
+                add_domain_error(form, exc)
     return render(request, "testing/form.html", {"section": "testing", "form": form, "title": _("New campaign")})
 
 
@@ -101,7 +101,7 @@ def point_add(request, pk: int):
             messages.success(request, _("Collection point added."))
             return redirect("testing:campaign", c.pk)
         except DomainError as exc:
-            form_error(form, exc)
+            add_domain_error(form, exc)
     return render(request, "testing/form.html", {"section": "testing", "form": form, "title": _("Add a collection point"), "c": c})
 
 

@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from muster.core.errors import DomainError
 from muster.testing import actions, selectors
 from muster.testing.forms import BoxForm
-from muster.testing.views.common import form_error
+from muster.web.forms import add_domain_error
 from muster.web.paging import page_of
 
 
@@ -23,11 +24,28 @@ def desks(request):
     return render(request, "testing/desks.html", {"section": "desk", "points": points})
 
 
+def _desk_words() -> dict[str, str]:
+    """What desk.js says to the clerk, in the page's language (the page embeds it with json_script)."""
+    return {
+        "online": _("Online"), "offline": _("Offline: scans are kept and sent when the network is back"),
+        "opened": _("Tube opened"), "noTube": _("Scan a tube barcode first."),
+        "badFormat": _("Wrong format: not a tube, personal QR code or ID number."),
+        "queued": _("Saved on this device, will be sent"), "sampled": _("Sampled"),
+        "full": _("Tube full: scan a new tube"), "box": _("This is a box barcode: use the Boxes page."),
+        "closing": _("is being closed: scan a new tube"), "closed": pgettext("tube", "closed"),
+        "walkinDone": _("Walk-in registered"), "notSent": _("Not sent"),
+        "signedOut": _("Signed out: sign in again. {n} waiting to be sent on this device, nothing is lost."),
+        "stale": _("The page is out of date: sign in again. {n} waiting to be sent on this device, nothing is lost."),
+        "forbidden": _("This account may not work this desk now: ask the site lead. {n} waiting on this device."),
+        "server": _("The server is not answering properly: {n} waiting on this device, sent again automatically."),
+    }
+
+
 @login_required
 def desk(request, point_id: int):
     point = selectors.point_get(request.user, point_id)
     return render(request, "testing/desk.html", {"section": "desk", "point": point, "campaign": point.campaign,
-                                                 "csrf_cookie": settings.CSRF_COOKIE_NAME})
+                                                 "csrf_cookie": settings.CSRF_COOKIE_NAME, "words": _desk_words()})
 
 
 @login_required
@@ -40,7 +58,7 @@ def boxes(request, point_id: int):
             box = actions.box_open(actor=request.user, point=point, barcode=form.cleaned_data["barcode"], lab=form.cleaned_data["lab"])
             return redirect("testing:box", point.pk, box.pk)
         except DomainError as exc:
-            form_error(form, exc)
+            add_domain_error(form, exc)
     page = page_of(selectors.boxes_at_point(request.user, point), request.GET.get("page"))
     for b in page.items:
         b.overdue = selectors.is_overdue(b)

@@ -19,8 +19,8 @@ from muster.testing import access, actions, selectors
 from muster.testing.forms import LookupCodeForm, LookupForm, PreregisterForm
 from muster.testing.pdf import document
 from muster.testing.selectors import outcome_label
-from muster.testing.views.common import form_error
 from muster.web import qr
+from muster.web.forms import add_domain_error
 
 
 def _too_many(request, group: str, rate: str, key="ip", method="POST") -> bool:
@@ -52,7 +52,7 @@ def preregister(request, pk: int):
                                      phone=d["phone"], community=d["community"],
                                      code_url=lambda r: request.build_absolute_uri(reverse("testing:my_code", args=[c.pk, r.code])))
         except DomainError as exc:
-            form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             sent = True
     return render(request, "testing/preregister.html", {"c": c, "form": form, "sent": sent}, status=status)

@@ -17,7 +17,7 @@ from muster.people import selectors as people_selectors
 from muster.testing import actions, permissions, selectors
 from muster.testing.forms import FlagForm, FlagImportForm, PersonSearchForm, TeamAddForm
 from muster.testing.models import SingleTubeFlag, TeamMember
-from muster.testing.views.common import form_error
+from muster.web.forms import add_domain_error
 from muster.web.paging import page_of
 
 PICK_LIMIT = 10  # search results offered to pick from; a longer list means the search was too vague
@@ -48,7 +48,7 @@ def team(request, point_id: int):
         try:
             member = actions.team_add(actor=request.user, point=point, person=d["person"], role=d["role"])
         except DomainError as exc:
-            form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             text = _("%(name)s joined the team as %(role)s.") % {"name": member.person.name, "role": member.get_role_display()}
             if member.grant_id:
@@ -107,7 +107,7 @@ def flag_add(request):
         try:
             changed = actions.flag_set(actor=request.user, person=d["person"], reason=d["reason"], note=d["note"])
         except DomainError as exc:
-            form_error(form, exc)
+            add_domain_error(form, exc)
         else:
             if changed:
                 messages.success(request, _("%(name)s must now be sampled in a single tube.") % {"name": d["person"].name})
@@ -141,7 +141,7 @@ def flags_import(request):
                                              data=d["file"].read(), filename=d["file"].name,
                                              params={"reason": d["reason"], "note": d["note"]}, back_url=reverse("testing:flags"))
         except DomainError as exc:
-            form_error(upload, exc)
+            add_domain_error(upload, exc)
         else:
             if isinstance(report, ImportJob):
                 return redirect("import_job", report.pk)

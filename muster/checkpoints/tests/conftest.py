@@ -1,7 +1,9 @@
 import pytest
 
+from muster.rosters import actions as rosters
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The world creates a dozen users; PBKDF2 on a busy 2-core machine makes that take seconds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+@pytest.fixture
+def post(world):
+    """The south gate's tent, a post of the coordinator's community."""
+    return rosters.post_create(actor=world.coordinator, site=world.gate, name="南门帐篷")

@@ -1,33 +1,13 @@
-import datetime as dt
 import io
 
 import pytest
-from django.utils import timezone
 
 from muster.accounts.models import Role, RoleGrant
 from muster.checkpoints import actions
-from muster.checkpoints.actions import PassageData
 from muster.checkpoints.models import FeverAlert, Passage
+from muster.checkpoints.tests.helpers import data, put_on_duty
 from muster.core.errors import Forbidden, InvalidInput
 from muster.rosters import actions as rosters
-from muster.rosters.models import Assignment, Roster
-
-
-@pytest.fixture
-def post(world):
-    return rosters.post_create(actor=world.coordinator, site=world.gate, name="南门帐篷")
-
-
-def put_on_duty(post, person):
-    now = timezone.now()
-    r = Roster.objects.create(post=post, start=rosters.monday_of(timezone.localdate()), status=Roster.Status.PUBLISHED)
-    return Assignment.objects.create(roster=r, post=post, person=person, date=timezone.localdate(),
-                                     starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=4))
-
-
-def data(**kw):
-    base = {"direction": "in", "temperature": "36.5", "health_code": "green", "pass_checked": True, "visitor_name": "快递员"}
-    return PassageData(**{**base, **kw})
 
 
 def test_member_on_duty_records_and_fever_raises_alert(world, post):

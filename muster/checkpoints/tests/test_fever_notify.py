@@ -1,18 +1,11 @@
-import pytest
 from django.utils import timezone
 
 from muster.checkpoints import actions
 from muster.checkpoints.models import FeverAlert, Passage
 from muster.notifications.models import Notification
 from muster.people.actions import PersonData, person_create
-from muster.rosters import actions as rosters
 
 ID_NUMBER = "11010519491231002X"  # world.alice's
-
-
-@pytest.fixture
-def post(world):
-    return rosters.post_create(actor=world.coordinator, site=world.gate, name="南门帐篷")
 
 
 def record(world, post, temperature, **kw):

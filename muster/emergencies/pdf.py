@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from muster.web.fonts import cjk_font
+from muster.web.fonts import cjk_font, printable
 
 
 def subject_pdf(title: str, doc: dict, labels: dict) -> bytes:
@@ -27,7 +27,7 @@ def subject_pdf(title: str, doc: dict, labels: dict) -> bytes:
             c.showPage()
             y = h - 20 * mm
         c.setFont(font, size)
-        c.drawString(20 * mm + indent, y, text[:90])
+        c.drawString(20 * mm + indent, y, printable(text[:90]))
         y -= (size + 4) * 0.3528 * mm * 2.2
 
     line(title, 16)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as xml_escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from muster.web.fonts import cjk_font
+from muster.web.fonts import cjk_font, printable
+
+
+def escape(text: str) -> str:
+    """Text for a Paragraph: markup escaped, and characters the font cannot draw replaced."""
+    return xml_escape(printable(text))
 
 
 def week_pdf(week) -> bytes:

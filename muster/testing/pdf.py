@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from muster.web.fonts import cjk_font
+from muster.web.fonts import cjk_font, printable
 
 
 def _qr(canvas, url: str, x: float, y: float, size: float) -> None:
@@ -34,30 +34,30 @@ def document(pages: list[dict], title: str) -> bytes:
     w, h = A4
     for page in pages:
         c.setFont(font, 20)
-        c.drawCentredString(w / 2, h - 30 * mm, page["title"])
+        c.drawCentredString(w / 2, h - 30 * mm, printable(page["title"]))
         if page.get("subtitle"):
             c.setFont(font, 11)
-            c.drawCentredString(w / 2, h - 38 * mm, page["subtitle"])
+            c.drawCentredString(w / 2, h - 38 * mm, printable(page["subtitle"]))
         y = h - 55 * mm
         c.setFont(font, 12)
         for label, value in page.get("lines", []):
-            c.drawString(25 * mm, y, f"{label}：")
-            c.drawString(70 * mm, y, str(value))
+            c.drawString(25 * mm, y, printable(f"{label}："))
+            c.drawString(70 * mm, y, printable(str(value)))
             y -= 9 * mm
         y -= 4 * mm
         for para in page.get("paragraphs", []):
             for chunk in [para[i : i + 38] for i in range(0, len(para), 38)]:
-                c.drawString(25 * mm, y, chunk)
+                c.drawString(25 * mm, y, printable(chunk))
                 y -= 7 * mm
             y -= 3 * mm
         if page.get("url"):
             _qr(c, page["url"], w - 75 * mm, 25 * mm, 50 * mm)
             c.setFont(font, 8)
-            c.drawString(25 * mm, 30 * mm, page.get("verify_label", ""))
-            c.drawString(25 * mm, 25 * mm, page["url"])
+            c.drawString(25 * mm, 30 * mm, printable(page.get("verify_label", "")))
+            c.drawString(25 * mm, 25 * mm, printable(page["url"]))
         if page.get("footer"):
             c.setFont(font, 10)
-            c.drawString(25 * mm, 40 * mm, page["footer"])
+            c.drawString(25 * mm, 40 * mm, printable(page["footer"]))
         c.showPage()
     c.save()
     return buf.getvalue()

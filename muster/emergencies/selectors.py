@@ -32,6 +32,12 @@ def emergency_get(user, pk: int) -> Emergency:
     return e
 
 
+def active_emergency_for(region) -> int | None:
+    """The active emergency covering `region`: the most local one, then the latest declared."""
+    return (Emergency.objects.filter(status=Emergency.Status.ACTIVE, region_id__in=region.ancestor_ids())
+            .order_by("-region__depth", "-started_at").values_list("pk", flat=True).first())
+
+
 def emergency_work(emergency: Emergency) -> list[tuple[str, int]]:
     """What each domain attached to the emergency: every model with a foreign key to it, counted.
 

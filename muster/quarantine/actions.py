@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from muster.core import audit
+from muster.core import audit, purpose
 from muster.core.errors import Conflict, InvalidInput
 from muster.core.transactions import atomic
 from muster.geo.models import Site
@@ -52,7 +52,7 @@ def case_open(*, actor, data: CaseData) -> Case:
         with atomic():
             case = Case.objects.create(person=data.person, site=data.site, room=data.room.strip()[:20], reason=data.reason.strip()[:120],
                                        start=data.start, planned_end=data.planned_end, required_tests=data.required_tests,
-                                       created_by=actor)
+                                       created_by=actor, emergency_id=purpose.emergency_for(data.site.region))
             flag_set(actor=None, person=data.person, reason=SingleTubeFlag.Reason.QUARANTINE, note=data.site.name)
             audit.record(actor=actor, action=Audit.QUARANTINE_OPEN, obj=case, region=data.site.region,
                          changes={"person": data.person.id_masked, "start": data.start, "planned_end": data.planned_end})

@@ -36,6 +36,9 @@ class Post(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
     name = models.CharField(max_length=80, verbose_name=_("name"))
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TENT, verbose_name=_("kind"))
+    # The emergency this post was set up for: its passage records and duty logs fall under its purpose.
+    emergency = models.ForeignKey("emergencies.Emergency", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("emergency"))
     fever_threshold = models.DecimalField(max_digits=3, decimal_places=1, default=Decimal("37.3"),
                                           validators=[MinValueValidator(Decimal("36.0")), MaxValueValidator(Decimal("40.0"))],
                                           verbose_name=_("fever threshold (°C)"))

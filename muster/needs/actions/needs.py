@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from muster.accounts.scoping import MANAGERS, Scope
-from muster.core import audit
+from muster.core import audit, purpose
 from muster.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from muster.core.guards import check_date
 from muster.core.transactions import atomic
@@ -132,7 +132,8 @@ def create_need(fields: dict, skills: list[Skill], **extra) -> Need:
     for _attempt in range(5):
         try:
             with atomic():
-                need = Need.objects.create(**fields, **extra, checkin_code=new_code())
+                need = Need.objects.create(**{"emergency_id": purpose.emergency_for(fields["region"]), **fields, **extra},
+                                           checkin_code=new_code())
                 break
         except IntegrityError:
             continue  # a code collision (1 in ~900 million per pair): draw again

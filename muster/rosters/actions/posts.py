@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from muster.accounts.scoping import MANAGERS, Scope
-from muster.core import audit
+from muster.core import audit, purpose
 from muster.core.errors import Conflict, InvalidInput, NotFound
 from muster.core.transactions import atomic
 from muster.geo.models import Site
@@ -35,7 +35,7 @@ def post_create(*, actor, site: Site, name: str, kind: str = Post.Kind.TENT, **r
         raise InvalidInput(_("The name is required and has at most 80 characters."), field="name")
     if kind not in Post.Kind.values:
         raise InvalidInput(_("Unknown kind of post."), field="kind")
-    post = Post(site=site, region=site.region, name=name, kind=kind)
+    post = Post(site=site, region=site.region, name=name, kind=kind, emergency_id=purpose.emergency_for(site.region))
     _apply_rules(post, rules)
     try:
         with atomic():

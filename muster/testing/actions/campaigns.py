@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
-from muster.core import audit
+from muster.core import audit, purpose
 from muster.core.errors import Conflict, InvalidInput
 from muster.core.transactions import atomic
 from muster.geo.models import Region, Site
@@ -59,7 +59,8 @@ def campaign_create(*, actor, data: CampaignData) -> Campaign:
     with atomic():
         campaign = Campaign.objects.create(name=data.name.strip(), region=data.region, round=data.round, starts_at=data.starts_at,
                                            ends_at=data.ends_at, pool_size=data.pool_size, prevalence=data.prevalence,
-                                           target_population=target, created_by=actor)
+                                           target_population=target, created_by=actor,
+                                           emergency_id=purpose.emergency_for(data.region))
         campaign.labs.set(data.labs)
         audit.record(actor=actor, action=Audit.CAMPAIGN_CREATE, obj=campaign, region=data.region,
                      changes={"pool_size": data.pool_size, "round": data.round, "target": target,

@@ -37,7 +37,7 @@ def emergencies(request):
         d = form.cleaned_data
         region = geo.regions_visible(request.user).filter(code=d["region_code"]).first()
         if region is None:
-            form.addadd_domain_error("region_code", _("No region with this code in your scope."))
+            form.add_error("region_code", _("No region with this code in your scope."))
         else:
             try:
                 e = actions.emergency_declare(actor=request.user, name=d["name"], region=region, level=d["level"],

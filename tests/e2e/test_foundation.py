@@ -88,6 +88,9 @@ def test_directory_on_a_phone(phone, world, shots):
     assert phone.locator("text=张秀英").is_visible()
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"page is {width}px wide on a 360px screen"
+    # Every section of the menu is on the screen, the last one too (a sideways scroll used to hide it).
+    boxes = phone.eval_on_selector_all("nav.main a", "els => els.map(e => [e.textContent, e.getBoundingClientRect().right])")
+    assert len(boxes) >= 6 and all(right <= 360 for _label, right in boxes), boxes
     phone.screenshot(path=shots / "people-phone.png", full_page=True)
 
 

@@ -8,6 +8,7 @@ from muster.accounts.models import ApiToken, Invitation, RoleGrant, User
 from muster.accounts.scoping import MANAGERS, Scope, current
 from muster.core.errors import NotFound
 from muster.core.models import AuditEvent
+from muster.geo.models import Region
 from muster.people.models import Person
 
 
@@ -102,3 +103,8 @@ def region_leads(region) -> list[Person]:
         if all(p.pk != g.user.person_id for p in leads):
             leads.append(g.user.person)
     return leads
+
+
+def invitable_region(user, code: str) -> Region | None:
+    """The region with this code, if it lies where the user manages (where they may invite someone)."""
+    return Region.objects.filter(Scope.of(user).region_q(field="", roles=MANAGERS), code=code).first()

@@ -13,7 +13,6 @@ from muster.accounts import actions, selectors
 from muster.accounts.forms import AcceptForm, InviteForm, TokenForm
 from muster.core.errors import DomainError
 from muster.core.models import AuditEvent
-from muster.geo import selectors as geo
 from muster.web.decorators import managers_only
 from muster.web.forms import add_domain_error
 from muster.web.paging import page_of
@@ -25,7 +24,7 @@ def users(request):
     link = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        region = geo.regions_visible(request.user).filter(code=d["region_code"]).first()
+        region = selectors.invitable_region(request.user, d["region_code"])
         if region is None:
             form.add_error("region_code", _("No region with this code in your scope."))
         else:

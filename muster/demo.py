@@ -92,9 +92,9 @@ def build(*, seed: int = 2020, per_community: int = 10, progress=print) -> DemoC
         progress(f"Generating about {per_community} people in each of 7,007 communities…")
         _city(ctx, per_community)
         _users(ctx)
-    # The facts of who may not be sent (tests, quarantine) come first, so that the demo's
+    # The emergency first, so the work joins it; then the facts of who may not be sent (tests, quarantine), so that the demo's
     # rosters, reports and dispatch proposal ask people.fitness about them like a real city would.
-    for app in ("testing", "quarantine", "needs", "rosters", "checkpoints", "volunteering", "canvass"):
+    for app in ("emergencies", "testing", "quarantine", "needs", "rosters", "checkpoints", "volunteering", "canvass"):
         try:
             module = importlib.import_module(f"muster.{app}.demo")
         except ModuleNotFoundError:

@@ -9,6 +9,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from muster.core import purpose
+
 
 def build(ctx) -> None:
     from muster.geo.models import Site
@@ -32,7 +34,7 @@ def build(ctx) -> None:
         days_in = 15 if i < 6 else 7
         case = Case.objects.create(person=person, site=hotel, room=f"{3 + i // 4}{i % 4 + 1:02d}", reason="新发地市场密切接触者",
                                    start=today - dt.timedelta(days=days_in), planned_end=today - dt.timedelta(days=days_in - 14),
-                                   required_tests=2, created_by=coordinator)
+                                   required_tests=2, created_by=coordinator, emergency_id=purpose.emergency_for(hotel.region))
         SingleTubeFlag.objects.create(person=person, reason=SingleTubeFlag.Reason.QUARANTINE, note=hotel.name)
         tests = [3, 1] if i < 5 else [2] if i < 9 else []
         for d in tests:

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from muster.core import purpose
 from muster.people.models import Skill
 from muster.rosters import solving
 from muster.rosters.actions import monday_of
@@ -33,6 +34,7 @@ def build(ctx) -> None:
     # The team's ages are those of summer 2020; the age rules keep their 2020 meaning as the years pass.
     years = max(0, timezone.localdate().year - 2020)
     post = Post.objects.create(site=site, region=site.region, name="南门帐篷值守点", kind=Post.Kind.TENT,
+                               emergency_id=purpose.emergency_for(site.region),
                                max_hours_day=8, max_hours_week=24, min_rest_hours=10, max_consecutive_days=4,
                                night_age_limit=70 + years, night_mix_age=66 + years, fair_nights=2, fair_weekends=1, keep_pairs=1,
                                change_weight=5, solve_seconds=15)

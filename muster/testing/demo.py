@@ -9,6 +9,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from muster.core import purpose
+
 
 def build(ctx) -> None:
     from muster.geo.models import Region
@@ -34,7 +36,7 @@ def build(ctx) -> None:
     now = timezone.now()
     start = now - dt.timedelta(hours=6)
     c = Campaign.objects.create(name="丰台区第一轮全员核酸检测", region=fengtai, round=1, starts_at=start, ends_at=start + dt.timedelta(hours=15),
-                                pool_size=10, prevalence=0.001, created_by=ctx.users["fengtai"],
+                                pool_size=10, prevalence=0.001, created_by=ctx.users["fengtai"], emergency_id=purpose.emergency_for(fengtai),
                                 target_population=Person.objects.filter(region__path__startswith=fengtai.path).count())
     c.labs.set([lab])
     point = CollectionPoint.objects.create(campaign=c, site=collection, desks=6)

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in
@@ -67,7 +68,9 @@ def test_desk_on_a_phone_and_the_board(phone, page, world, shots):
     page.screenshot(path=str(shots / "testing_planning.png"), full_page=True)
 
 
-def test_resident_registers_on_a_phone_and_gets_a_qr(phone, world, shots, sms_outbox):
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_resident_registers_on_a_phone_and_gets_a_qr(browse, world, shots, sms_outbox, locale):
+    phone = browse(locale, width=360, height=740, mobile=True)
     c, point, ps = _setup(world, 0)
     phone.goto(phone.base + f"/testing/c/{c.pk}/register/")
     # A newcomer gets their code by SMS like everyone else (showing it here told the number was new),
@@ -78,13 +81,16 @@ def test_resident_registers_on_a_phone_and_gets_a_qr(phone, world, shots, sms_ou
     phone.fill("#id_phone", "13900000011")
     phone.click("main button[type=submit]")
     phone.wait_for_selector("#sent")
-    phone.screenshot(path=str(shots / "testing_preregister_sent_phone.png"), full_page=True)
+    assert ("短信" if locale == "zh-CN" else "by SMS") in phone.inner_text("#sent")
+    suffix = "" if locale == "zh-CN" else "-en"
+    phone.screenshot(path=str(shots / f"testing_preregister_sent_phone{suffix}.png"), full_page=True)
     [sms] = sms_outbox.to("13900000011")
     code = re.search(r"MP[0-9A-Z]{12}", sms).group(0)
     assert code not in phone.inner_text("main")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.goto(re.search(r"https?://\S+/code/MP\w+/", sms).group(0))
     assert phone.inner_text("#code") == code
     assert phone.locator(".qr svg").count() == 1
-    phone.screenshot(path=str(shots / "testing_my_code_phone.png"), full_page=True)
+    phone.screenshot(path=str(shots / f"testing_my_code_phone{suffix}.png"), full_page=True)
     phone.goto(phone.base + "/testing/result/")
     phone.screenshot(path=str(shots / "testing_lookup_phone.png"), full_page=True)

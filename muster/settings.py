@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "muster.accounts",
     "muster.web",
     *[f"muster.{app}" for app in DOMAIN_APPS],
+    # The command post's situation page: reads every domain's selectors, so no domain may import it.
+    "muster.situation",
 ]
 
 MIDDLEWARE = [

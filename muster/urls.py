@@ -23,6 +23,7 @@ urlpatterns = [
     path("imports/<int:pk>/", core_views.import_job, name="import_job"),
     path("", include("muster.geo.urls")),
     path("people/", include("muster.people.urls")),
+    path("situation/", include("muster.situation.urls")),
     path("accounts/", include("muster.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

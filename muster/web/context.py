@@ -15,7 +15,11 @@ def shell(request):
         return {"nav": []}
     scope = Scope.of(user)
     nav = [("home", _("Home"), reverse("home"))]
+    # The situation page comes first after home for those who run a region: it is what they look at.
+    if find_spec("muster.situation.nav"):
+        nav += import_module("muster.situation.nav").items(request, scope)
     nav.append(("regions", _("Regions"), reverse("geo:regions")))
+    after_regions = len(nav)
     nav.append(("sites", _("Sites"), reverse("geo:sites")))
     if scope.has_role(MANAGERS):
         nav.append(("people", _("People"), reverse("people:directory")))
@@ -26,5 +30,5 @@ def shell(request):
     # Domain apps add their own entries through muster/<app>/nav.py: items(request, scope) -> [(key, label, url)].
     for app in settings.DOMAIN_APPS:
         if find_spec(f"muster.{app}.nav"):
-            nav[2:2] = import_module(f"muster.{app}.nav").items(request, scope)
+            nav[after_regions:after_regions] = import_module(f"muster.{app}.nav").items(request, scope)
     return {"nav": nav, "scope": scope}

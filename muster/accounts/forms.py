@@ -4,13 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from muster.accounts.models import Role
+from muster.web.widgets import RegionCodeField
 
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     name = forms.CharField(max_length=60, required=False, label=_("Name"))
     role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
-    region_code = forms.RegexField(regex=r"^\d{12}$", label=_("Region code"), error_messages={"invalid": _("A region code has 12 digits.")})
+    region_code = RegionCodeField(label=_("Region"), help_text=_("Type its name or 12-digit code and pick from the suggestions."))
 
 
 class AcceptForm(forms.Form):

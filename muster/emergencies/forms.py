@@ -1,14 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muster.core.pii import IdType
 from muster.emergencies.models import Emergency
-from muster.web.widgets import DateInput
+from muster.web.widgets import DateInput, RegionCodeField
 
 
 class DeclareForm(forms.Form):
-    name = forms.CharField(max_length=120, label=_("Name"))
-    region_code = forms.CharField(max_length=12, label=_("Region code"), help_text=_("12-digit code of the region"))
+    name = forms.CharField(max_length=120, label=pgettext_lazy("name of a place or thing", "Name"))
+    region_code = RegionCodeField(label=_("Region"), help_text=_("Type its name or 12-digit code and pick from the suggestions."))
     level = forms.ChoiceField(choices=Emergency.Level.choices, label=_("Response level"))
     purpose = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("Purpose"),
                               help_text=_("What the personal data collected in it may be used for, and nothing else."))

@@ -33,6 +33,7 @@ def _deployment(request) -> None:
 @command_only
 def emergencies(request):
     form = DeclareForm(request.POST or None)
+    form.fields["region_code"].queryset = geo.regions_visible(request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         region = geo.regions_visible(request.user).filter(code=d["region_code"]).first()

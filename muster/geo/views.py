@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -7,7 +8,7 @@ from muster.accounts.scoping import ALL_ROLES, MANAGERS, Scope
 from muster.core.errors import DomainError
 from muster.geo import actions, selectors
 from muster.geo.forms import SiteForm
-from muster.geo.models import Site
+from muster.geo.models import Region, Site
 from muster.web.forms import add_domain_error
 from muster.web.paging import page_of
 
@@ -61,6 +62,7 @@ def site(request, pk: int):
 @login_required
 def site_new(request):
     form = SiteForm(request.POST or None, initial={"region_code": request.GET.get("region", "")})
+    form.fields["region_code"].queryset = selectors.regions_visible(request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         region = selectors.regions_visible(request.user).filter(code=d["region_code"]).first()
@@ -76,3 +78,18 @@ def site_new(request):
                 messages.success(request, _("Site created."))
                 return redirect("geo:site", pk=site.pk)
     return render(request, "geo/site_form.html", {"section": "sites", "form": form}, status=422 if form.errors else 200)
+
+
+PICK_LIMIT = 20  # suggestions per keystroke: enough to choose from, few enough for a phone
+
+
+@login_required
+def pick_regions(request):
+    """Suggestions for a region picker (web/picker.js): regions in the user's scope by name or code prefix."""
+    level = request.GET.get("level", "")
+    if level not in Region.Level.values:
+        level = None
+    found = selectors.region_search(request.user, request.GET.get("q", "")[:40], level=level)[:PICK_LIMIT]
+    return JsonResponse({"items": [{"value": f"{r.name} ({r.code})",
+                                    "label": " · ".join(x for x in (r.parent.name if r.parent else "", r.get_level_display()) if x)}
+                                   for r in found]})

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from muster.geo.models import Region
 from muster.needs.models import Need, NeedRole
 from muster.people.models import Organisation, Skill
-from muster.web.widgets import DateInput, DateTimeInput
+from muster.web.widgets import DateInput, DateTimeInput, RegionListInput
 
 DT_WIDGET = DateTimeInput()
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -78,8 +78,9 @@ class DeploymentForm(forms.Form):
     title = forms.CharField(max_length=120, label=_("Title"),
                             initial="")
     total = forms.IntegerField(label=_("Cadres"))
-    communities = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Communities"),
-                                  help_text=_("12-digit codes, separated by spaces or new lines."))
+    communities = forms.CharField(widget=RegionListInput(level="community", add_label=_("Add a community by name")),
+                                  label=_("Communities"),
+                                  help_text=_("One a line: pick by name below, or type names or 12-digit codes."))
     organisations = forms.ModelMultipleChoiceField(queryset=Organisation.objects.none(), widget=forms.CheckboxSelectMultiple,
                                                    label=_("Releasing units"))
     role = forms.ModelChoiceField(queryset=NeedRole.objects.filter(active=True), to_field_name="code", label=_("Role"))

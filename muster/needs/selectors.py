@@ -263,6 +263,26 @@ def communities_by_codes(user, codes) -> list[Region]:
     return list(Region.objects.filter(Scope.of(user).region_q("", MANAGERS), code__in=codes))
 
 
+def communities_by_codes_or_names(user, codes, names) -> tuple[list[Region], list[str], list[str]]:
+    """Regions the user coordinates, by code or by exact name: (found, codes or names not found, names held by several)."""
+    mine = Region.objects.filter(Scope.of(user).region_q("", MANAGERS))
+    found = {r.code: r for r in mine.filter(code__in=codes)}
+    missing = [c for c in dict.fromkeys(codes) if c not in found]
+    ambiguous = []
+    by_name: dict[str, list[Region]] = {}
+    for r in mine.filter(name__in=names, level=Region.Level.COMMUNITY):
+        by_name.setdefault(r.name, []).append(r)
+    for name in dict.fromkeys(names):
+        hits = by_name.get(name, [])
+        if len(hits) == 1:
+            found.setdefault(hits[0].code, hits[0])
+        elif hits:
+            ambiguous.append(name)
+        else:
+            missing.append(name)
+    return list(found.values()), missing, ambiguous
+
+
 def regions_by_codes(codes) -> list[Region]:
     """Regions with these codes, wherever they are: the action decides which the user may use."""
     return list(Region.objects.filter(code__in=codes))

@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from muster.core.pii import IdType
 from muster.people.models import Organisation, Person, Skill
+from muster.web.widgets import RegionCodeField
 
 
 class PersonForm(forms.Form):
     name = forms.CharField(max_length=60, label=_("Name"))
-    region_code = forms.RegexField(regex=r"^\d{12}$", label=_("Home community code"),
-                                   error_messages={"invalid": _("A region code has 12 digits.")})
+    region_code = RegionCodeField(level="community", label=_("Home community"),
+                                  help_text=_("Type the name or the 12-digit code and pick from the suggestions."))
     phone = forms.CharField(max_length=20, required=False, label=_("Phone"))
     sex = forms.ChoiceField(choices=Person.Sex.choices, required=False, label=_("Sex"))
     birth_year = forms.IntegerField(required=False, min_value=1900, max_value=2100, label=_("Birth year"))
@@ -34,7 +35,7 @@ class ImportForm(forms.Form):
 
 class DirectoryFilter(forms.Form):
     q = forms.CharField(required=False, label=_("Name, phone or ID number"))
-    region = forms.CharField(required=False, label=_("Region code"))
+    region = RegionCodeField(required=False, label=_("Region"))
     skill = forms.ModelChoiceField(queryset=Skill.objects.all(), required=False, to_field_name="code", label=_("Skill"),
                                    empty_label=_("Any skill"))
     organisation_kind = forms.ChoiceField(choices=[("", _("Any organisation"))] + list(Organisation.Kind.choices), required=False,

@@ -21,6 +21,7 @@ from muster.web.paging import page_of
 
 def _filtered(request):
     form = DirectoryFilter(request.GET or None)
+    form.fields["region"].queryset = geo.regions_visible(request.user)
     region = None
     if form.is_valid():
         d = form.cleaned_data
@@ -90,6 +91,7 @@ def _person_form_submit(request, form, person=None):
 @managers_only
 def new(request):
     form = PersonForm(request.POST or None, initial={"region_code": request.GET.get("region", "")})
+    form.fields["region_code"].queryset = geo.regions_visible(request.user)
     if request.method == "POST" and form.is_valid():
         person = _person_form_submit(request, form)
         if person:
@@ -104,6 +106,7 @@ def edit(request, pk: int):
     initial = {"name": person.name, "region_code": person.region.code, "phone": person.phone, "sex": person.sex,
                "birth_year": person.birth_year, "id_type": person.id_type, "skills": list(person.skills.all()), "notes": person.notes}
     form = PersonForm(request.POST or None, initial=initial)
+    form.fields["region_code"].queryset = geo.regions_visible(request.user)
     if request.method == "POST" and form.is_valid():
         if _person_form_submit(request, form, person):
             messages.success(request, _("Saved."))

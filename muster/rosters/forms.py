@@ -3,10 +3,11 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muster.rosters.actions import BandData
 from muster.rosters.models import WEEKDAY_CHOICES, Post
-from muster.web.widgets import DateInput
+from muster.web.widgets import DateInput, PickField
 
 LINE_RE = re.compile(r"^(?P<days>[1-7](?:-[1-7])?(?:,[1-7](?:-[1-7])?)*)\s+(?P<a>\d{1,2}:\d{2})\s*[-–~]\s*(?P<z>\d{1,2}:\d{2})\s+"
                      r"(?P<n>\d+)(?P<rest>(?:\s+\S+)*)\s*$")
@@ -84,7 +85,7 @@ def format_cover(post: Post) -> str:
 
 class PostForm(forms.Form):
     site = forms.ModelChoiceField(queryset=None, label=_("Site"))
-    name = forms.CharField(max_length=80, label=_("Name"))
+    name = forms.CharField(max_length=80, label=pgettext_lazy("name of a place or thing", "Name"))
     kind = forms.ChoiceField(choices=Post.Kind.choices, label=_("Kind"))
 
     def __init__(self, *args, sites=None, **kwargs):
@@ -121,8 +122,14 @@ class ExceptionForm(forms.Form):
         self.fields["band"].queryset = post.bands.all()
 
 
+def _person_hint(p) -> str:
+    return " · ".join(x for x in (p.get_sex_display() if p.sex else "", str(p.birth_year) if p.birth_year else "") if x)
+
+
 class TeamAddForm(forms.Form):
-    person = forms.ModelChoiceField(queryset=None, label=_("Person"))
+    # A community holds hundreds of people: a picker to type a name into, not a select to scroll.
+    person = PickField(queryset=None, label=_("Person"), inline=True, describe=_person_hint,
+                       help_text=_("Type a name and pick the person from the list."))
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,8 +161,8 @@ class MemberForm(forms.Form):
 
 
 class AbsenceForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput())
-    end = forms.DateField(label=_("To"), widget=DateInput())
+    start = forms.DateField(label=pgettext_lazy("date range", "From"), widget=DateInput())
+    end = forms.DateField(label=pgettext_lazy("date range", "To"), widget=DateInput())
     note = forms.CharField(max_length=120, required=False, label=_("Note"))
 
 

@@ -1,16 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muster.core.pii import IdType
 from muster.geo.models import Site
 from muster.people.models import Person
 from muster.testing.models import POOL_SIZES, SingleTubeFlag, TeamMember
-from muster.web.widgets import DateTimeInput, TimeInput
+from muster.web.widgets import DateTimeInput, PickField, RegionCodeField, TimeInput
 
 
 class CampaignForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
-    region = forms.CharField(label=_("Region code"), max_length=12, help_text=_("12-digit code of the district or street"))
+    name = forms.CharField(label=pgettext_lazy("name of a place or thing", "Name"), max_length=120)
+    region = RegionCodeField(label=_("Region"), help_text=_("The district or street: type its name or 12-digit code and pick from the suggestions."))
     round = forms.IntegerField(label=_("Round"), min_value=1, max_value=999, initial=1)
     starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeInput)
     ends_at = forms.DateTimeField(label=_("Ends"), widget=DateTimeInput)
@@ -40,13 +41,18 @@ class PlanningForm(forms.Form):
     turnaround_hours = forms.FloatField(label=_("Turnaround target (h)"), min_value=1, max_value=240, initial=24)
 
 
+class RegionFilter(forms.Form):
+    region = RegionCodeField(label=_("Street or community"), required=False)
+
+
 class PreregisterForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     id_type = forms.ChoiceField(label=_("Document type"), choices=IdType.CHOICES, initial=IdType.RESIDENT)
     id_number = forms.CharField(label=_("Document number"), max_length=30)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
-    community = forms.ModelChoiceField(label=_("Community"), queryset=None, required=False,
-                                       help_text=_("Only needed if you are not yet in the registry."))
+    community = PickField(label=_("Community"), queryset=None, required=False, key="code", inline=True,
+                          describe=lambda r: r.parent.name if r.parent_id else "",
+                          help_text=_("Only needed if you are not yet in the registry. Type its name and pick it from the list."))
 
     def clean(self):
         data = super().clean()

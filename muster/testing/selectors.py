@@ -91,7 +91,8 @@ def collection_sites_free(campaign: Campaign) -> QuerySet[Site]:
 
 def communities_of(campaign: Campaign) -> QuerySet[Region]:
     """The communities a newcomer may name when pre-registering for this campaign."""
-    return Region.objects.filter(level=Region.Level.COMMUNITY, path__startswith=campaign.region.path).order_by("code")
+    return (Region.objects.filter(level=Region.Level.COMMUNITY, path__startswith=campaign.region.path)
+            .select_related("parent").order_by("code"))
 
 
 def points_for_desk(user) -> QuerySet[CollectionPoint]:

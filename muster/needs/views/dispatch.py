@@ -19,6 +19,7 @@ from muster.people import fitness
 from muster.people import selectors as people
 from muster.web.decorators import managers_only
 from muster.web.forms import add_domain_error
+from muster.web.widgets import split_region_list
 
 RUN_VERBS = ("confirm", "discard")
 
@@ -76,12 +77,14 @@ def deployments(request):
         kind="government").filter(pk__in=[o.pk for o in orgs]))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        codes = re.findall(r"\d{12}", d["communities"])
-        communities = selectors.communities_by_codes(request.user, codes)
-        missing = sorted(set(codes) - {c.code for c in communities})
-        if not codes or missing:
-            form.add_error("communities", _("Not communities of your region: %(codes)s") % {"codes": " ".join(missing)}
-                           if missing else _("Give at least one 12-digit community code."))
+        codes, names = split_region_list(d["communities"])
+        communities, missing, ambiguous = selectors.communities_by_codes_or_names(request.user, codes, names)
+        if ambiguous:
+            form.add_error("communities", _("Several communities are called %(names)s: pick each from the suggestions.")
+                           % {"names": "、".join(ambiguous)})
+        elif not communities or missing:
+            form.add_error("communities", _("Not communities of your region: %(codes)s") % {"codes": "、".join(missing)}
+                           if missing else _("Give at least one community."))
         else:
             region = home if home and all(home.contains(c) for c in communities) else None
             try:

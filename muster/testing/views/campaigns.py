@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from muster.core.errors import DomainError
 from muster.geo import selectors as geo
 from muster.testing import actions, permissions, selectors
-from muster.testing.forms import CampaignForm, PlanningForm, PointForm
+from muster.testing.forms import CampaignForm, PlanningForm, PointForm, RegionFilter
 from muster.testing.planning import (
     DeskPlanInput,
     LabPlanInput,
@@ -25,6 +25,7 @@ from muster.testing.planning import (
     plan_lab,
     plan_pools,
 )
+from muster.testing.planwords import planning_error_words
 from muster.web.forms import add_domain_error
 from muster.web.paging import page_of
 from muster.web.redirects import safe_next
@@ -43,6 +44,7 @@ def campaign_new(request):
     now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
     form = CampaignForm(request.POST or None, initial={"starts_at": now, "ends_at": now + dt.timedelta(hours=15)})
     form.fields["labs"].queryset = selectors.labs_usable(request.user)
+    form.fields["region"].queryset = geo.regions_visible(request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         region = geo.regions_visible(request.user).filter(code=d["region"]).first()
@@ -126,7 +128,7 @@ def planning(request, pk: int):
                                                 pool_sizes=(c.pool_size,) if c.pool_size > 1 else (1,),
                                                 turnaround_hours=params["turnaround_hours"]))
         except PlanningError as exc:
-            form.add_error(None, str(exc.message))
+            form.add_error(None, planning_error_words(exc))
         except Exception as exc:  # noqa: BLE001 - pydantic validation of a combination the form let through
             form.add_error(None, str(exc).splitlines()[0][:200])
     return render(request, "testing/planning.html", {"section": "testing", "c": c, "form": form, "plan": plan, "params": params})
@@ -137,13 +139,17 @@ def unsampled(request, pk: int):
     c = selectors.campaign_get(request.user, pk)
     permissions.require_any_manager(request.user)
     region = None
-    code = request.GET.get("region", "").strip()
-    if code:
-        region = geo.regions_visible(request.user).filter(code=code).first()
+    regions = geo.regions_visible(request.user)
+    pick = RegionFilter(request.GET)
+    pick.fields["region"].queryset = regions
+    if pick.is_valid() and pick.cleaned_data["region"]:
+        region = regions.filter(code=pick.cleaned_data["region"]).first()
+        if region is None:
+            pick.add_error("region", _("No region with this code in your scope."))
     too_wide = selectors.unsampled_too_wide(request.user, c, region)
     page = None if too_wide else page_of(selectors.unsampled(request.user, c, region), request.GET.get("page"))
     return render(request, "testing/unsampled.html", {"section": "testing", "c": c, "page": page, "too_wide": too_wide,
-                                                      "region": region})
+                                                      "region": region, "pick": pick})
 
 
 @login_required

@@ -73,6 +73,9 @@ PII_LOOKUP_KEY = os.environ.get("MUSTER_PII_LOOKUP_KEY", "").strip() or PII_KEYS
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+# Where people reach this site from outside (scheme, host, optional port and path prefix): the
+# links in SMS, e-mail and the calendar feed are built on it, never on a request's Host header.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/") or "http://127.0.0.1:8000"
 
 # Domain apps: the shell discovers each one's urls.py, api.py and nav.py.
 DOMAIN_APPS = [app for app in ("emergencies", "notifications", "needs", "rosters", "checkpoints", "testing", "quarantine")

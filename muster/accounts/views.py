@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from muster.accounts import actions, selectors
 from muster.accounts.forms import AcceptForm, InviteForm, TokenForm
 from muster.core.errors import DomainError
+from muster.core.links import absolute
 from muster.core.models import AuditEvent
 from muster.web.decorators import managers_only
 from muster.web.forms import add_domain_error
@@ -30,7 +31,7 @@ def users(request):
         else:
             try:
                 _inv, link = actions.invitation_create(actor=request.user, email=d["email"], name=d["name"], role=d["role"],
-                                                       region=region, base_url=request.build_absolute_uri("/"))
+                                                       region=region, base_url=absolute("/"))
             except DomainError as e:
                 add_domain_error(form, e)
             else:

@@ -9,11 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from muster.core import pii
-from muster.notifications.models import Notification
+from muster.core import audit, pii
+from muster.core.transactions import atomic
+from muster.notifications import inbox
+from muster.notifications.audits import Audit
+from muster.notifications.models import InboxRead, Notification
+from muster.notifications.selectors import inbox_forget_count
 from muster.notifications.tasks import enqueue_delivery
 
 log = logging.getLogger("muster.notifications")
+
 
 def channels_for(person) -> list[tuple[str, str]]:
     """(channel, address) pairs to reach a person: SMS to their phone, e-mail to their account; console otherwise."""
@@ -59,3 +64,42 @@ def _user_id(person) -> int | None:
         return person.user.pk
     except Exception:  # noqa: BLE001
         return None
+
+
+def inbox_mark_read(*, actor, keys: list[str]) -> int:
+    """Mark these items of the actor's inbox read; returns how many were newly marked.
+
+    Only keys of items in the actor's inbox now are kept: a key is never taken on trust, so
+    nobody can fill the table with made-up ones, and an item dealt with meanwhile needs no mark.
+    """
+    wanted = {str(k)[:120] for k in keys or [] if k}
+    if not wanted:
+        return 0
+    return _mark(actor, [i.key for i in inbox.gather(actor) if i.key in wanted], Audit.INBOX_READ)
+
+
+def inbox_open(*, actor, key: str) -> inbox.InboxItem | None:
+    """The item `key` of the actor's inbox, marked read; None when it is not there (dealt with meanwhile)."""
+    item = next((i for i in inbox.gather(actor) if i.key == key), None)
+    if item is not None:
+        _mark(actor, [item.key], Audit.INBOX_READ)
+    return item
+
+
+def inbox_mark_all_read(*, actor) -> int:
+    """Mark every item now in the actor's inbox read; returns how many were newly marked."""
+    return _mark(actor, [i.key for i in inbox.gather(actor)], Audit.INBOX_READ_ALL)
+
+
+def _mark(actor, keys: list[str], action: Audit) -> int:
+    now = timezone.now()
+    with atomic():
+        known = set(InboxRead.objects.filter(user=actor, key__in=keys).values_list("key", flat=True))
+        fresh = [k for k in dict.fromkeys(keys) if k not in known]
+        if not fresh:
+            return 0
+        InboxRead.objects.bulk_create([InboxRead(user=actor, key=k, read_at=now) for k in fresh], ignore_conflicts=True)
+        audit.record(actor=actor, action=action, obj=None, changes={"keys": fresh[:50], "count": len(fresh)})
+    # After the commit: the next page counts again, and sees the marks.
+    inbox_forget_count(actor)
+    return len(fresh)

@@ -1,9 +1,11 @@
 import datetime as dt
 
 from ninja import Router, Schema
+from pydantic import Field
 
 from muster.core.api import Paged, paged
-from muster.notifications import selectors
+from muster.core.links import absolute
+from muster.notifications import actions, selectors
 
 router = Router(tags=["notifications"])
 
@@ -34,3 +36,47 @@ def mine(request, limit: int = 50, offset: int = 0):
 @router.get("/people/{int:person_id}", response=Paged[NotificationOut], summary="A person's messages (managers)")
 def of_person(request, person_id: int, limit: int = 50, offset: int = 0):
     return paged(selectors.notifications_of_person(request.user, person_id), limit, offset, _out)
+
+
+class InboxItemOut(Schema):
+    key: str
+    kind: str
+    title: str
+    detail: str
+    url: str = Field(description="the page where it is decided, as an absolute address on SITE_URL")
+    at: dt.datetime
+    urgent: bool
+    read: bool
+
+
+class InboxOut(Schema):
+    items: list[InboxItemOut]
+    unread: int
+
+
+class InboxReadIn(Schema):
+    keys: list[str] = Field(default_factory=list, max_length=200, description="keys of items to mark read")
+    all: bool = Field(False, description="mark every item now in the inbox read")
+
+
+class InboxReadOut(Schema):
+    marked: int
+    unread: int
+
+
+@router.get("/inbox", response=InboxOut, summary="My inbox: what waits for my decision or action, urgent first, newest first")
+def inbox(request, unread: bool = False):
+    entries = selectors.inbox_of(request.user)
+    items = [{"key": e.item.key, "kind": e.item.kind, "title": e.item.title, "detail": e.item.detail,
+              "url": absolute(e.item.url), "at": e.item.at, "urgent": e.item.urgent, "read": e.read}
+             for e in entries if not (unread and e.read)]
+    return {"items": items, "unread": sum(1 for e in entries if not e.read)}
+
+
+@router.post("/inbox/read", response=InboxReadOut, summary="Mark items of my inbox read (by key, or all)")
+def inbox_read(request, body: InboxReadIn):
+    if body.all:
+        marked = actions.inbox_mark_all_read(actor=request.user)
+    else:
+        marked = actions.inbox_mark_read(actor=request.user, keys=[k[:120] for k in body.keys])
+    return {"marked": marked, "unread": sum(1 for e in selectors.inbox_of(request.user) if not e.read)}

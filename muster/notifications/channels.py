@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
+from muster.core.links import absolute
+
 log = logging.getLogger("muster.notifications")
 
 
@@ -45,7 +47,8 @@ class EmailChannel:
     def send(self, notification, *, key: str) -> None:
         if not notification.address:
             raise ValueError("no e-mail address")
-        EmailMessage(notification.subject, f"{notification.body}\n{notification.url}".strip(),
+        # The outbox keeps the site's own path (the in-app list links to it); a mail client needs the whole address.
+        EmailMessage(notification.subject, f"{notification.body}\n{absolute(notification.url)}".strip(),
                      settings.DEFAULT_FROM_EMAIL, [notification.address],
                      headers={"Message-ID": message_id(key)}).send(fail_silently=False)
 
@@ -82,7 +85,7 @@ class SmsChannel:
         if not notification.address:
             raise ValueError("no phone number")
         # One SMS: subject and the short link only; the body is on the in-app list.
-        self.backend.send_sms(notification.address, f"{notification.subject} {notification.url}".strip()[:300], key=key)
+        self.backend.send_sms(notification.address, f"{notification.subject} {absolute(notification.url)}".strip()[:300], key=key)
 
 
 _REGISTRY: dict[str, Channel] = {"console": ConsoleChannel(), "email": EmailChannel(), "sms": SmsChannel()}

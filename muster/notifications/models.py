@@ -53,3 +53,21 @@ class Notification(models.Model):
     def idempotency_key(self) -> str:
         """The same for every attempt at this message: what a gateway dedups by."""
         return f"muster-notification-{self.pk}"
+
+
+class InboxRead(models.Model):
+    """That a user has seen one inbox item (by its key). Items themselves are not stored: they are
+    asked of the domains each time (`muster.notifications.inbox`), so a dealt-with item goes by itself."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=120)
+    read_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("inbox read mark")
+        verbose_name_plural = _("inbox read marks")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="inbox_read_once")]
+        indexes = [models.Index(fields=["read_at"], name="inbox_read_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key}"

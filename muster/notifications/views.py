@@ -1,7 +1,11 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from muster.notifications import selectors
+from muster.notifications import actions, selectors
 from muster.notifications.models import Notification
 from muster.web.paging import page_of
 
@@ -25,3 +29,36 @@ def of_person(request, person_id: int):
 def _waiting(page) -> bool:
     """Messages on this page still wait for the worker: the page says so if none runs."""
     return any(n.status in (Notification.Status.PENDING, Notification.Status.SENDING) for n in page.items)
+
+
+@login_required
+def inbox(request):
+    """What waits for the user's decision or action, from every domain; unread in bold."""
+    unread_only = request.GET.get("show") == "unread"
+    entries = selectors.inbox_of(request.user, unread_only=unread_only)
+    return render(request, "notifications/inbox.html", {
+        "section": "inbox", "entries": entries, "unread_only": unread_only,
+        "unread": selectors.inbox_unread_count(request.user)})
+
+
+@login_required
+@require_POST
+def inbox_open(request):
+    """Mark one item read and go where it is decided; an item dealt with meanwhile is gone from the list."""
+    item = actions.inbox_open(actor=request.user, key=request.POST.get("key", "")[:120])
+    if item is None:
+        messages.info(request, _("That item has been dealt with already."))
+        return redirect("notifications:inbox")
+    return redirect(item.url)
+
+
+@login_required
+@require_POST
+def inbox_read(request):
+    """Mark the chosen items read (or all of them), and stay on the inbox."""
+    if request.POST.get("all"):
+        actions.inbox_mark_all_read(actor=request.user)
+    else:
+        actions.inbox_mark_read(actor=request.user, keys=request.POST.getlist("key")[:200])
+    url = reverse("notifications:inbox")
+    return redirect(url + "?show=unread" if request.POST.get("show") == "unread" else url)

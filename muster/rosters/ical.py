@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.urls import reverse
+
+from muster.core.links import absolute
 
 
 def _esc(text: str) -> str:
@@ -33,10 +36,13 @@ def calendar(person, shifts) -> str:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Muster//Rosters//ZH", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              f"X-WR-CALNAME:{_esc(person.name)} 值守排班"]
     stamp = _utc(dt.datetime.now(dt.UTC))
+    # A calendar app has no page to be relative to: links are whole addresses on SITE_URL.
+    mine = absolute(reverse("rosters:mine"))
     for a in shifts:
         where = f"{a.post.site.name} · {a.post.name}"
+        swap = absolute(reverse("rosters:swap_new", args=[a.pk]))
         lines += ["BEGIN:VEVENT", f"UID:assignment-{a.pk}@{host}", f"DTSTAMP:{stamp}", f"DTSTART:{_utc(a.starts_at)}",
                   f"DTEND:{_utc(a.ends_at)}", f"SUMMARY:{_esc(('夜巡 ' if a.line == 'patrol' else '值守 ') + a.post.name)}",
-                  f"LOCATION:{_esc(where)}", "END:VEVENT"]
+                  f"LOCATION:{_esc(where)}", f"URL:{mine}", f"DESCRIPTION:{_esc('换班或请人替班：' + swap)}", "END:VEVENT"]
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(x) for x in lines) + "\r\n"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from muster.core.errors import DomainError, NotFound
+from muster.core.links import absolute
 from muster.testing import access, actions, selectors
 from muster.testing.forms import LookupCodeForm, LookupForm, PreregisterForm
 from muster.testing.pdf import document
@@ -50,7 +51,7 @@ def preregister(request, pk: int):
         try:
             actions.preregister_self(campaign=c, name=d["name"], id_type=d["id_type"], id_number=d["id_number"],
                                      phone=d["phone"], community=d["community"],
-                                     code_url=lambda r: request.build_absolute_uri(reverse("testing:my_code", args=[c.pk, r.code])))
+                                     code_url=lambda r: absolute(reverse("testing:my_code", args=[c.pk, r.code])))
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muster.checkpoints.models import Passage
 from muster.web.widgets import DateInput
@@ -20,9 +21,9 @@ class PassageForm(forms.Form):
 
 
 class RegisterFilter(forms.Form):
-    post = forms.ModelChoiceField(queryset=None, required=False, label=_("Post"))
-    day_from = forms.DateField(required=False, label=_("From"), widget=DateInput())
-    day_to = forms.DateField(required=False, label=_("To"), widget=DateInput())
+    post = forms.ModelChoiceField(queryset=None, required=False, label=pgettext_lazy("checkpoint post", "Post"))
+    day_from = forms.DateField(required=False, label=pgettext_lazy("date range", "From"), widget=DateInput())
+    day_to = forms.DateField(required=False, label=pgettext_lazy("date range", "To"), widget=DateInput())
     q = forms.CharField(required=False, max_length=60, label=_("Name"))
     fever = forms.BooleanField(required=False, label=_("Fever only"))
 

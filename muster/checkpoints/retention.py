@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muster.checkpoints.models import FeverAlert, Passage
 from muster.core import retention
@@ -37,7 +38,7 @@ def subject(person) -> list[dict]:
     from django.utils import timezone
 
     rows = Passage.objects.filter(person=person).select_related("post").order_by("-at")[:500]
-    return [{str(_("Time")): f"{timezone.localtime(p.at):%Y-%m-%d %H:%M}", str(_("Post")): p.post.name,
+    return [{str(_("Time")): f"{timezone.localtime(p.at):%Y-%m-%d %H:%M}", str(pgettext_lazy("checkpoint post", "Post")): p.post.name,
              str(_("Direction")): p.get_direction_display(), str(_("Temperature (°C)")): str(p.temperature),
              str(_("Health code")): p.get_health_code_display()} for p in rows]
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from muster.accounts.scoping import MANAGERS, SITE_ROLES, Scope
 from muster.checkpoints.models import FeverAlert, Passage
@@ -47,7 +48,7 @@ EXPORT_LIMIT = 200_000
 
 def register_export(qs: QuerySet[Passage]) -> tuple[list[str], Iterator[list]]:
     """The passage register as spreadsheet rows (headers, rows): names leave, ID numbers never do."""
-    headers = [_("Time"), _("Post"), _("Name"), _("Visitor"), _("Direction"), _("Temperature (°C)"), _("Pass checked"),
+    headers = [_("Time"), pgettext("checkpoint post", "Post"), _("Name"), _("Visitor"), _("Direction"), _("Temperature (°C)"), _("Pass checked"),
                _("Health code"), _("Fever"), _("Note"), _("Recorded by")]
 
     def rows() -> Iterator[list]:

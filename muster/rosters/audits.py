@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import enum
 
+from django.utils.translation import pgettext_lazy
+
 
 class Audit(enum.StrEnum):
     POST_CREATE = "post.create"
@@ -27,3 +29,26 @@ class Audit(enum.StrEnum):
     DUTY_CHECKIN = "duty.checkin"
     DUTY_NOTE = "duty.note"
     DUTY_MISSED = "duty.missed"
+
+
+# What each action means, in the audit trail's words (muster.core.auditwords shows them).
+LABELS = {
+    Audit.POST_CREATE: pgettext_lazy("audit action", "Post added"),
+    Audit.POST_RULES: pgettext_lazy("audit action", "Rostering rules changed"),
+    Audit.POST_COVER: pgettext_lazy("audit action", "People per shift changed"),
+    Audit.POST_EXCEPTION: pgettext_lazy("audit action", "Special day set"),
+    Audit.POST_TEAM_ADD: pgettext_lazy("audit action", "Joined the post's team"),
+    Audit.POST_TEAM_UPDATE: pgettext_lazy("audit action", "Team member changed"),
+    Audit.POST_ABSENCE: pgettext_lazy("audit action", "Absence recorded"),
+    Audit.ROSTER_REQUEST: pgettext_lazy("audit action", "Roster asked for"),
+    Audit.ROSTER_PUBLISH: pgettext_lazy("audit action", "Roster published"),
+    Audit.ROSTER_DISCARD: pgettext_lazy("audit action", "Roster discarded"),
+    Audit.ROSTER_SOLVE_ABANDONED: pgettext_lazy("audit action", "Roster calculation stopped"),
+    Audit.ROSTER_SWAP_REQUEST: pgettext_lazy("audit action", "Shift swap asked for"),
+    Audit.ROSTER_SWAP_DECIDE: pgettext_lazy("audit action", "Shift swap decided"),
+    Audit.ROSTER_SWAP_CANCEL: pgettext_lazy("audit action", "Shift swap withdrawn"),
+    Audit.ROSTER_CALENDAR_FEED: pgettext_lazy("audit action", "Calendar feed read"),
+    Audit.DUTY_CHECKIN: pgettext_lazy("audit action", "Checked in for duty"),
+    Audit.DUTY_NOTE: pgettext_lazy("audit action", "Duty log written"),
+    Audit.DUTY_MISSED: pgettext_lazy("audit action", "Shift missed"),
+}

@@ -232,6 +232,21 @@ class Roster(models.Model):
             return None
         return round(100.0 * (self.objective - self.lower_bound) / self.objective, 1)
 
+    @property
+    def engine_status_label(self) -> str:
+        """The solver's verdict in the coordinator's words; `engine_status` keeps the engine's code for the API."""
+        return str(ENGINE_WORDS.get(self.engine_status, self.engine_status))
+
+
+# OR-Tools' status codes, as a coordinator reads them on the roster pages.
+ENGINE_WORDS = {
+    "OPTIMAL": pgettext_lazy("solver status", "Best possible"),
+    "FEASIBLE": pgettext_lazy("solver status", "Good, not proven best"),
+    "INFEASIBLE": pgettext_lazy("solver status", "No roster can meet the rules"),
+    "UNKNOWN": pgettext_lazy("solver status", "No answer within the time limit"),
+    "MODEL_INVALID": pgettext_lazy("solver status", "The rules could not be set up"),
+}
+
 
 class Assignment(models.Model):
     """One person on one band on one date."""

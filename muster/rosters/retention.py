@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muster.core import retention
 from muster.rosters.models import Assignment
@@ -11,7 +12,7 @@ from muster.rosters.models import Assignment
 
 def subject(person) -> list[dict]:
     rows = Assignment.objects.filter(person=person).select_related("post").order_by("-starts_at")[:500]
-    return [{str(_("Post")): a.post.name, str(_("Date")): a.date.isoformat(),
+    return [{str(pgettext_lazy("checkpoint post", "Post")): a.post.name, str(_("Date")): a.date.isoformat(),
              str(_("Start")): f"{timezone.localtime(a.starts_at):%H:%M}", str(_("End")): f"{timezone.localtime(a.ends_at):%H:%M}"}
             for a in rows]
 

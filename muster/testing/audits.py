@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import enum
 
+from django.utils.translation import pgettext_lazy
+
 
 class Audit(enum.StrEnum):
     CAMPAIGN_CREATE = "campaign.create"
@@ -34,3 +36,32 @@ class Audit(enum.StrEnum):
     RECALL_CONTACT = "recall.contact"
     REPORT_ISSUE = "testing.report"
     RESULT_LOOKUP = "result.lookup"
+
+
+# What each action means, in the audit trail's words (muster.core.auditwords shows them).
+LABELS = {
+    Audit.CAMPAIGN_CREATE: pgettext_lazy("audit action", "Testing campaign created"),
+    Audit.CAMPAIGN_STATUS: pgettext_lazy("audit action", "Campaign status changed"),
+    Audit.POINT_ADD: pgettext_lazy("audit action", "Collection point added"),
+    Audit.TEAM_ADD: pgettext_lazy("audit action", "Joined a collection point's team"),
+    Audit.TEAM_REMOVE: pgettext_lazy("audit action", "Left a collection point's team"),
+    Audit.ROLE_GRANT: pgettext_lazy("audit action", "Role granted"),
+    Audit.ROLE_REVOKE: pgettext_lazy("audit action", "Role revoked"),
+    Audit.FLAG: pgettext_lazy("audit action", "Flagged for a single tube"),
+    Audit.FLAG_IMPORT: pgettext_lazy("audit action", "Single-tube flags imported"),
+    Audit.PERSON_SELF_REGISTER: pgettext_lazy("audit action", "Registered themselves"),
+    Audit.PREREGISTER: pgettext_lazy("audit action", "Registered before sampling"),
+    Audit.TUBE_OPEN: pgettext_lazy("audit action", "Tube opened"),
+    Audit.TUBE_CLOSE: pgettext_lazy("audit action", "Tube closed"),
+    Audit.PERSON_WALKIN: pgettext_lazy("audit action", "Walk-in registered"),
+    Audit.BOX_OPEN: pgettext_lazy("audit action", "Box opened"),
+    Audit.BOX_ADD: pgettext_lazy("audit action", "Tube put in a box"),
+    Audit.BOX_SEAL: pgettext_lazy("audit action", "Box sealed"),
+    Audit.BOX_HAND_OVER: pgettext_lazy("audit action", "Box handed to the courier"),
+    Audit.BOX_RECEIVE: pgettext_lazy("audit action", "Box received at the lab"),
+    Audit.LAB_RUN: pgettext_lazy("audit action", "Lab run recorded"),
+    Audit.LAB_RESULTS: pgettext_lazy("audit action", "Results entered"),
+    Audit.RECALL_CONTACT: pgettext_lazy("audit action", "Recalled person contacted"),
+    Audit.REPORT_ISSUE: pgettext_lazy("audit action", "Test report issued"),
+    Audit.RESULT_LOOKUP: pgettext_lazy("audit action", "Result looked up"),
+}

@@ -1,4 +1,5 @@
 from django import template
+from django.apps import apps
 from django.http import QueryDict
 
 register = template.Library()
@@ -15,3 +16,11 @@ def query(context, **changes) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def choice_label(value, field: str) -> str:
+    """A stored choice in words: `{{ code|choice_label:"needs.Report.status" }}` (app.Model.field); unknown codes as they are."""
+    app_model, _, name = field.rpartition(".")
+    choices = dict(apps.get_model(app_model)._meta.get_field(name).flatchoices)
+    return str(choices.get(value, value))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from muster.accounts.scoping import MANAGERS, SITE_ROLES, Scope
 from muster.core.errors import NotFound
 from muster.geo.models import Site
-from muster.people.models import Person
+from muster.people.models import Person, Skill
 from muster.rosters.models import (
     Absence,
     Assignment,
@@ -367,3 +367,8 @@ def solves_abandoned(now: dt.datetime, margin: dt.timedelta) -> list[int]:
             .values_list("pk", "started_at", "time_limit"))
     return [pk for pk, started, limit in rows
             if started + dt.timedelta(seconds=2 * limit + 10) + margin < now]
+
+
+def skills_for_cover() -> QuerySet[Skill]:
+    """The skills a band may require (the shared catalogue), for the cover grid's choices."""
+    return Skill.objects.order_by("code")

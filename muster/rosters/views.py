@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core.errors import DomainError, Forbidden, NotFound
-from muster.rosters import actions, forms, selectors
+from muster.rosters import actions, cover_grid, forms, selectors
 from muster.rosters.ical import calendar
-from muster.rosters.models import CheckIn, Roster, SwapRequest
+from muster.rosters.models import WEEKDAY_CHOICES, Band, CheckIn, Roster, SwapRequest
 from muster.rosters.pdf import week_pdf as render_pdf
 from muster.rosters.solving import RULE_LABELS, left_out_words
 from muster.web import qr
@@ -77,20 +77,40 @@ def post_detail(request, pk):
 
 @login_required
 def cover(request, pk):
+    """The cover requirement: a grid of bands by weekday, and the same as text for those who prefer it ("advanced")."""
     post = selectors.post_get(request.user, pk)
     _manage(request, post)
-    form = forms.CoverForm(request.POST or None, initial={"text": forms.format_cover(post)})
+    skills = selectors.skills_for_cover()
+    grid_posted = request.method == "POST" and "rows" in request.POST
+    form = forms.CoverForm(request.POST if request.method == "POST" and not grid_posted else None,
+                           initial={"text": forms.format_cover(post)})
     ex_form = forms.ExceptionForm(post=post)
-    if request.method == "POST" and form.is_valid():
+    rows = cover_grid.rows_from_post(request.POST) if grid_posted else cover_grid.rows_from_bands(cover_grid.bands_of(post))
+    if not rows:
+        rows = [cover_grid.Row()]
+    grid_errors: list[str] = []
+    bands = None
+    if grid_posted and "save" in request.POST:
+        bands, grid_errors = cover_grid.bands_from_rows(rows, {s.code for s in skills})
+        bands = None if grid_errors else bands
+    elif form.is_bound and form.is_valid():
+        bands = form.cleaned_data["text"]
+    if bands is not None:
         try:
-            actions.cover_set(actor=request.user, post=post, bands=form.cleaned_data["text"])
+            actions.cover_set(actor=request.user, post=post, bands=bands)
         except DomainError as e:
-            _error(form, e, "text")
+            if grid_posted:
+                grid_errors = [x["message"] for x in e.errors] if e.errors else [str(e.message)]
+            else:
+                _error(form, e, "text")
         else:
             messages.success(request, _("Cover requirement saved."))
             return redirect("rosters:post", pk=post.pk)
-    return render(request, "rosters/cover.html", {"section": "rosters", "post": post, "form": form, "ex_form": ex_form},
-                  status=422 if form.errors else 200)
+    return render(request, "rosters/cover.html", {
+        "section": "rosters", "post": post, "form": form, "ex_form": ex_form, "rows": rows, "grid_errors": grid_errors,
+        "skills": skills, "lines": Band.Line.choices, "weekdays": [name for _n, name in WEEKDAY_CHOICES],
+        "advanced": form.is_bound,
+    }, status=422 if form.errors or grid_errors else 200)
 
 
 @login_required

@@ -14,6 +14,7 @@ from muster.core import audit, retention
 from muster.core.errors import Conflict, Forbidden, InvalidInput
 from muster.core.models import AuditEvent
 from muster.core.transactions import atomic
+from muster.emergencies import work
 from muster.emergencies.audits import Audit
 from muster.emergencies.models import CorrectionRequest, Emergency, LegalHold, PurgeRun, RetentionPolicy
 from muster.geo.models import Region
@@ -47,12 +48,64 @@ def emergency_declare(*, actor, name: str, region: Region, level: str, purpose: 
         raise InvalidInput(_("An emergency needs a name."), field="name")
     if not (purpose or "").strip():
         raise InvalidInput(_("State the purpose: personal data may be used for it only."), field="purpose")
+    started_at = started_at or timezone.now()
+    if started_at > timezone.now() + dt.timedelta(minutes=5):
+        raise InvalidInput(_("An emergency cannot start in the future."), field="started_at")
     with atomic():
         e = Emergency.objects.create(name=name.strip(), region=region, level=level, purpose=purpose.strip(),
-                                     started_at=started_at or timezone.now(), declared_by=actor)
+                                     started_at=started_at, declared_by=actor)
+        adopted = _adopt_since_start(e)
         audit.record(actor=actor, action=Audit.EMERGENCY_DECLARE, obj=e, region=region,
-                     changes={"level": level, "region": region.code})
+                     changes={"level": level, "region": region.code, "adopted": adopted})
     return e
+
+
+def _adopt_since_start(emergency: Emergency) -> dict[str, int]:
+    """Work begun in the region since the emergency started, and belonging to none, joins it.
+
+    An emergency is often declared days after it began (Beijing: the outbreak on 11 June, level
+    Ⅱ on 16 June); the campaigns, needs and posts set up meanwhile are its work. Work that
+    already belongs to another emergency stays there: moving it is command's decision
+    (`emergency_attach`), since it changes the purpose the data may serve.
+    """
+    adopted = {}
+    for k in work.kinds():
+        qs = k.within(emergency).filter(**{f"{k.fk}__isnull": True})
+        if "created_at" in {f.name for f in k.model._meta.fields}:
+            qs = qs.filter(created_at__gte=emergency.started_at)
+        n = k.model._default_manager.filter(pk__in=list(qs.values_list("pk", flat=True))).update(**{k.fk: emergency})
+        if n:
+            adopted[k.label] = n
+    return adopted
+
+
+def emergency_attach(*, actor, emergency: Emergency, kind: str, ids: list[int]) -> int:
+    """Command attaches work in the emergency's region to it: work of none, or moved from another.
+
+    The audit event keeps which emergency each row belonged to before, since the link bounds
+    what its personal data may be used for.
+    """
+    if not may_command(actor, emergency.region):
+        raise Forbidden(_("Only command over this region may attach work to its emergency."))
+    if emergency.status != Emergency.Status.ACTIVE:
+        raise Conflict(_("This emergency is over: no work can join it."))
+    k = work.kind(kind)
+    if k is None:
+        raise InvalidInput(_("Unknown kind of work."), field="kind")
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        raise InvalidInput(_("Choose the work to attach."), field="ids")
+    with atomic():
+        rows = dict(k.within(emergency).filter(pk__in=wanted).select_for_update().values_list("pk", k.fk))
+        missing = [i for i in wanted if i not in rows]
+        if missing:
+            raise InvalidInput(_("Not in this emergency's region: %(ids)s.") % {"ids": ", ".join(map(str, missing[:10]))},
+                               field="ids")
+        moved = {pk: before for pk, before in rows.items() if before != emergency.pk}
+        n = k.model._default_manager.filter(pk__in=list(moved)).update(**{k.fk: emergency})
+        audit.record(actor=actor, action=Audit.EMERGENCY_ATTACH, obj=emergency, region=emergency.region,
+                     changes={"kind": k.label, "ids": sorted(moved), "from": {str(pk): b for pk, b in moved.items()}})
+    return n
 
 
 def emergency_close(*, actor, emergency: Emergency, ended_at: dt.datetime | None = None) -> Emergency:

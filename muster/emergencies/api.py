@@ -76,3 +76,18 @@ def declare(request, body: DeclareIn):
 def close(request, emergency_id: int):
     e = selectors.emergency_get(request.user, emergency_id)
     return emergency_out(actions.emergency_close(actor=request.user, emergency=e))
+
+
+class AttachIn(Schema):
+    kind: str = Field(max_length=80, description="Kind of work, e.g. testing.Campaign, needs.Need, rosters.Post, quarantine.Case")
+    ids: list[int] = Field(min_length=1, max_length=1000)
+
+
+class AttachOut(Schema):
+    attached: int
+
+
+@router.post("/{int:emergency_id}/attach", response=AttachOut, summary="Attach work in its region to an emergency")
+def attach(request, emergency_id: int, body: AttachIn):
+    e = selectors.emergency_get(request.user, emergency_id)
+    return {"attached": actions.emergency_attach(actor=request.user, emergency=e, kind=body.kind, ids=body.ids)}

@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 
 class Audit(enum.StrEnum):
+    EMERGENCY_ATTACH = "emergency.attach"
     EMERGENCY_CLOSE = "emergency.close"
     EMERGENCY_DECLARE = "emergency.declare"
     MYDATA_CORRECTION = "mydata.correction"

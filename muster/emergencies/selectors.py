@@ -11,6 +11,7 @@ from muster.accounts.scoping import Scope
 from muster.core import retention
 from muster.core.errors import NotFound
 from muster.core.models import AuditEvent
+from muster.emergencies import work
 from muster.emergencies.actions import COMMAND
 from muster.emergencies.models import CorrectionRequest, Emergency, LegalHold, PurgeRun
 from muster.emergencies.purging import policy_days
@@ -39,17 +40,37 @@ def active_emergency_for(region) -> int | None:
 
 
 def emergency_work(emergency: Emergency) -> list[tuple[str, int]]:
-    """What each domain attached to the emergency: every model with a foreign key to it, counted.
+    """What each domain attached to the emergency, counted per kind of work (see `work.kinds`)."""
+    return sorted((k.name, k.rows().filter(**{k.fk: emergency}).count()) for k in work.kinds())
 
-    Found through the relations, so a domain that adds the key (volunteering, canvass) shows
-    up here without this app importing it.
+
+def work_attachable(emergency: Emergency, *, limit: int = 100) -> list[dict]:
+    """Per kind, the work in the emergency's region that belongs to no emergency or to another one.
+
+    Newest first, `limit` rows per kind with the total, for command to attach on the emergency's page.
     """
     out = []
-    for f in Emergency._meta.get_fields(include_hidden=True):
-        if f.auto_created and not f.concrete and f.one_to_many:
-            model = f.related_model
-            out.append((str(model._meta.verbose_name_plural), model._default_manager.filter(**{f.field.name: emergency}).count()))
-    return sorted(out)
+    for k in work.kinds():
+        fks = [f.name for f in k.model._meta.fields if f.many_to_one]
+        qs = k.within(emergency).exclude(**{k.fk: emergency}).select_related(*fks)
+        total = qs.count()
+        if total:
+            rows = [{"pk": r.pk, "text": _work_text(k, r), "where": _place(k, r), "created": getattr(r, "created_at", None),
+                     "belongs": getattr(r, k.fk)} for r in qs.order_by("-pk")[:limit]]
+            out.append({"kind": k.label, "name": k.name, "total": total, "rows": rows})
+    return out
+
+
+def _place(k: work.WorkKind, row):
+    return getattr(row, "site", None) or getattr(row, "region", None) or ""
+
+
+def _work_text(k: work.WorkKind, row) -> str:
+    # Work about one person (a quarantine case) is named by its number, not by the person: this
+    # page is about what belongs where, not about who.
+    if any(f.name == "person" for f in k.model._meta.fields):
+        return f"#{row.pk}"
+    return str(row)
 
 
 def policies() -> list[dict]:

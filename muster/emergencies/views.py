@@ -57,16 +57,29 @@ def emergencies(request):
 @command_only
 def emergency(request, pk: int):
     e = selectors.emergency_get(request.user, pk)
-    if request.method == "POST" and request.POST.get("op") == "close":
+    op = request.POST.get("op") if request.method == "POST" else None
+    if op == "close":
         try:
             actions.emergency_close(actor=request.user, emergency=e)
             messages.success(request, _("The emergency is declared over."))
         except DomainError as exc:
             messages.error(request, str(exc.message))
         return redirect("emergencies:detail", e.pk)
+    if op == "attach":
+        try:
+            ids = [int(i) for i in request.POST.getlist("ids")]
+        except ValueError:
+            ids = []
+        try:
+            n = actions.emergency_attach(actor=request.user, emergency=e, kind=request.POST.get("kind", ""), ids=ids)
+            messages.success(request, _("%(n)s attached to this emergency.") % {"n": n})
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("emergencies:detail", e.pk)
+    may = e.status == Emergency.Status.ACTIVE and actions.may_command(request.user, e.region)
     return render(request, "emergencies/detail.html", {"section": "emergencies", "e": e, "work": selectors.emergency_work(e),
-                                                       "may_close": e.status == Emergency.Status.ACTIVE
-                                                       and actions.may_command(request.user, e.region)})
+                                                       "may_close": may, "may_attach": may,
+                                                       "attachable": selectors.work_attachable(e) if may else []})
 
 
 @login_required

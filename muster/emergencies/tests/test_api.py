@@ -41,3 +41,19 @@ def test_the_declare_page_says_when_the_region_is_unknown(world, login):
     r = login(world.district_command).post("/emergencies/", {"name": "x", "region_code": "999999999999", "level": "4",
                                                             "purpose": "y"})
     assert "您的辖区内没有该代码的区划。" in r.content.decode() and not Emergency.objects.exists()
+
+
+def test_command_attaches_older_work_over_the_api(world, login):
+    need = need_post(world)  # before the emergency: it belongs to none
+    client = login(world.district_command)
+    pk = _post(client, "/api/v1/emergencies/", {"name": "丰台区疫情", "region": world.fengtai.code, "level": "3",
+                                              "purpose": "筛查"}).json()["id"]
+    r = _post(client, f"/api/v1/emergencies/{pk}/attach", {"kind": "needs.Need", "ids": [need.pk]})
+    assert r.status_code == 200 and r.json() == {"attached": 1}
+    need.refresh_from_db()
+    assert need.emergency_id == pk
+    bad = _post(client, f"/api/v1/emergencies/{pk}/attach", {"kind": "needs.Need", "ids": [need.pk + 10_000]})
+    assert bad.status_code == 422 and bad.json()["field"] == "ids"
+    assert _post(client, f"/api/v1/emergencies/{pk}/attach", {"kind": "needs.Need", "ids": []}).status_code == 422
+    assert _post(login(world.coordinator), f"/api/v1/emergencies/{pk}/attach",
+                 {"kind": "needs.Need", "ids": [need.pk]}).status_code == 404

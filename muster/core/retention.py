@@ -60,9 +60,18 @@ class Clock:
 
     now: dt.datetime
     days: Mapping[str, int]
+    # What a run asks again and again under the same clock (a type's due queryset, built once: the
+    # ORM takes longer to build the person's due question than PostgreSQL takes to answer it).
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def cutoff(self, key: str) -> dt.datetime:
         return self.now - dt.timedelta(days=int(self.days[key]))
+
+    def memo(self, key: str, build: Callable[[], object]):
+        """`build()` once per clock (a run), then the same answer; querysets are cloned by filtering."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
 
 @dataclass(frozen=True)
@@ -150,10 +159,18 @@ def scrub_audit(object_type: str, ids) -> int:
     """Drop what the audit trail showed of these objects (their name, the changed values); keep the event.
 
     The trail itself is kept longer than the data (who did what, when, from where), but it must
-    not keep the personal data the purge removed.
+    not keep the personal data the purge removed. `ids` may be a list or a queryset of primary
+    keys (then matched in the database, with no round trip through Python).
     """
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
     from muster.core.models import AuditEvent
 
+    if isinstance(ids, QuerySet):
+        keys = ids.annotate(_key=Cast("pk", CharField())).values("_key")
+        return (AuditEvent.objects.filter(object_type=object_type, object_id__in=keys)
+                .exclude(object_repr=PLACEHOLDER, changes={}).update(object_repr=PLACEHOLDER, changes={}))
     keys = [str(i) for i in ids]
     if not keys:
         return 0

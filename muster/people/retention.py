@@ -47,6 +47,10 @@ def _refers(model, field: str):
 
 
 def due(clock: retention.Clock) -> QuerySet:
+    return clock.memo(KEY, lambda: _due(clock))
+
+
+def _due(clock: retention.Clock) -> QuerySet:
     covered = retention.covered_models()
     collected, own = Q(), []
     for label, model, name in _relations():
@@ -74,11 +78,18 @@ def anonymise(pks: list[int], clock: retention.Clock) -> int:
         birth_year=F("birth_year") - F("birth_year") % 10, purged_at=timezone.now())
     retention.scrub_audit("people.person", ids)
     # Rows about the person whose audit events named them ("张三 @ 酒店"): their repr goes too.
-    for label, model, name in _relations():
-        if label in retention.covered_models():
-            retention.scrub_audit(model._meta.label_lower, model._default_manager.filter(**{f"{name}__in": ids})
-                                  .values_list("pk", flat=True))
+    # Only the kinds of row the trail holds events of (asked once per run, not once per batch).
+    for _label, model, name in clock.memo(f"{KEY}:audited", _audited_relations):
+        retention.scrub_audit(model._meta.label_lower, model._default_manager.filter(**{f"{name}__in": ids}).values("pk"))
     return n
+
+
+def _audited_relations() -> list:
+    from muster.core.models import AuditEvent
+
+    covered = retention.covered_models()
+    return [(label, model, name) for label, model, name in _relations()
+            if label in covered and AuditEvent.objects.filter(object_type=model._meta.label_lower).exists()]
 
 
 def subject(person) -> list[dict]:

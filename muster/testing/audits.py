@@ -14,6 +14,8 @@ from django.utils.translation import pgettext_lazy
 class Audit(enum.StrEnum):
     CAMPAIGN_CREATE = "campaign.create"
     CAMPAIGN_STATUS = "campaign.status"
+    CAMPAIGN_PLAN_APPLY = "campaign.plan_apply"
+    RECALLS_EXPORT = "recall.export"
     POINT_ADD = "campaign.point_add"
     TEAM_ADD = "campaign.team_add"
     TEAM_REMOVE = "campaign.team_remove"
@@ -42,6 +44,8 @@ class Audit(enum.StrEnum):
 LABELS = {
     Audit.CAMPAIGN_CREATE: pgettext_lazy("audit action", "Testing campaign created"),
     Audit.CAMPAIGN_STATUS: pgettext_lazy("audit action", "Campaign status changed"),
+    Audit.CAMPAIGN_PLAN_APPLY: pgettext_lazy("audit action", "Planned figures applied to the campaign"),
+    Audit.RECALLS_EXPORT: pgettext_lazy("audit action", "Recall list exported"),
     Audit.POINT_ADD: pgettext_lazy("audit action", "Collection point added"),
     Audit.TEAM_ADD: pgettext_lazy("audit action", "Joined a collection point's team"),
     Audit.TEAM_REMOVE: pgettext_lazy("audit action", "Left a collection point's team"),

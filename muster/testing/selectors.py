@@ -83,6 +83,11 @@ def points_count(campaign: Campaign) -> int:
     return campaign.points.count()
 
 
+def points_of(campaign: Campaign) -> QuerySet[CollectionPoint]:
+    """The campaign's collection points with their sites, by site name."""
+    return campaign.points.select_related("site").order_by("site__name", "pk")
+
+
 def collection_sites_free(campaign: Campaign) -> QuerySet[Site]:
     """Collection sites of the campaign's region that are not yet one of its points."""
     return Site.objects.filter(kind=Site.Kind.COLLECTION, region__path__startswith=campaign.region.path).exclude(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from muster.testing.views import campaigns, desk, lab, residents, teams
+from muster.testing.views import campaigns, desk, lab, planning, residents, teams
 
 app_name = "testing"
 urlpatterns = [
@@ -10,7 +10,8 @@ urlpatterns = [
     path("<int:pk>/board/", campaigns.campaign_board, name="board"),
     path("<int:pk>/status/", campaigns.campaign_status, name="campaign_status"),
     path("<int:pk>/points/add/", campaigns.point_add, name="point_add"),
-    path("<int:pk>/planning/", campaigns.planning, name="planning"),
+    path("<int:pk>/planning/", planning.planning, name="planning"),
+    path("<int:pk>/planning/apply/", planning.planning_apply, name="planning_apply"),
     path("<int:pk>/unsampled/", campaigns.unsampled, name="unsampled"),
     path("<int:pk>/recalls/", campaigns.recalls, name="recalls"),
     path("recall-items/<int:item_id>/contact/", campaigns.recall_contact, name="recall_contact"),

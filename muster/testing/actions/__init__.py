@@ -8,7 +8,13 @@ attributes (the API too), so a test or a bench can stand in for one of them here
 """
 
 from muster.testing.actions.boxes import box_add_tubes, box_hand_over, box_open, box_receive, box_seal
-from muster.testing.actions.campaigns import CampaignData, campaign_create, campaign_set_status, point_add
+from muster.testing.actions.campaigns import (
+    CampaignData,
+    campaign_apply_plan,
+    campaign_create,
+    campaign_set_status,
+    point_add,
+)
 from muster.testing.actions.desk import desk_scan, resolve_person, tube_close, tube_open, walkin_register
 from muster.testing.actions.direct import desk_scan_direct
 from muster.testing.actions.lab import results_enter, results_import, run_create
@@ -21,7 +27,7 @@ from muster.testing.parsing import ResultRow, parse_result_text
 
 __all__ = [
     "TEAM_GRANTS", "CampaignData", "ResultRow", "box_add_tubes", "box_hand_over", "box_open", "box_receive", "box_seal",
-    "campaign_create", "campaign_set_status", "desk_scan", "desk_scan_direct", "flag_set", "flags_import", "new_code",
+    "campaign_apply_plan", "campaign_create", "campaign_set_status", "desk_scan", "desk_scan_direct", "flag_set", "flags_import", "new_code",
     "parse_result_text", "point_add", "preregister", "preregister_self", "recall_contact", "recalls_follow_up",
     "report_issue", "resolve_person", "results_enter", "results_import", "run_create", "team_add", "team_remove",
     "tube_close", "tube_open", "walkin_register",

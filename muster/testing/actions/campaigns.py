@@ -100,3 +100,35 @@ def point_add(*, actor, campaign: Campaign, site: Site, desks: int = 2, opens: d
     except IntegrityError:
         raise Conflict(_("This collection point is already part of the campaign."), field="site") from None
     return point
+
+
+def campaign_apply_plan(*, actor, campaign: Campaign, pool_size: int, prevalence: float, target_population: int,
+                        desks_per_point: int | None = None) -> Campaign:
+    """Write the planner's figures to the campaign in one step: its pooling ratio, expected prevalence and
+    population, and the desks at each of its collection points (when the plan gives them)."""
+    require_manager(actor, campaign.region)
+    if campaign.status == Campaign.Status.CLOSED:
+        raise Conflict(_("This campaign is closed: its plan can no longer change."))
+    if pool_size not in POOL_SIZES:
+        raise InvalidInput(_("Pooling ratio must be one of %(sizes)s.") % {"sizes": ", ".join(map(str, POOL_SIZES))}, field="pool_size")
+    if not 0 < prevalence <= 0.5:
+        raise InvalidInput(_("Expected prevalence must be above 0 and at most 0.5."), field="prevalence")
+    if not 0 <= target_population <= 30_000_000:
+        raise InvalidInput(_("The population must be between 0 and 30 million."), field="target_population")
+    if desks_per_point is not None and not 1 <= desks_per_point <= 200:
+        raise InvalidInput(_("Desks must be between 1 and 200."), field="desks")
+    with atomic():
+        fresh = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        new = {"pool_size": pool_size, "prevalence": prevalence, "target_population": target_population}
+        changes = {k: [getattr(fresh, k), v] for k, v in new.items() if getattr(fresh, k) != v}
+        if changes:
+            Campaign.objects.filter(pk=fresh.pk).update(**new)
+        if desks_per_point is not None:
+            points = list(CollectionPoint.objects.filter(campaign=fresh).exclude(desks=desks_per_point).select_related("site"))
+            if points:
+                CollectionPoint.objects.filter(pk__in=[p.pk for p in points]).update(desks=desks_per_point)
+                changes["desks"] = {p.site.name: [p.desks, desks_per_point] for p in points}
+        audit.record(actor=actor, action=Audit.CAMPAIGN_PLAN_APPLY, obj=campaign, region=campaign.region, changes=changes)
+    for k, v in new.items():
+        setattr(campaign, k, v)
+    return campaign

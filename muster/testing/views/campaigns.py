@@ -1,4 +1,4 @@
-"""Campaigns: the list, a new one, the board, collection points, planning, the unsampled and the recalled."""
+"""Campaigns: the list, a new one, the board, collection points, the unsampled and the recalled (planning: planning.py)."""
 
 from __future__ import annotations
 
@@ -15,17 +15,7 @@ from django.views.decorators.http import require_POST
 from muster.core.errors import DomainError
 from muster.geo import selectors as geo
 from muster.testing import actions, permissions, selectors
-from muster.testing.forms import CampaignForm, PlanningForm, PointForm, RegionFilter
-from muster.testing.planning import (
-    DeskPlanInput,
-    LabPlanInput,
-    PlanningError,
-    PoolPlanInput,
-    plan_desks,
-    plan_lab,
-    plan_pools,
-)
-from muster.testing.planwords import planning_error_words
+from muster.testing.forms import CampaignForm, PointForm, RegionFilter
 from muster.web.forms import add_domain_error
 from muster.web.paging import page_of
 from muster.web.redirects import safe_next
@@ -105,33 +95,6 @@ def point_add(request, pk: int):
         except DomainError as exc:
             add_domain_error(form, exc)
     return render(request, "testing/form.html", {"section": "testing", "form": form, "title": _("Add a collection point"), "c": c})
-
-
-@login_required
-def planning(request, pk: int):
-    """The planning engine's figures for this campaign: the same as `muster plan pool|desks|lab`."""
-    c = selectors.campaign_get(request.user, pk)
-    hours = max(0.1, round((c.ends_at - c.starts_at).total_seconds() / 3600, 1))
-    initial = {"prevalence": c.prevalence, "max_pool": 20, "stages": 2, "people": max(1, c.target_population), "hours": hours,
-               "service_seconds": 30, "max_mean_wait_minutes": 5, "points": max(1, selectors.points_count(c)), "turnaround_hours": 24}
-    form = PlanningForm(request.GET or None, initial=initial)
-    params = form.cleaned_data if form.is_bound and form.is_valid() else (initial if not form.is_bound else None)
-    plan = {}
-    if params:
-        try:
-            plan["pool"] = plan_pools(PoolPlanInput(prevalence=params["prevalence"], max_pool=params["max_pool"], stages=params["stages"]))
-            plan["campaign_pool"] = plan_pools(PoolPlanInput(prevalence=params["prevalence"], max_pool=c.pool_size, stages=2,
-                                                             allowed=(c.pool_size,))) if c.pool_size > 1 else None
-            plan["desks"] = plan_desks(DeskPlanInput(people=params["people"], hours=params["hours"], service_seconds=params["service_seconds"],
-                                                     max_mean_wait_minutes=params["max_mean_wait_minutes"], points=params["points"]))
-            plan["lab"] = plan_lab(LabPlanInput(people=params["people"], prevalence=params["prevalence"],
-                                                pool_sizes=(c.pool_size,) if c.pool_size > 1 else (1,),
-                                                turnaround_hours=params["turnaround_hours"]))
-        except PlanningError as exc:
-            form.add_error(None, planning_error_words(exc))
-        except Exception as exc:  # noqa: BLE001 - pydantic validation of a combination the form let through
-            form.add_error(None, str(exc).splitlines()[0][:200])
-    return render(request, "testing/planning.html", {"section": "testing", "c": c, "form": form, "plan": plan, "params": params})
 
 
 @login_required

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 W, H = 480, 220  # the viewBox of the hourly and daily charts (narrow: its text stays legible on a phone)
-LEFT, RIGHT, TOP, BOTTOM = 46, 8, 14, 24
+LEFT, RIGHT, TOP, BOTTOM = 46, 8, 30, 24
 
 
 def nice_max(value: float) -> int:
@@ -81,7 +81,7 @@ def columns(labels: list[str], series: list[list[float]], classes: list[str], *,
             chart.bars.append(Bar(x=round(x0 + k * width, 1), y=round(chart.bottom - h, 1), w=round(width, 1), h=round(h, 1),
                                   value=s[i], label=label, cls=classes[k]))
         if marks and marks[i]:
-            chart.marks.append(Bar(x=round(chart.left + slot * (i + 0.5), 1), y=chart.top + 8, w=0, h=0, value=marks[i],
+            chart.marks.append(Bar(x=round(chart.left + slot * (i + 0.5), 1), y=chart.top - 10, w=0, h=0, value=marks[i],
                                    label=label, cls="mark"))
     if line is not None:
         pts = []
@@ -110,6 +110,7 @@ class Spot:
     y: float
     r: float
     dot: object  # the selector's Dot
+    anchor: str = "middle"  # where its name hangs: away from the map's edges
 
 
 @dataclass
@@ -117,9 +118,10 @@ class Map:
     width: int
     height: int
     spots: list[Spot]
+    labels: bool = False  # few enough communities to name each on the map
 
 
-def project(dots: list, width: int = 640, max_height: int = 520, pad: int = 14) -> Map | None:
+def project(dots: list, width: int = 640, max_height: int = 520, pad: int = 24) -> Map | None:
     """Longitude and latitude onto the viewBox (equirectangular, scaled by the latitude's cosine), north up.
 
     Communities draw as circles, sites as smaller squares over them; a handful of places around one
@@ -130,8 +132,11 @@ def project(dots: list, width: int = 640, max_height: int = 520, pad: int = 14) 
     lats = [d.lat for d in dots]
     lons = [d.lon for d in dots]
     k = math.cos(math.radians(sum(lats) / len(lats)))
-    span_x = max((max(lons) - min(lons)) * k, 0.004)
-    span_y = max(max(lats) - min(lats), 0.004)
+    # A floor on each side (a few hundred metres, and a third of the other side) keeps a row of
+    # neighbours from turning into a tall, empty strip, and one place from dividing by zero.
+    span_x, span_y = (max(lons) - min(lons)) * k, max(lats) - min(lats)
+    floor = max(0.002, 0.3 * max(span_x, span_y))
+    span_x, span_y = max(span_x, floor), max(span_y, floor)
     scale = min((width - 2 * pad) / span_x, (max_height - 2 * pad) / span_y)
     height = int(min(max_height, span_y * scale + 2 * pad))
     mid_lon, mid_lat = (max(lons) + min(lons)) / 2, (max(lats) + min(lats)) / 2
@@ -142,5 +147,8 @@ def project(dots: list, width: int = 640, max_height: int = 520, pad: int = 14) 
     for d in sorted(dots, key=lambda d: (d.kind != "community", rank.get(d.status, 0))):
         x = width / 2 + (d.lon - mid_lon) * k * scale
         y = height / 2 - (d.lat - mid_lat) * scale
-        spots.append(Spot(x=round(x, 1), y=round(y, 1), r=radius if d.kind == "community" else max(2, radius - 2), dot=d))
-    return Map(width=width, height=height, spots=spots)
+        anchor = "start" if x < width / 4 else "end" if x > width * 3 / 4 else "middle"
+        spots.append(Spot(x=round(x, 1), y=round(y, 1), r=radius if d.kind == "community" else max(2, radius - 2), dot=d,
+                          anchor=anchor))
+    communities = sum(1 for d in dots if d.kind == "community")
+    return Map(width=width, height=height, spots=spots, labels=communities <= 30)

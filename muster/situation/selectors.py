@@ -232,6 +232,8 @@ class _Tree:
             self.row_of[region.id] = region.id
         self.children = sorted(children, key=lambda r: r.code)
         self.ids = list(self.regions)
+        # the region as it is now (its kept totals move with every person and site added)
+        self.region = self.regions.get(region.id, region)
 
     def row_id(self, region_id: int | None) -> int | None:
         return self.row_of.get(region_id)
@@ -247,6 +249,7 @@ def situation(user, region: Region, now: dt.datetime | None = None) -> Situation
     start = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
     end = start + dt.timedelta(days=1)
     tree = _Tree(region)
+    region = tree.region
     rows = {c.id: Row(region=c, people=c.people_count) for c in tree.children}
     out = Situation(region=region, now=now, day=day, total=Row(region=region, people=region.people_count), rows=[])
     leaf: dict[int, Row] = defaultdict(lambda: Row(region=region))  # per community, for the map

@@ -43,6 +43,7 @@ def page(request):
                "trail": selectors.trail(request.user, region)}
     if request.htmx:
         return render(request, "situation/_board.html", context)
-    context["others"] = [r for r in selectors.regions_managed(request.user) if r.pk != region.pk]
+    # the user's other regions (a second district, say); not those the trail already leads back to
+    context["others"] = [r for r in selectors.regions_managed(request.user) if not r.contains(region)]
     context["title"] = _("Situation")
     return render(request, "situation/page.html", context)

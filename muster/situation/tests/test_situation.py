@@ -7,21 +7,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from muster.checkpoints import actions as checkpoints
-from muster.checkpoints.tests.helpers import data as passage
-from muster.checkpoints.tests.helpers import put_on_duty
 from muster.core.errors import Forbidden, NotFound
-from muster.geo.actions import site_create
-from muster.geo.models import Site
-from muster.needs import actions as needs
-from muster.needs.tests.helpers import post as need_post
-from muster.quarantine import actions as quarantine
-from muster.rosters import actions as rosters
 from muster.situation import selectors
-from muster.testing import actions as testing
+from muster.situation.tests.helpers import busy_morning
 from muster.testing.models import Box
-from muster.testing.parsing import ResultRow
-from muster.testing.tests.factories import campaign, people, sample_all, ship
+from muster.testing.tests.factories import people
 
 pytestmark = pytest.mark.django_db
 
@@ -32,37 +22,7 @@ def rows_by_name(s):
 
 @pytest.fixture
 def busy(world):
-    """A morning in Fengtai: 12 people sampled 5-in-1 at the Pu'anli point, two tubes resulted (one positive
-    pool), one box on its way, a fever at the gate, an open need half filled, a post with one of two
-    shifts staffed, and a case in quarantine."""
-    c, point = campaign(world, pool_size=5)
-    ps = people(world, 12)
-    tubes = sample_all(world, point, ps)  # 5 + 5 + 2
-    ship(world, point, tubes[:2], barcode="B0001")
-    testing.results_enter(actor=world.lab_tech, lab=world.lab_site,
-                          rows=[ResultRow(1, tubes[0], "positive", 28.0), ResultRow(2, tubes[1], "negative")])
-    box = testing.box_open(actor=world.clerk, point=point, barcode="B0002", lab=world.lab_site)
-    testing.box_add_tubes(actor=world.clerk, box=box, barcodes=tubes[2:])
-    testing.box_seal(actor=world.clerk, box=box)
-    testing.box_hand_over(actor=world.clerk, box=box, courier="快递员老刘")
-
-    gate_post = rosters.post_create(actor=world.coordinator, site=world.gate, name="南门帐篷")
-    checkpoints.passage_record(actor=world.coordinator, post=gate_post, data=passage(temperature="37.8"))
-    checkpoints.passage_record(actor=world.coordinator, post=gate_post, data=passage(temperature="36.5"))
-
-    need = need_post(world, headcount=2)
-    needs.report_create(actor=world.coordinator, need=need, person=world.alice, accept=True, source="coordinator")
-
-    rosters.team_add(actor=world.coordinator, post=gate_post, person=world.alice)
-    put_on_duty(gate_post, world.alice)
-    put_on_duty(gate_post, ps[0])
-    rosters.checkin(actor=world.member, post=gate_post)
-
-    hotel = site_create(actor=world.coordinator, region=world.puanli, kind=Site.Kind.HOTEL, name="隔离酒店")
-    today = timezone.localdate()
-    quarantine.case_open(actor=world.district_command, data=quarantine.CaseData(
-        person=ps[11], site=hotel, start=today, planned_end=today + dt.timedelta(days=14)))
-    return {"campaign": c, "point": point, "people": ps, "tubes": tubes, "box": box, "post": gate_post}
+    return busy_morning(world)
 
 
 def test_figures_of_a_busy_morning(world, busy):
@@ -83,7 +43,7 @@ def test_figures_of_a_busy_morning(world, busy):
     assert s.quarantine_in_by_day[-1] == 1
     # the campaign over Fengtai plans for today, and its round has 12 of its people sampled so far
     assert s.campaigns == [busy["campaign"]]
-    assert sum(s.plan_by_hour) > 0 and t.campaign_sampled == 12
+    assert t.campaign_sampled == 12 and t.campaign_target == busy["campaign"].target_population == 14
 
     # one level down: the street's communities; Pu'anli carries it all, its neighbour nothing
     s = selectors.situation(world.district_command, world.street)
@@ -181,3 +141,27 @@ def test_home_counts_households_over_the_whole_district(world, client):
     client.force_login(world.district_command)
     html = client.get("/").content.decode()
     assert "/situation/?region=110106000000" in html
+
+
+def test_the_plan_spreads_each_target_over_its_sampling_hours(world):
+    """Two days of 07:00-22:00 at the point: 30 sampling hours; a child region plans by its share of people."""
+    from muster.testing import actions as testing
+
+    people(world, 13)  # Fengtai: Pu'anli 14 people, its neighbour 1
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    seven = dt.datetime.combine(today, dt.time(7), tzinfo=tz)
+    c = testing.campaign_create(actor=world.admin, data=testing.CampaignData(
+        name="两天", region=world.fengtai, starts_at=seven, ends_at=seven + dt.timedelta(days=1, hours=15), labs=(world.lab_site,)))
+    testing.point_add(actor=world.admin, campaign=c, site=world.collection, desks=2)
+    assert c.target_population == 15
+    s = selectors.situation(world.street_coordinator, world.street)
+    assert s.plan_by_hour[6] == 0 and s.plan_by_hour[22] == 0
+    assert s.plan_by_hour[7] == pytest.approx(15 / 30) and sum(s.plan_by_hour) == pytest.approx(7.5)
+    rows = rows_by_name(s)
+    assert rows["蒲安里第二社区"].plan == pytest.approx(7.5 * 14 / 15)
+    assert rows["蒲安里第一社区"].campaign_target == pytest.approx(1)
+    # a campaign over Shijingshan plans nothing here
+    testing.campaign_create(actor=world.admin, data=testing.CampaignData(
+        name="石景山", region=world.shijingshan, starts_at=seven, ends_at=seven + dt.timedelta(hours=15), labs=(world.lab_site,)))
+    assert sum(selectors.situation(world.street_coordinator, world.street).plan_by_hour) == pytest.approx(7.5)

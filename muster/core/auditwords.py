@@ -95,6 +95,7 @@ KEY_WORDS = {
     "note": pgettext_lazy("audit change", "note"),
     "notice": pgettext_lazy("audit change", "release notice"),
     "object_id": pgettext_lazy("audit change", "record number"),
+    "occurrences": pgettext_lazy("audit change", "occurrences"),
     "old": pgettext_lazy("audit change", "old"),
     "outcome": pgettext_lazy("audit change", "outcome"),
     "own": pgettext_lazy("audit change", "own"),
@@ -184,15 +185,17 @@ def _parse_time(value: str) -> dt.datetime | None:
     return moment if timezone.is_aware(moment) else None
 
 
-def value_text(field, value: Any) -> str:
+def value_text(field, value: Any, names: dict[str, str] | None = None) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
-        return ", ".join(value_text(field, v) for v in value)
+        return ", ".join(value_text(field, v, names) for v in value) or "—"
     if isinstance(value, dict):
         return "; ".join(f"{k}: {value_text(None, v)}" for k, v in value.items())
+    if names and isinstance(value, str) and value in names:
+        return names[value]
     choices = dict(field.flatchoices) if field is not None and getattr(field, "flatchoices", None) else {}
     if value in choices:
         return str(choices[value])
@@ -209,10 +212,11 @@ def changes(event) -> list[tuple[str, str]]:
     out = []
     for key, value in (event.changes or {}).items():
         field = _field(model, key)
+        names = _coded_names(field, value)
         if isinstance(value, list) and len(value) == 2 and key in _diff_keys(event):
-            text = f"{value_text(field, value[0])} → {value_text(field, value[1])}"
+            text = f"{value_text(field, value[0], names)} → {value_text(field, value[1], names)}"
         else:
-            text = value_text(field, value)
+            text = value_text(field, value, names)
         out.append((key_label(model, key), text))
     return out
 
@@ -221,3 +225,16 @@ def _diff_keys(event) -> set[str]:
     # audit.diff() writes {field: [old, new]} for fields of the object itself.
     model = _model(event.object_type)
     return {k for k in (event.changes or {}) if _field(model, k) is not None}
+
+
+def _flat(value: Any) -> list:
+    return [x for v in value for x in _flat(v)] if isinstance(value, list) else [value]
+
+
+def _coded_names(field, value: Any) -> dict[str, str]:
+    """Codes of a catalogue the field points at (skills, roles) → their names, in one query."""
+    related = getattr(field, "related_model", None) if field is not None else None
+    codes = [v for v in _flat(value) if isinstance(v, str) and v]
+    if related is None or not codes or _field(related, "code") is None:
+        return {}
+    return {obj.code: str(obj) for obj in related._default_manager.filter(code__in=codes)}

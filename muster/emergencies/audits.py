@@ -25,6 +25,7 @@ class Audit(enum.StrEnum):
 LABELS = {
     Audit.EMERGENCY_CLOSE: pgettext_lazy("audit action", "Emergency closed"),
     Audit.EMERGENCY_DECLARE: pgettext_lazy("audit action", "Emergency declared"),
+    Audit.EMERGENCY_ATTACH: pgettext_lazy("audit action", "Work attached to the emergency"),
     Audit.MYDATA_CORRECTION: pgettext_lazy("audit action", "Correction asked for"),
     Audit.MYDATA_CORRECTION_ANSWER: pgettext_lazy("audit action", "Correction request answered"),
     Audit.MYDATA_DOWNLOAD: pgettext_lazy("audit action", "Own data downloaded"),

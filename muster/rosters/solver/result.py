@@ -23,6 +23,9 @@ class PenaltyItem(BaseModel):
     message: str
     employee: str | None = None
     day: int | None = None
+    shift: str | None = None
+    # The figures and names the message is made of, so an app can say it again in its own language.
+    facts: dict[str, int | str] = Field(default_factory=dict)
 
 
 class Penalty(BaseModel):

@@ -67,9 +67,10 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
     def bad(rule: str, msg: str, emp: str | None = None, day: int | None = None, shift: str | None = None) -> None:
         v.append(Violation(rule=rule, message=msg, employee=emp, day=day, shift=shift))
 
-    def cost(rule: str, amount: int, msg: str, emp: str | None = None, day: int | None = None) -> None:
+    def cost(rule: str, amount: int, msg: str, emp: str | None = None, day: int | None = None, *,
+             shift: str | None = None, **facts: int | str) -> None:
         if amount:
-            items.append(PenaltyItem(rule=rule, amount=amount, message=msg, employee=emp, day=day))
+            items.append(PenaltyItem(rule=rule, amount=amount, message=msg, employee=emp, day=day, shift=shift, facts=facts))
 
     # --- shape: every employee gets one entry per day, each a known shift or ""
     rows: dict[str, list[str]] = {}
@@ -212,34 +213,36 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
         n = len(on_shift[(c.day, c.shift)])
         if n < c.requirement:
             cost("cover", (c.requirement - n) * c.under_weight,
-                 f"{lab(c.day)} {c.shift}: {c.requirement - n} short of {c.requirement}", day=c.day)
+                 f"{lab(c.day)} {c.shift}: {c.requirement - n} short of {c.requirement}", day=c.day,
+                 shift=c.shift, short=c.requirement - n, required=c.requirement)
         elif n > c.requirement:
             cost("cover", (n - c.requirement) * c.over_weight,
-                 f"{lab(c.day)} {c.shift}: {n - c.requirement} more than {c.requirement}", day=c.day)
+                 f"{lab(c.day)} {c.shift}: {n - c.requirement} more than {c.requirement}", day=c.day,
+                 shift=c.shift, over=n - c.requirement, required=c.requirement)
     emp_by_id = {e.id: e for e in inp.employees}
     for r in inp.on_requests:
         if rows[r.employee][r.day] != r.shift:
             cost("on_requests", r.weight, f"{emp_by_id[r.employee].label} asked to work {r.shift} on "
-                 f"{lab(r.day)}", r.employee, r.day)
+                 f"{lab(r.day)}", r.employee, r.day, shift=r.shift)
     for r in inp.off_requests:
         got = rows[r.employee][r.day]
         if got and (r.shift is None or got == r.shift):
             what = "the day" if r.shift is None else r.shift
             cost("off_requests", r.weight, f"{emp_by_id[r.employee].label} asked to be off {what} on "
-                 f"{lab(r.day)}", r.employee, r.day)
+                 f"{lab(r.day)}", r.employee, r.day, shift=r.shift)
     if inp.previous is not None and inp.previous.change_weight:
         for eid, before in inp.previous.assignments.items():
             for d, sid in enumerate(before[:H]):
                 if rows[eid][d] != sid:
                     cost("changes", inp.previous.change_weight, f"{emp_by_id[eid].label} on {lab(d)}: "
-                         f"{sid or 'off'} -> {rows[eid][d] or 'off'}", eid, d)
+                         f"{sid or 'off'} -> {rows[eid][d] or 'off'}", eid, d, was=sid, now=rows[eid][d])
     for pair in inp.pairs:
         a, b = pair.employees
         for d in range(H):
             for sid in {rows[a][d], rows[b][d]} - {""}:
                 if (rows[a][d] == sid) != (rows[b][d] == sid):
                     cost("pairs", pair.weight, f"{emp_by_id[a].label} and {emp_by_id[b].label} apart on "
-                         f"{lab(d)} {sid}", a, d)
+                         f"{lab(d)} {sid}", a, d, shift=sid, other=b)
     for f in inp.fairness:
         if not f.weight:
             continue
@@ -260,7 +263,7 @@ def validate(inp: RosterInput, roster: Roster) -> ValidationReport:
             shares = [len({inp.weekend_of(d) for d in range(H) if rows[e.id][d] and inp.weekday(d) >= 5})
                       for e in group]
         cost("fairness", f.weight * (max(shares) - min(shares)),
-             f"{f.kind} shares range from {min(shares)} to {max(shares)}")
+             f"{f.kind} shares range from {min(shares)} to {max(shares)}", kind=f.kind, low=min(shares), high=max(shares))
 
     by_rule: dict[str, list[int]] = {}
     for it in items:

@@ -10,6 +10,7 @@ from muster.core.transactions import atomic
 from muster.rosters.models import Assignment, Roster
 from muster.rosters.solving.build import Built, emp_id, key_of
 from muster.rosters.solving.plan import band_span
+from muster.rosters.solving.words import penalty_words
 
 
 def progress(roster_id: int, trail: list[dict], objective, lower_bound) -> None:
@@ -34,18 +35,18 @@ def ready(roster: Roster, built: Built, result, report, previous: dict[str, list
         Assignment.objects.bulk_create(rows)
         Roster.objects.filter(pk=roster.pk).update(
             status=Roster.Status.READY, objective=report.objective, lower_bound=result.lower_bound,
-            penalties=penalties(report), changes=changes, **done)
+            penalties=penalties(report, built), changes=changes, **done)
 
 
-def penalties(report) -> list[dict]:
-    """The validator's soft-rule costs grouped by rule, largest first, with a few examples each."""
+def penalties(report, built: Built) -> list[dict]:
+    """The validator's soft-rule costs grouped by rule, largest first, with a few examples each (in the coordinator's words)."""
     by_rule: dict[str, dict] = {}
     for it in report.items:
         row = by_rule.setdefault(it.rule, {"rule": it.rule, "amount": 0, "count": 0, "examples": []})
         row["amount"] += it.amount
         row["count"] += 1
         if len(row["examples"]) < 5:
-            row["examples"].append(it.message)
+            row["examples"].append(penalty_words(built, it))
     return sorted(by_rule.values(), key=lambda r: -r["amount"])
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from muster.rosters.solving.build import Built
 from muster.rosters.solving.plan import day_label
@@ -135,3 +135,47 @@ def violation_words(built: Built, violations) -> list[str]:
         lines.append(line)
     return lines
 
+
+
+def penalty_words(built: Built, item) -> str:
+    """One wish the roster could not meet (a validator's PenaltyItem), in the coordinator's language.
+
+    The validator words it in English; here it is said again from its rule, person, day, shift and
+    figures. An item without them (a rule the post's settings never produce) keeps the validator's words.
+    """
+    inp = built.inp
+    people = {e.id: e for e in inp.employees}
+    f = item.facts
+
+    def shift_name(sid) -> str:
+        return next((s.name or s.id for s in inp.shift_types if s.id == sid), sid or "")
+
+    def person(eid) -> str:
+        return people[eid].label if eid in people else ""
+
+    args = {"name": person(item.employee), "shift": shift_name(item.shift),
+            "day": day_label(built.plan.start + dt.timedelta(days=item.day)) if item.day is not None and item.day >= 0 else ""}
+    rule = item.rule
+    if rule == "cover" and "short" in f:
+        return ngettext("%(day)s %(shift)s: %(n)d person short of %(required)d", "%(day)s %(shift)s: %(n)d people short of %(required)d",
+                        int(f["short"])) % {**args, "n": f["short"], "required": f["required"]}
+    if rule == "cover" and "over" in f:
+        return ngettext("%(day)s %(shift)s: %(n)d person more than %(required)d", "%(day)s %(shift)s: %(n)d people more than %(required)d",
+                        int(f["over"])) % {**args, "n": f["over"], "required": f["required"]}
+    if rule == "on_requests" and item.employee:
+        return _("%(name)s asked to work %(shift)s on %(day)s") % args
+    if rule == "off_requests" and item.employee:
+        if item.shift is None:
+            return _("%(name)s asked to have %(day)s off") % args
+        return _("%(name)s asked not to work %(shift)s on %(day)s") % args
+    if rule == "changes" and item.employee and "was" in f:
+        off = pgettext("no shift that day", "off")
+        return _("%(name)s on %(day)s: %(was)s → %(now)s") % {
+            **args, "was": shift_name(f["was"]) if f["was"] else off, "now": shift_name(f["now"]) if f.get("now") else off}
+    if rule == "pairs" and item.employee and "other" in f:
+        return _("%(name)s and %(other)s on different shifts on %(day)s (%(shift)s)") % {**args, "other": person(f["other"])}
+    if rule == "fairness" and "low" in f:
+        if f.get("kind") == "night":
+            return _("nights per person range from %(low)s to %(high)s") % f
+        return _("weekends worked per person range from %(low)s to %(high)s") % f
+    return item.message

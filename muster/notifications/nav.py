@@ -2,13 +2,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from muster.notifications import selectors
-
 
 def items(request, scope):
-    # Everyone signed in has an inbox; its unread count comes from a per-user cache (inbox.CACHE_SECONDS).
-    unread = selectors.inbox_unread_count(request.user)
-    label = format_html('{} <span class="badge red" data-inbox-unread>{}</span>', _("Inbox"), unread) if unread else _("Inbox")
+    # Everyone signed in has an inbox. Its unread count is asked for by the page once it has loaded
+    # (htmx), so that no page waits for, or pays the queries of, every domain's inbox provider.
+    label = format_html('{}<span class="inbox-count" hx-get="{}" hx-trigger="load" hx-swap="outerHTML"></span>',
+                        _("Inbox"), reverse("notifications:inbox_count"))
     out = [("inbox", label, reverse("notifications:inbox"))]
     if request.user.person_id:
         out.append(("notifications", _("Messages"), reverse("notifications:mine")))

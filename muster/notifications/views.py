@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,6 +41,15 @@ def inbox(request):
     return render(request, "notifications/inbox.html", {
         "section": "inbox", "entries": entries, "unread_only": unread_only,
         "unread": selectors.inbox_unread_count(request.user)})
+
+
+@login_required
+def inbox_count(request):
+    """The nav's unread badge (an htmx fragment, cached per user for a few seconds); empty when nothing is unread."""
+    unread = selectors.inbox_unread_count(request.user)
+    if not unread:
+        return HttpResponse("")
+    return HttpResponse(format_html(' <span class="badge red" data-inbox-unread>{}</span>', unread))
 
 
 @login_required

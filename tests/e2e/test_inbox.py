@@ -49,6 +49,7 @@ def test_the_coordinator_opens_an_item_and_marks_the_rest_read(page, world, wait
     assert page.locator(".inbox-item").count() == 1 and "张秀英" in page.inner_text(".inbox-item")
     page.click("text=全部标为已读")
     page.wait_for_selector("text=没有未读事项。")
+    page.wait_for_load_state("networkidle")  # the badge is asked for once the page has loaded
     assert page.locator("nav.main [data-inbox-unread]").count() == 0
     page.click(".inbox-filter >> text=全部")
     assert page.locator(".inbox-item").count() == 2 and page.locator(".inbox-item.unread").count() == 0

@@ -257,17 +257,18 @@ def test_the_inbox_page_lists_opens_and_marks(world, two_alerts, client):
     page = client.get("/notifications/inbox/")
     html = page.content.decode()
     assert page.status_code == 200 and html.count('class="inbox-item unread urgent"') == 2
-    # The nav carries the unread count on every page.
-    assert 'data-inbox-unread>2</span>' in client.get("/").content.decode()
+    # Every page's nav asks for the unread count once loaded; the page itself runs no provider.
+    assert 'hx-get="/notifications/inbox/count/"' in client.get("/").content.decode()
+    assert 'data-inbox-unread>2</span>' in client.get("/notifications/inbox/count/").content.decode()
     opened = client.post("/notifications/inbox/open/", {"key": two_alerts[0]})
     assert opened.status_code == 302 and opened["Location"] == "/checkpoints/alerts/"
     html = client.get("/notifications/inbox/?show=unread").content.decode()
     assert two_alerts[1] in html and two_alerts[0] not in html
-    assert 'data-inbox-unread>1</span>' in html
+    assert 'data-inbox-unread>1</span>' in client.get("/notifications/inbox/count/").content.decode()
     gone = client.post("/notifications/inbox/open/", {"key": "checkpoints.fever:999999"})
     assert gone.status_code == 302 and gone["Location"] == "/notifications/inbox/"
     client.post("/notifications/inbox/read/", {"all": "1"})
-    assert "data-inbox-unread" not in client.get("/notifications/inbox/").content.decode()
+    assert client.get("/notifications/inbox/count/").content == b""
     assert client.get("/notifications/inbox/open/").status_code == 405
 
 
@@ -337,3 +338,20 @@ def test_an_invitation_links_on_site_url_whatever_host_the_request_named(world, 
     assert r.status_code in (200, 302)
     (message,) = mail.outbox
     assert "https://muster.example.cn/accounts/invite/" in message.body
+
+
+def test_the_inbox_asks_a_fixed_number_of_queries_however_many_items(world, django_assert_max_num_queries):
+    from muster.accounts.models import User
+    from muster.checkpoints import actions as checkpoints
+    from muster.checkpoints.tests.helpers import data
+
+    post = rosters.post_create(actor=world.coordinator, site=world.gate, name="南门帐篷")
+    checkpoints.passage_record(actor=world.coordinator, post=post, data=data(temperature="38.1"))
+    inbox.gather(world.coordinator)  # providers discovered once per process
+    with django_assert_max_num_queries(12) as one:
+        assert len(inbox.gather(User.objects.get(pk=world.coordinator.pk))) == 1
+    for t in ("38.2", "38.3", "38.4", "38.5"):
+        checkpoints.passage_record(actor=world.coordinator, post=post, data=data(temperature=t))
+    _hand_roster(post, [(world.alice, timezone.now() - dt.timedelta(minutes=30 + i), 4) for i in range(3)])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(inbox.gather(User.objects.get(pk=world.coordinator.pk))) == 8

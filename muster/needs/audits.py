@@ -32,6 +32,7 @@ class Audit(enum.StrEnum):
     DISPATCH_REFUSE = "dispatch.refuse"
     DEPLOYMENT_POST = "deployment.post"
     NEEDS_EXPORT = "needs.export"
+    RUNS_EXPORT = "dispatch.runs_export"
 
 
 # What each action means, in the audit trail's words (muster.core.auditwords shows them).
@@ -57,4 +58,5 @@ LABELS = {
     Audit.DISPATCH_REFUSE: pgettext_lazy("audit action", "Dispatch refused"),
     Audit.DEPLOYMENT_POST: pgettext_lazy("audit action", "Cadre deployment posted"),
     Audit.NEEDS_EXPORT: pgettext_lazy("audit action", "Needs exported"),
+    Audit.RUNS_EXPORT: pgettext_lazy("audit action", "Dispatch runs exported"),
 }

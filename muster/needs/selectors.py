@@ -208,6 +208,31 @@ def runs_managed(user) -> QuerySet[DispatchRun]:
     return DispatchRun.objects.filter(Scope.of(user).region_q("region", MANAGERS)).select_related("region", "deployment")
 
 
+def runs_export(user) -> dict[str, tuple[list[str], Iterator[list]]]:
+    """Dispatch runs the user manages and their proposal lines, as spreadsheet rows (newest first)."""
+    runs = list(runs_managed(user).select_related("requested_by").order_by("-created_at")[:EXPORT_LIMIT])
+
+    def run_rows() -> Iterator[list]:
+        for r in runs:
+            yield [r.pk, r.created_at, r.region.name, str(r.deployment) if r.deployment_id else "", r.get_status_display(),
+                   r.requested_by.get_username() if r.requested_by_id else "", r.max_km, r.needs_count, r.people_count, r.places,
+                   r.filled, r.confirmed_count, round(r.total_m / 1000, 1), r.finished_at, r.error]
+
+    def line_rows() -> Iterator[list]:
+        lines = (ProposalLine.objects.filter(run__in=[r.pk for r in runs])
+                 .select_related("need", "need__role", "need__region", "need__site", "person")
+                 .order_by("-run_id", "need__start", "person__name"))
+        for ln in lines.iterator(chunk_size=2000):
+            yield [ln.run_id, str(ln.need), ln.need.region.name, ln.need.start, ln.person.name, ln.person.phone,
+                   round(ln.metres / 1000, 2), ln.included, ln.reason, ln.outcome]
+
+    return {"runs": ([_("Run"), _("Started"), _("Region"), _("Deployment"), _("Status"), _("Requested by"), _("Radius (km)"),
+                      _("Needs"), _("People considered"), _("Places"), _("Filled"), _("Confirmed"), _("Total distance (km)"),
+                      _("Finished"), _("Error")], run_rows()),
+            "lines": ([_("Run"), _("Need"), _("Community"), _("Start"), _("Name"), _("Phone"), _("Distance (km)"), _("Included"),
+                       _("Reason"), _("Outcome")], line_rows())}
+
+
 def run_get(user, pk: int) -> DispatchRun:
     run = runs_managed(user).filter(pk=pk).first()
     if run is None:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("c/<str:code>/", checkin.scan, name="scan"),
     path("dispatch/", dispatch.dispatch, name="dispatch"),
     path("dispatch/<int:pk>/", dispatch.run, name="run"),
+    path("dispatch/export.xlsx", dispatch.runs_export, name="runs_export"),
     path("dispatch/<int:pk>/<str:verb>/", dispatch.run_decide, name="run_decide"),
     path("deployments/", dispatch.deployments, name="deployments"),
     path("deployments/<int:pk>/", dispatch.deployment, name="deployment"),

@@ -28,6 +28,7 @@ class Audit(enum.StrEnum):
     ROSTER_CALENDAR_FEED = "roster.calendar_feed"
     DUTY_CHECKIN = "duty.checkin"
     DUTY_NOTE = "duty.note"
+    HOURS_EXPORT = "duty.hours_export"
     DUTY_MISSED = "duty.missed"
 
 
@@ -50,5 +51,6 @@ LABELS = {
     Audit.ROSTER_CALENDAR_FEED: pgettext_lazy("audit action", "Calendar feed read"),
     Audit.DUTY_CHECKIN: pgettext_lazy("audit action", "Checked in for duty"),
     Audit.DUTY_NOTE: pgettext_lazy("audit action", "Duty log written"),
+    Audit.HOURS_EXPORT: pgettext_lazy("audit action", "Hours on duty exported"),
     Audit.DUTY_MISSED: pgettext_lazy("audit action", "Shift missed"),
 }

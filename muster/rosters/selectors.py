@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from muster.accounts.scoping import MANAGERS, SITE_ROLES, Scope
 from muster.core.errors import NotFound
@@ -350,6 +353,35 @@ def hours_by_person(post: Post, start: dt.date, end: dt.date) -> list[dict]:
     rows = (CheckIn.objects.filter(post=post, at__gte=lo, at__lt=hi).values("person_id", "person__name")
             .annotate(minutes=Sum("minutes")).order_by("-minutes", "person__name"))
     return [{"person_id": r["person_id"], "name": r["person__name"], "hours": round((r["minutes"] or 0) / 60, 1)} for r in rows]
+
+
+def hours_export(user, start: dt.date, end: dt.date, post: Post | None = None) -> dict[str, tuple[list[str], Iterator[list]]]:
+    """Hours served at the posts the user manages (or at one), between two local dates: one row per person, post
+    and date, and a sheet of totals per person. From the check-ins, which are what goes to a person's record."""
+    lo = dt.datetime.combine(start, dt.time(0), tzinfo=timezone.get_current_timezone())
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=timezone.get_current_timezone())
+    qs = CheckIn.objects.filter(Scope.of(user).region_q("post__region", MANAGERS), at__gte=lo, at__lt=hi)
+    if post is not None:
+        qs = qs.filter(post=post)
+    rows = list(qs.annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+                .values("person__name", "person_id", "post__name", "post__region__name", "day")
+                .annotate(minutes=Sum("minutes"), shifts=Count("pk")).order_by("day", "post__name", "person__name"))
+
+    def by_day() -> Iterator[list]:
+        for r in rows:
+            yield [r["person__name"], r["post__name"], r["post__region__name"], r["day"], r["shifts"], round((r["minutes"] or 0) / 60, 2)]
+
+    def totals() -> Iterator[list]:
+        per: dict[int, list] = {}
+        for r in rows:
+            t = per.setdefault(r["person_id"], [r["person__name"], 0, 0])
+            t[1] += r["shifts"]
+            t[2] += r["minutes"] or 0
+        for name, shifts, minutes in sorted(per.values(), key=lambda t: (-t[2], t[0])):
+            yield [name, shifts, round(minutes / 60, 2)]
+
+    return {"days": ([_("Name"), _("Post"), _("Community"), _("Date"), _("Shifts"), _("Hours")], by_day()),
+            "totals": ([_("Name"), _("Shifts"), _("Hours")], totals())}
 
 
 def person_hours(person_id: int) -> float:

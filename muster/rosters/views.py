@@ -16,11 +16,13 @@ from django.views.decorators.http import require_POST
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core.errors import DomainError, Forbidden, NotFound
 from muster.rosters import actions, cover_grid, forms, selectors
+from muster.rosters.audits import Audit
 from muster.rosters.ical import calendar
 from muster.rosters.models import WEEKDAY_CHOICES, Band, CheckIn, Roster, SwapRequest
 from muster.rosters.pdf import week_pdf as render_pdf
 from muster.rosters.solving import RULE_LABELS, left_out_words
-from muster.web import qr
+from muster.web import exports, qr
+from muster.web.decorators import managers_only
 
 
 def _manage(request, post):
@@ -456,15 +458,44 @@ def missed(request):
     return render(request, template, {"section": "rosters", "missed": rows})
 
 
-@login_required
-def hours(request, pk):
-    post = selectors.post_get(request.user, pk)
-    _manage(request, post)
+def _period(request) -> tuple[dt.date, dt.date]:
+    """The ?from= and ?to= dates (ISO), by default the last 30 days."""
     today = timezone.localdate()
     try:
         start = dt.date.fromisoformat(request.GET.get("from") or (today - dt.timedelta(days=30)).isoformat())
         end = dt.date.fromisoformat(request.GET.get("to") or today.isoformat())
     except ValueError:
         start, end = today - dt.timedelta(days=30), today
+    return start, end
+
+
+def _hours_response(request, post=None):
+    start, end = _period(request)
+    data = selectors.hours_export(request.user, start, end, post=post)
+    name = f"{_('hours')}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+    return exports.respond(request, action=Audit.HOURS_EXPORT, filename=name, region=post.region if post else None,
+                           sheets=[exports.Sheet(_("By day"), *data["days"]), exports.Sheet(_("Totals"), *data["totals"])],
+                           filters={"post": post.pk if post else None, "from": start.isoformat(), "to": end.isoformat()})
+
+
+@login_required
+def hours_export(request, pk):
+    """Hours served at one post between two dates, as a spreadsheet (audited)."""
+    post = selectors.post_get(request.user, pk)
+    _manage(request, post)
+    return _hours_response(request, post)
+
+
+@managers_only
+def hours_export_all(request):
+    """Hours served at every post the coordinator manages between two dates, as a spreadsheet (audited)."""
+    return _hours_response(request)
+
+
+@login_required
+def hours(request, pk):
+    post = selectors.post_get(request.user, pk)
+    _manage(request, post)
+    start, end = _period(request)
     return render(request, "rosters/hours.html", {"section": "rosters", "post": post, "rows": selectors.hours_by_person(post, start, end),
                                                   "start": start, "end": end})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Iterator
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -405,6 +406,20 @@ def recall_items(user, campaign: Campaign | None = None, *, open_only: bool = Tr
         qs = qs.filter(recall__status=Recall.Status.OPEN)
     return qs.select_related("person", "person__region", "person__household", "person__household__building", "recall",
                              "recall__tube", "resample", "resample__tube").order_by("status", "person__region__code", "person__name")
+
+
+def recalls_export(items: QuerySet[RecallItem]) -> tuple[list[str], Iterator[list]]:
+    """The recall list as spreadsheet rows (headers, rows), from `recall_items` (already scoped)."""
+
+    def rows() -> Iterator[list]:
+        for i in items.iterator(chunk_size=2000):
+            p = i.person
+            yield [p.name, p.region.name, str(p.household) if p.household_id else "", p.phone, i.recall.tube.barcode,
+                   i.recall.get_status_display(), i.get_status_display(), i.recall.created_at, i.contacted_at,
+                   i.resample.tube.barcode if i.resample_id and i.resample.tube_id else "", i.resolved_at]
+
+    return ([_("Name"), _("Community"), _("Household"), _("Phone"), _("Pooled tube"), _("Recall"), _("Status"), _("Recalled at"),
+             _("Contacted at"), _("Re-test tube"), _("Resolved at")], rows())
 
 
 # --- residents ---------------------------------------------------------------------------------

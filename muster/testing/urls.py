@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/planning/apply/", planning.planning_apply, name="planning_apply"),
     path("<int:pk>/unsampled/", campaigns.unsampled, name="unsampled"),
     path("<int:pk>/recalls/", campaigns.recalls, name="recalls"),
+    path("<int:pk>/recalls/export.xlsx", campaigns.recalls_export, name="recalls_export"),
     path("recall-items/<int:item_id>/contact/", campaigns.recall_contact, name="recall_contact"),
     path("points/<int:point_id>/team/", teams.team, name="team"),
     path("points/<int:point_id>/team/<int:member_id>/remove/", teams.team_remove, name="team_remove"),

@@ -13,10 +13,12 @@ from django.views.decorators.http import require_POST
 from muster.accounts.scoping import Scope
 from muster.core.errors import DomainError, Forbidden, InvalidInput
 from muster.needs import actions, deploying, dispatching, selectors
+from muster.needs.audits import Audit
 from muster.needs.forms import DeploymentForm, DispatchForm
 from muster.needs.models import Deployment, DispatchRun
 from muster.people import fitness
 from muster.people import selectors as people
+from muster.web import exports
 from muster.web.decorators import managers_only
 from muster.web.forms import add_domain_error
 from muster.web.widgets import split_region_list
@@ -115,3 +117,11 @@ def deployment(request, pk: int):
     return render(request, "needs/deployment.html", {
         "section": "dispatch", "dep": dep, "needs": selectors.deployment_needs(dep).order_by("region__code"),
         "runs": selectors.deployment_runs(dep)[:10], "is_open": dep.status != Deployment.Status.CANCELLED})
+
+
+@managers_only
+def runs_export(request):
+    """Every dispatch run the user manages, with its proposal lines, as a spreadsheet (audited)."""
+    data = selectors.runs_export(request.user)
+    return exports.respond(request, action=Audit.RUNS_EXPORT, filename=_("dispatch-runs") + ".xlsx",
+                           sheets=[exports.Sheet(_("Runs"), *data["runs"]), exports.Sheet(_("Proposals"), *data["lines"])])

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 from muster.core.errors import DomainError
 from muster.geo import selectors as geo
 from muster.testing import actions, permissions, selectors
+from muster.testing.audits import Audit
 from muster.testing.forms import CampaignForm, PointForm, RegionFilter
+from muster.web import exports
 from muster.web.forms import add_domain_error
 from muster.web.paging import page_of
 from muster.web.redirects import safe_next
@@ -121,6 +123,16 @@ def recalls(request, pk: int):
     permissions.require_any_manager(request.user)
     qs = selectors.recall_items(request.user, c, open_only=request.GET.get("all") != "1")
     return render(request, "testing/recalls.html", {"section": "testing", "c": c, "page": page_of(qs, request.GET.get("page"))})
+
+
+@login_required
+def recalls_export(request, pk: int):
+    """The recall list as a spreadsheet (the open recalls, or all with ?all=1), audited."""
+    c = selectors.campaign_get(request.user, pk)
+    permissions.require_any_manager(request.user)
+    qs = selectors.recall_items(request.user, c, open_only=request.GET.get("all") != "1")
+    return exports.respond(request, action=Audit.RECALLS_EXPORT, filename=_("recalls") + ".xlsx", region=c.region,
+                           sheets=[exports.Sheet(_("Recalls"), *selectors.recalls_export(qs))], filters={"campaign": c.pk, "all": request.GET.get("all") == "1"})
 
 
 @login_required

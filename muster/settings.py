@@ -78,7 +78,8 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/") or "http://127.0.0.1:8000"
 
 # Domain apps: the shell discovers each one's urls.py, api.py and nav.py.
-DOMAIN_APPS = [app for app in ("emergencies", "notifications", "needs", "rosters", "checkpoints", "testing", "quarantine")
+DOMAIN_APPS = [app for app in ("emergencies", "notifications", "needs", "rosters", "checkpoints", "testing", "quarantine",
+                                 "volunteering")
                if (BASE_DIR / "muster" / app / "apps.py").exists()]
 
 INSTALLED_APPS = [
@@ -303,6 +304,7 @@ LOOKUP_LOCK_MISSES = int(os.environ.get("LOOKUP_LOCK_MISSES", "5"))
 LOOKUP_LOCK_SECONDS = int(os.environ.get("LOOKUP_LOCK_SECONDS", str(24 * 3600)))
 # Pre-registration may create a person: a few per address per hour.
 PREREGISTER_RATE_IP = os.environ.get("PREREGISTER_RATE_IP", "10/h")
+VOLUNTEER_REGISTER_RATE_IP = os.environ.get("VOLUNTEER_REGISTER_RATE_IP", "10/h")
 VERIFY_RATE_IP = os.environ.get("VERIFY_RATE_IP", "120/h")
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from muster.accounts.views import PasswordChangeView
 from muster.api import api
@@ -24,6 +25,8 @@ urlpatterns = [
     path("", include("muster.geo.urls")),
     path("people/", include("muster.people.urls")),
     path("situation/", include("muster.situation.urls")),
+    # The volunteer platform's public address (a short one to print on posters).
+    path("volunteer/", RedirectView.as_view(pattern_name="volunteering:projects", query_string=True), name="volunteer"),
     path("accounts/", include("muster.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

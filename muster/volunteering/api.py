@@ -1,0 +1,129 @@
+"""/api/v1/volunteering/: the public project list and pages, and a volunteer's sign-ups.
+
+Browsing needs no sign-in, as on the site. A sign-up takes an `Idempotency-Key` header: a phone that
+retries after losing its network gets the first answer back instead of a "duplicate" refusal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from muster.core.api import Paged, paged
+from muster.core.idempotency import run_once
+from muster.volunteering import actions, selectors
+from muster.volunteering.models import Category
+
+router = Router(tags=["volunteering"])
+
+
+class ProjectOut(Schema):
+    id: int
+    title: str
+    category: str
+    organiser: str
+    region: str
+    region_name: str
+    site: str
+    min_age: int
+    open_places: int
+    next_start: dt.datetime | None
+
+
+class SessionOut(Schema):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    places: int
+    open_places: int
+
+
+class ProjectDetailOut(ProjectOut):
+    description: str
+    risks: str
+    insurance_required: bool
+    approval: str
+    skills: list[str]
+    sessions: list[SessionOut]
+
+
+class SignupOut(Schema):
+    id: int
+    session_id: int
+    project_id: int
+    project_title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: str
+    waiting_position: int | None
+
+
+class SignupIn(Schema):
+    waitlist: bool = False
+
+
+def _project(p, open_places: int | None = None, next_start=None) -> dict:
+    return {"id": p.pk, "title": p.title, "category": p.category, "organiser": p.organiser, "region": p.region.code,
+            "region_name": p.region.name, "site": p.site.name if p.site_id else "", "min_age": p.min_age,
+            "open_places": open_places if open_places is not None else getattr(p, "open_places", 0),
+            "next_start": next_start if next_start is not None else getattr(p, "next_start", None)}
+
+
+def _session(s) -> dict:
+    return {"id": s.pk, "starts_at": s.starts_at, "ends_at": s.ends_at, "places": s.places, "open_places": s.open_places}
+
+
+def _signup(s) -> dict:
+    return {"id": s.pk, "session_id": s.session_id, "project_id": s.session.project_id,
+            "project_title": s.session.project.title, "starts_at": s.session.starts_at, "ends_at": s.session.ends_at,
+            "status": s.status, "waiting_position": selectors.waiting_position(s)}
+
+
+@router.get("/projects", response=Paged[ProjectOut], auth=None, summary="Open volunteer projects (no sign-in needed)")
+def list_projects(request, q: str = "", category: Category | None = None, day: dt.date | None = None,
+                  district: str = "", limit: int = 50, offset: int = 0):
+    d = selectors.districts().filter(code=district[:12]).first() if district else None
+    qs = selectors.projects_public(text=q[:60], category=category or "", day=day, district=d)
+    return paged(qs, limit, offset, _project)
+
+
+@router.get("/projects/{int:project_id}", response=ProjectDetailOut, auth=None,
+            summary="A volunteer project with its sessions to come")
+def get_project(request, project_id: int):
+    p = selectors.project_public(project_id)
+    sessions = list(selectors.sessions_of(p))
+    return {**_project(p, sum(s.open_places for s in sessions), sessions[0].starts_at if sessions else None),
+            "description": p.description, "risks": p.risks, "insurance_required": p.insurance_required,
+            "approval": p.approval, "skills": [s.code for s in p.skills.all()],
+            "sessions": [_session(s) for s in sessions]}
+
+
+def _key(request: HttpRequest) -> str:
+    return request.headers.get("Idempotency-Key", "")
+
+
+@router.post("/sessions/{int:session_id}/signup", response={201: SignupOut},
+             summary="Sign up for a session, or join its waiting list (Idempotency-Key header)")
+def signup(request, session_id: int, body: SignupIn):
+    session = selectors.session_public(session_id)
+
+    def do():
+        row = actions.signup_create(actor=request.user, session=session, waitlist=body.waitlist)
+        return 201, SignupOut(**_signup(selectors.signup_mine(request.user, row.pk))).model_dump(mode="json")
+
+    status, out, _replayed = run_once(scope="volunteering.signup", key=_key(request), user_id=request.user.pk, fn=do)
+    return status, out
+
+
+@router.post("/signups/{int:signup_id}/withdraw", response=SignupOut, summary="Withdraw from a session")
+def withdraw(request, signup_id: int):
+    row = selectors.signup_mine(request.user, signup_id)
+    actions.signup_withdraw(actor=request.user, signup=row)
+    return _signup(selectors.signup_mine(request.user, signup_id))
+
+
+@router.get("/signups/mine", response=Paged[SignupOut], summary="My sign-ups, latest session first")
+def my_signups(request, limit: int = 50, offset: int = 0):
+    return paged(selectors.signups_mine(request.user), limit, offset, _signup)

@@ -1,0 +1,31 @@
+"""What the volunteering app writes on the audit trail: one name per kind of event, stored as its value."""
+
+import enum
+
+from django.utils.translation import pgettext_lazy
+
+
+class Audit(enum.StrEnum):
+    VOLUNTEER_REGISTER = "volunteer.register"
+    VOLUNTEER_UPDATE = "volunteer.update"
+    TEAM_CREATE = "volunteer_team.create"
+    TEAM_MEMBER_ADD = "volunteer_team.member_add"
+    PROJECT_CREATE = "volunteer_project.create"
+    SESSION_ADD = "volunteer_session.add"
+    SIGNUP_CREATE = "volunteer_signup.create"
+    SIGNUP_WITHDRAW = "volunteer_signup.withdraw"
+    SIGNUP_DECIDE = "volunteer_signup.decide"
+
+
+# What each action means, in the audit trail's words (muster.core.auditwords shows them).
+LABELS = {
+    Audit.VOLUNTEER_REGISTER: pgettext_lazy("audit action", "Volunteer registered"),
+    Audit.VOLUNTEER_UPDATE: pgettext_lazy("audit action", "Volunteer's skills or availability changed"),
+    Audit.TEAM_CREATE: pgettext_lazy("audit action", "Volunteer team set up"),
+    Audit.TEAM_MEMBER_ADD: pgettext_lazy("audit action", "Member added to a volunteer team"),
+    Audit.PROJECT_CREATE: pgettext_lazy("audit action", "Volunteer project published"),
+    Audit.SESSION_ADD: pgettext_lazy("audit action", "Session added to a volunteer project"),
+    Audit.SIGNUP_CREATE: pgettext_lazy("audit action", "Signed up for a volunteer session"),
+    Audit.SIGNUP_WITHDRAW: pgettext_lazy("audit action", "Withdrew from a volunteer session"),
+    Audit.SIGNUP_DECIDE: pgettext_lazy("audit action", "Sign-up confirmed or declined"),
+}

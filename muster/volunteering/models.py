@@ -1,0 +1,216 @@
+"""Volunteers (志愿者), teams (志愿团体), projects (志愿项目) with their sessions, and sign-ups.
+
+The national record rules (民政部《志愿服务记录与证明出具办法（试行）》) decide what a
+registration holds: who the volunteer is, where they live, what they can do, and their consent
+(with a guardian's for ages 14–17). Places are claimed with a conditional UPDATE on the
+session's `taken` count, so a session is never over-filled whoever signs up at the same moment.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+MIN_REGISTER_AGE = 14  # below this nobody registers
+ADULT_AGE = 18  # below this a guardian's consent must be on record
+
+
+class Category(models.TextChoices):
+    """Service categories, after the Beijing platform's recruitment of June 2020."""
+
+    DOOR_KNOCKING = "door_knocking", _("Door-knocking")
+    SAMPLING_ORDER = "sampling_order", _("Order at sampling sites")
+    KITS = "kits", _("Making up test kits")
+    DATA_ENTRY = "data_entry", _("Data entry and checking")
+    GATE = "gate", _("Gate duty")
+    ERRANDS = "errands", _("Errands for people at home")
+    PUBLICITY = "publicity", _("Publicity")
+    OTHER = "other", _("Other")
+
+
+class Volunteer(models.Model):
+    """A registered volunteer: the person's record rules fields beyond what `people.Person` holds."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="volunteer",
+                                  verbose_name=_("person"))
+    birth_date = models.DateField(verbose_name=_("date of birth"))
+    region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("area of residence"))
+    categories = models.JSONField(default=list, blank=True, verbose_name=_("service categories"))
+    availability = models.CharField(max_length=200, blank=True, verbose_name=_("availability"))
+    # Consent: when, and the exact words shown (a later change of wording never rewrites a past consent).
+    consent_text = models.TextField(verbose_name=_("consent text"))
+    consent_at = models.DateTimeField(verbose_name=_("consent given"))
+    guardian_name = models.CharField(max_length=60, blank=True, verbose_name=_("guardian's name"))
+    guardian_phone = models.CharField(max_length=20, blank=True, verbose_name=_("guardian's phone"))
+    guardian_relation = models.CharField(max_length=30, blank=True, verbose_name=_("guardian's relation"))
+    guardian_consent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("guardian's consent given"))
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")  # None: the volunteer on the public page
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+
+    def __str__(self) -> str:
+        return self.person.name
+
+    def category_labels(self) -> list[str]:
+        names = dict(Category.choices)
+        return [str(names.get(c, c)) for c in self.categories]
+
+
+class Team(models.Model):
+    """A volunteer team (志愿团体): a community's, a company branch's, a school's; teams may nest."""
+
+    class JoinMode(models.TextChoices):
+        INVITATION = "invitation", _("By invitation")  # managers add members
+        APPROVAL = "approval", _("On approval")  # anyone asks, a manager approves
+        OPEN = "open", _("Open")  # anyone joins
+
+    name = models.CharField(max_length=120, verbose_name=_("name"))
+    region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name=_("parent team"))
+    join_mode = models.CharField(max_length=12, choices=JoinMode.choices, default=JoinMode.APPROVAL,
+                                 verbose_name=_("how to join"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("volunteer team")
+        verbose_name_plural = _("volunteer teams")
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="volunteer_team_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MANAGER = "manager", _("Manager")
+        MEMBER = "member", _("Member")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Member")  # in the team
+        PENDING = "pending", _("Asked to join")  # awaits a manager (approval mode)
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="volunteer_memberships")
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.MEMBER, verbose_name=_("role"))
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE, verbose_name=_("status"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
+        constraints = [models.UniqueConstraint(fields=["team", "person"], name="volunteer_membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.get_role_display()}"
+
+
+class Project(models.Model):
+    """A volunteer project (志愿项目), published by a team or a community coordinator."""
+
+    class Approval(models.TextChoices):
+        AUTO = "auto", _("Automatic")  # a sign-up is confirmed at once
+        MANUAL = "manual", _("By the organiser")  # the team or community confirms each sign-up
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Recruiting")  # listed publicly, sign-ups accepted
+        CLOSED = "closed", _("Closed")  # no longer listed
+
+    title = models.CharField(max_length=120, verbose_name=_("title"))
+    category = models.CharField(max_length=20, choices=Category.choices, verbose_name=_("category"))
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="projects",
+                             verbose_name=_("team"))
+    region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    site = models.ForeignKey("geo.Site", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name=_("site"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    skills = models.ManyToManyField("people.Skill", blank=True, related_name="+", verbose_name=_("skills wanted"))
+    min_age = models.PositiveSmallIntegerField(default=18, verbose_name=_("minimum age"))
+    risks = models.TextField(blank=True, verbose_name=_("risks disclosed"))
+    insurance_required = models.BooleanField(default=False, verbose_name=_("accident insurance required"))
+    approval = models.CharField(max_length=8, choices=Approval.choices, default=Approval.AUTO,
+                                verbose_name=_("sign-up approval"))
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN, verbose_name=_("status"))
+    # The emergency it was set up for (muster.core.purpose): its sign-ups fall under that purpose.
+    emergency = models.ForeignKey("emergencies.Emergency", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("emergency"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("volunteer project")
+        verbose_name_plural = _("volunteer projects")
+        constraints = [models.CheckConstraint(condition=Q(min_age__gte=MIN_REGISTER_AGE), name="project_min_age_floor")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def organiser(self) -> str:
+        return self.team.name if self.team_id else self.region.name
+
+
+class Session(models.Model):
+    """One session of a project: a time and a number of places. `taken` counts places held."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(verbose_name=_("start"))
+    ends_at = models.DateTimeField(verbose_name=_("end"))
+    places = models.PositiveIntegerField(verbose_name=_("places"))
+    taken = models.PositiveIntegerField(default=0, verbose_name=_("places taken"))
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(condition=Q(places__gt=0), name="session_places_positive"),
+            models.CheckConstraint(condition=Q(taken__lte=F("places")), name="session_never_overfilled"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def open_places(self) -> int:
+        return max(0, self.places - self.taken)
+
+
+class Signup(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")  # holds a place
+        PENDING = "pending", _("Awaiting the organiser")  # holds a place until the organiser decides
+        WAITING = "waiting", _("On the waiting list")  # no place yet; moves up when one frees
+        WITHDRAWN = "withdrawn", _("Withdrawn")  # by the volunteer; the place went to the next
+        DECLINED = "declined", _("Declined")  # by the organiser
+
+    HOLDING = (Status.CONFIRMED, Status.PENDING)
+    ACTIVE = (Status.CONFIRMED, Status.PENDING, Status.WAITING)
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="signups")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="volunteer_signups")
+    status = models.CharField(max_length=10, choices=Status.choices, verbose_name=_("status"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When it joined the waiting list (the list's order) or last changed state.
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        constraints = [models.UniqueConstraint(fields=["person", "session"], name="signup_once_per_session")]
+        indexes = [models.Index(fields=["session", "status", "changed_at"], name="signup_waiting_order")]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.get_status_display()}"

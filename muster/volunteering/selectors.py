@@ -1,0 +1,206 @@
+"""Reads of the volunteering app. Projects and their sessions are public; everything about people is scoped.
+
+Who sees a volunteer: the coordinators and command of their area of residence, and the managers of a
+team they belong to (GUIDE §3: "their team's members … and nothing else about those people").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, F, IntegerField, Min, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from muster.accounts.scoping import MANAGERS, Scope
+from muster.core.errors import NotFound
+from muster.geo.models import Region
+from muster.volunteering.models import Membership, Project, Session, Signup, Team, Volunteer
+
+
+def _upcoming_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}ends_at__gt": timezone.now()})
+
+
+def projects_public(*, text: str = "", category: str = "", day: dt.date | None = None,
+                    district: Region | None = None):
+    """Open projects with sessions still to come, anyone may browse; each with `open_places` and `next_start`."""
+    upcoming = _upcoming_q("sessions__")
+    if day is not None:
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+        upcoming &= Q(sessions__starts_at__lt=start + dt.timedelta(days=1), sessions__ends_at__gt=start)
+    qs = Project.objects.filter(status=Project.Status.OPEN).select_related("region", "team", "site")
+    if text:
+        qs = qs.filter(Q(title__icontains=text) | Q(description__icontains=text) | Q(region__name__icontains=text)
+                       | Q(team__name__icontains=text))
+    if category:
+        qs = qs.filter(category=category)
+    if district is not None:
+        qs = qs.filter(region__path__startswith=district.path)
+    qs = qs.annotate(
+        open_places=Coalesce(Sum(F("sessions__places") - F("sessions__taken"), filter=upcoming,
+                                 output_field=IntegerField()), 0),
+        next_start=Min("sessions__starts_at", filter=upcoming),
+        n_sessions=Count("sessions", filter=upcoming),
+    ).filter(n_sessions__gt=0)
+    return qs.order_by("next_start", "pk")
+
+
+def project_public(pk: int) -> Project:
+    project = (Project.objects.filter(pk=pk, status=Project.Status.OPEN)
+               .select_related("region", "team", "site").prefetch_related("skills").first())
+    if project is None:
+        raise NotFound(field="project")
+    return project
+
+
+def sessions_of(project: Project, *, upcoming_only: bool = True):
+    qs = project.sessions.all()
+    return qs.filter(_upcoming_q()) if upcoming_only else qs
+
+
+def session_public(pk: int) -> Session:
+    """A session of an open project: what a volunteer signs up for."""
+    session = (Session.objects.select_related("project__region", "project__team")
+               .filter(pk=pk, project__status=Project.Status.OPEN).first())
+    if session is None:
+        raise NotFound(field="session")
+    return session
+
+
+def districts():
+    return Region.objects.filter(level=Region.Level.DISTRICT).order_by("code")
+
+
+def community_find(district: Region | None, text: str):
+    """Communities and villages matching a name (or a code) inside a district, for the public registration page."""
+    text = " ".join((text or "").split())
+    if not text:
+        return Region.objects.none()
+    qs = Region.objects.filter(level=Region.Level.COMMUNITY)
+    if district is not None:
+        qs = qs.filter(path__startswith=district.path)
+    if text.isdigit():
+        return qs.filter(code=text)
+    exact = qs.filter(name=text)
+    return exact if exact.exists() else qs.filter(name__icontains=text)
+
+
+def volunteer_of(user) -> Volunteer | None:
+    """The signed-in user's own volunteer record, if they registered."""
+    if not getattr(user, "is_authenticated", False) or not user.person_id:
+        return None
+    return Volunteer.objects.select_related("person", "region").filter(person_id=user.person_id).first()
+
+
+def signups_mine(user):
+    if not getattr(user, "is_authenticated", False) or not user.person_id:
+        return Signup.objects.none()
+    return (Signup.objects.filter(person_id=user.person_id)
+            .select_related("session__project__region", "session__project__team").order_by("-session__starts_at"))
+
+
+def signup_mine(user, pk: int) -> Signup:
+    row = signups_mine(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound(field="signup")
+    return row
+
+
+def _managed_team_ids(user) -> list[int]:
+    if not getattr(user, "person_id", None):
+        return []
+    return list(Membership.objects.filter(person_id=user.person_id, role=Membership.Role.MANAGER,
+                                          status=Membership.Status.ACTIVE).values_list("team_id", flat=True))
+
+
+def teams_visible(user):
+    """Teams in the user's regions, and the teams they manage."""
+    scope = Scope.of(user)
+    return (Team.objects.filter(scope.region_q("region", MANAGERS) | Q(pk__in=_managed_team_ids(user)))
+            .select_related("region", "parent").annotate(members=Count("memberships", distinct=True)))
+
+
+def team_get(user, pk: int) -> Team:
+    team = teams_visible(user).filter(pk=pk).first()
+    if team is None:
+        raise NotFound(field="team")
+    return team
+
+
+def team_members(team: Team):
+    return team.memberships.select_related("person", "person__volunteer").order_by("-role", "person__name")
+
+
+def volunteers_visible(user):
+    """Volunteers living in the user's regions, and the members of teams the user manages."""
+    scope = Scope.of(user)
+    teams = _managed_team_ids(user)
+    q = scope.region_q("region", MANAGERS)
+    if teams:
+        q |= Q(person__volunteer_memberships__team_id__in=teams)
+    return Volunteer.objects.filter(q).select_related("person", "region").distinct()
+
+
+def projects_managed(user):
+    """Projects the user organises: in their regions, or published by a team they manage."""
+    scope = Scope.of(user)
+    return (Project.objects.filter(scope.region_q("region", MANAGERS) | Q(team_id__in=_managed_team_ids(user)))
+            .select_related("region", "team"))
+
+
+def project_managed(user, pk: int) -> Project:
+    project = projects_managed(user).filter(pk=pk).first()
+    if project is None:
+        raise NotFound(field="project")
+    return project
+
+
+def signups_of(project: Project):
+    return (Signup.objects.filter(session__project=project).select_related("person", "session")
+            .order_by("session__starts_at", "status", "changed_at"))
+
+
+def signup_managed(user, pk: int) -> Signup:
+    row = Signup.objects.filter(pk=pk, session__project__in=projects_managed(user)).select_related("session__project").first()
+    if row is None:
+        raise NotFound(field="signup")
+    return row
+
+
+def waiting_position(signup: Signup) -> int | None:
+    """1 for the first on the waiting list."""
+    if signup.status != Signup.Status.WAITING:
+        return None
+    return Signup.objects.filter(session_id=signup.session_id, status=Signup.Status.WAITING).filter(
+        Q(changed_at__lt=signup.changed_at) | Q(changed_at=signup.changed_at, pk__lt=signup.pk)).count() + 1
+
+
+def regions_managed(user):
+    """Communities and streets where the user may publish (their regions, for the publishing form)."""
+    scope = Scope.of(user)
+    return Region.objects.filter(scope.region_q("", MANAGERS)).order_by("code")
+
+
+def sites_in(region: Region):
+    from muster.geo.models import Site
+
+    return Site.objects.filter(region__path__startswith=region.path).order_by("name")
+
+
+
+def volunteer_by_phone(phone: str) -> Volunteer:
+    """A registered volunteer by the mobile number they gave a team manager (the manager adds them to the team)."""
+    from django.utils.translation import gettext as _
+
+    from muster.core.pii import validate_phone
+
+    number = validate_phone(phone)
+    v = Volunteer.objects.select_related("person").filter(person__phone=number).first() if number else None
+    if v is None:
+        raise NotFound(_("No volunteer is registered with this mobile number."), field="phone")
+    return v
+
+
+def region_within(root: Region, code: str) -> Region | None:
+    return Region.objects.filter(code=code, path__startswith=root.path).first() if code else None

@@ -1,0 +1,304 @@
+"""Volunteering pages: the public project list and registration, a volunteer's own page, the organisers' pages.
+
+The list, a project's page and registration need no sign-in; registration is throttled per address in
+the shared cache (settings.VOLUNTEER_REGISTER_RATE_IP) like the other public pages.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from muster.core.errors import DomainError, Forbidden, InvalidInput
+from muster.volunteering import actions, selectors
+from muster.volunteering.forms import (
+    MemberForm,
+    ProfileForm,
+    ProjectForm,
+    RegisterForm,
+    SearchForm,
+    SessionForm,
+    TeamForm,
+)
+from muster.volunteering.models import Signup
+from muster.web.forms import add_domain_error
+
+
+def _too_many(request, group: str, rate: str) -> bool:
+    from django_ratelimit.core import is_ratelimited
+
+    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+
+
+def _district(code: str):
+    return selectors.districts().filter(code=code).first() if code else None
+
+
+def projects(request):
+    districts = list(selectors.districts())
+    form = SearchForm(request.GET or None, districts=districts)
+    d = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.projects_public(text=d.get("q", ""), category=d.get("category", ""), day=d.get("day"),
+                                   district=_district(d.get("district", "")))
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "volunteering/projects.html", {"form": form, "page": page,
+                                                          "volunteer": selectors.volunteer_of(request.user)})
+
+
+def project(request, pk: int):
+    p = selectors.project_public(pk)
+    mine = {}
+    if request.user.is_authenticated:
+        mine = {s.session_id: s for s in selectors.signups_mine(request.user).filter(session__project=p)
+                if s.status in Signup.ACTIVE}
+    sessions = [(s, mine.get(s.pk)) for s in selectors.sessions_of(p)]
+    return render(request, "volunteering/project.html", {
+        "p": p, "sessions": sessions, "volunteer": selectors.volunteer_of(request.user),
+        "may_manage": request.user.is_authenticated and actions.may_manage_project(request.user, p)})
+
+
+def _registration(d: dict, region, *, with_guardian=True) -> actions.Registration:
+    return actions.Registration(
+        name=d["name"], id_type=d["id_type"], id_number=d["id_number"], sex=d.get("sex") or "",
+        birth_date=d.get("birth_date"), region=region, phone=d["phone"], skills=tuple(d.get("skills") or ()),
+        categories=tuple(d.get("categories") or ()), availability=d.get("availability", ""), consent=d.get("consent", False),
+        guardian_name=d.get("guardian_name", ""), guardian_phone=d.get("guardian_phone", ""),
+        guardian_relation=d.get("guardian_relation", ""), guardian_consent=d.get("guardian_consent", False))
+
+
+def _community(form) -> object | None:
+    """The community named on the form, inside the chosen district; an error on the form when not exactly one."""
+    d = form.cleaned_data
+    found = list(selectors.community_find(_district(d.get("district", "")), d.get("community", ""))[:2])
+    if len(found) != 1:
+        form.add_error("community", _("Several communities match this name: type it in full.") if found
+                       else _("No community or village of this name in the district."))
+        return None
+    return found[0]
+
+
+def register(request):
+    if selectors.volunteer_of(request.user) is not None:
+        return redirect("volunteering:me")
+    form = RegisterForm(request.POST or None, districts=selectors.districts(), with_password=not request.user.is_authenticated)
+    status = 200
+    if request.method == "POST" and _too_many(request, "volunteering.register", settings.VOLUNTEER_REGISTER_RATE_IP):
+        form.is_valid()
+        form.add_error(None, _("Too many registrations from here. Please try again in an hour."))
+        status = 429
+    elif request.method == "POST" and form.is_valid():
+        region = _community(form)
+        if region is not None:
+            try:
+                if request.user.is_authenticated:
+                    actions.volunteer_register(actor=request.user, data=_registration(form.cleaned_data, region), own=True)
+                else:
+                    actions.volunteer_register(actor=None, data=_registration(form.cleaned_data, region),
+                                               password=form.cleaned_data["password"])
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                if request.user.is_authenticated:
+                    messages.success(request, _("You are registered as a volunteer."))
+                    return redirect("volunteering:me")
+                messages.success(request, _("You are registered as a volunteer. Sign in with your mobile number."))
+                return redirect(reverse("login") + "?next=" + reverse("volunteering:me"))
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    return render(request, "volunteering/register.html", {"form": form, "consent_text": actions.CONSENT_TEXT,
+                                                          "guardian_text": actions.GUARDIAN_CONSENT_TEXT}, status=status)
+
+
+@login_required
+def me(request):
+    v = selectors.volunteer_of(request.user)
+    if v is None:
+        return redirect("volunteering:register")
+    initial = {"skills": list(v.person.skills.values_list("code", flat=True)), "categories": v.categories,
+               "availability": v.availability}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.volunteer_update(actor=request.user, volunteer=v, skills=tuple(d["skills"]),
+                                     availability=d["availability"], categories=tuple(d["categories"]))
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("volunteering:me")
+    rows = [(s, selectors.waiting_position(s)) for s in selectors.signups_mine(request.user)[:100]]
+    return render(request, "volunteering/me.html", {"v": v, "form": form, "signups": rows, "now": timezone.now(),
+                                                    "ACTIVE": Signup.ACTIVE})
+
+
+@login_required
+@require_POST
+def signup(request, pk: int):
+    session = selectors.session_public(pk)
+    try:
+        row = actions.signup_create(actor=request.user, session=session, waitlist=request.POST.get("waitlist") == "1")
+    except DomainError as exc:
+        if exc.code == "not_registered":
+            messages.info(request, str(exc.message))
+            return redirect("volunteering:register")
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, {
+            Signup.Status.CONFIRMED: _("You are signed up. Thank you!"),
+            Signup.Status.PENDING: _("You are signed up; the organiser will confirm."),
+            Signup.Status.WAITING: _("You are on the waiting list; we will tell you when a place opens."),
+        }[row.status])
+    return redirect("volunteering:project", session.project_id)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    row = selectors.signup_mine(request.user, pk)
+    try:
+        actions.signup_withdraw(actor=request.user, signup=row)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("You have withdrawn. Your place went to the next volunteer."))
+    return redirect(request.POST.get("next") or reverse("volunteering:me"))
+
+
+# --- organisers -------------------------------------------------------------------------------
+
+def _organiser(request) -> None:
+    if not (selectors.regions_managed(request.user).exists() or selectors.teams_visible(request.user).exists()):
+        raise Forbidden()
+
+
+@login_required
+def manage(request):
+    _organiser(request)
+    teams = selectors.teams_visible(request.user)
+    regions = selectors.regions_managed(request.user)
+    team_form = TeamForm(prefix="team", teams=teams, regions=regions)
+    project_form = ProjectForm(prefix="project", teams=teams, regions=regions)
+    if request.method == "POST" and "team-name" in request.POST:
+        team_form = TeamForm(request.POST, prefix="team", teams=teams, regions=regions)
+        if team_form.is_valid():
+            d = team_form.cleaned_data
+            try:
+                region = _region_in(regions, d["region"])
+                t = actions.team_create(actor=request.user, name=d["name"], region=region, join_mode=d["join_mode"],
+                                        parent=d["parent"])
+            except DomainError as exc:
+                add_domain_error(team_form, exc)
+            else:
+                messages.success(request, _("Team set up."))
+                return redirect("volunteering:team", t.pk)
+    elif request.method == "POST":
+        project_form = ProjectForm(request.POST, prefix="project", teams=teams, regions=regions)
+        if project_form.is_valid():
+            d = project_form.cleaned_data
+            try:
+                region = _project_region(regions, d)
+                p = actions.project_create(
+                    actor=request.user, title=d["title"], category=d["category"], region=region, team=d["team"],
+                    description=d["description"], skills=tuple(d["skills"]), min_age=d["min_age"], risks=d["risks"],
+                    insurance_required=d["insurance_required"], approval=d["approval"])
+                actions.session_add(actor=request.user, project=p, starts_at=d["starts_at"], ends_at=d["ends_at"],
+                                    places=d["places"])
+            except DomainError as exc:
+                add_domain_error(project_form, exc)
+            else:
+                messages.success(request, _("Project published."))
+                return redirect("volunteering:project_manage", p.pk)
+    return render(request, "volunteering/manage.html", {
+        "teams": teams.order_by("name")[:200], "projects": selectors.projects_managed(request.user).order_by("-created_at")[:100],
+        "team_form": team_form, "project_form": project_form})
+
+
+def _region_in(regions, code: str):
+    region = regions.filter(code=code).first()
+    if region is None:
+        raise InvalidInput(_("This region is not in your scope."), field="region")
+    return region
+
+
+def _project_region(regions, d):
+    """The project's region: one of the user's, or (for a team manager) one inside the team's region."""
+    region = regions.filter(code=d["region"]).first()
+    if region is None and d["team"] is not None:
+        region = selectors.region_within(d["team"].region, d["region"])
+    if region is None:
+        raise InvalidInput(_("This region is not in your scope."), field="region")
+    return region
+
+
+@login_required
+def project_manage(request, pk: int):
+    p = selectors.project_managed(request.user, pk)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.session_add(actor=request.user, project=p, starts_at=d["starts_at"], ends_at=d["ends_at"],
+                                places=d["places"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Session added."))
+            return redirect("volunteering:project_manage", p.pk)
+    return render(request, "volunteering/project_manage.html", {
+        "p": p, "sessions": selectors.sessions_of(p, upcoming_only=False), "signups": selectors.signups_of(p),
+        "form": form})
+
+
+@login_required
+@require_POST
+def decide(request, pk: int):
+    row = selectors.signup_managed(request.user, pk)
+    try:
+        actions.signup_decide(actor=request.user, signup=row, accept=request.POST.get("accept") == "1")
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("volunteering:project_manage", row.session.project_id)
+
+
+@login_required
+def team(request, pk: int):
+    t = selectors.team_get(request.user, pk)
+    if not actions.manages_team(request.user, t):
+        raise Forbidden()
+    member_form = MemberForm(prefix="member")
+    reg_form = RegisterForm(prefix="reg", districts=selectors.districts(), with_password=False)
+    if request.method == "POST" and "member-phone" in request.POST:
+        member_form = MemberForm(request.POST, prefix="member")
+        if member_form.is_valid():
+            try:
+                v = selectors.volunteer_by_phone(member_form.cleaned_data["phone"])
+                actions.team_member_add(actor=request.user, team=t, person=v.person, role=member_form.cleaned_data["role"])
+            except DomainError as exc:
+                add_domain_error(member_form, exc)
+            else:
+                messages.success(request, _("Member added."))
+                return redirect("volunteering:team", t.pk)
+    elif request.method == "POST":
+        reg_form = RegisterForm(request.POST, prefix="reg", districts=selectors.districts(), with_password=False)
+        if reg_form.is_valid():
+            region = _community(reg_form)
+            if region is not None:
+                try:
+                    actions.volunteer_register(actor=request.user, data=_registration(reg_form.cleaned_data, region), team=t)
+                except DomainError as exc:
+                    add_domain_error(reg_form, exc)
+                else:
+                    messages.success(request, _("Volunteer registered and added to the team."))
+                    return redirect("volunteering:team", t.pk)
+    return render(request, "volunteering/team.html", {
+        "t": t, "members": selectors.team_members(t), "member_form": member_form, "reg_form": reg_form,
+        "consent_text": actions.CONSENT_TEXT, "guardian_text": actions.GUARDIAN_CONSENT_TEXT})

@@ -15,6 +15,7 @@ def _board(s: selectors.Situation) -> dict:
     # the plan up to the current hour: what should have been done by now
     plan_so_far = sum(s.plan_by_hour[: now_h + 1])
     days = [d.strftime("%m-%d") for d in s.quarantine_days]
+    geo = charts.project(s.dots)
     return {
         "sampling": charts.columns(hours, [s.sampled_by_hour], ["sampled"], line=s.plan_by_hour),
         "cumulative": charts.columns(hours, [charts.cumulative(s.sampled_by_hour)], ["sampled"],
@@ -29,7 +30,9 @@ def _board(s: selectors.Situation) -> dict:
         "day_rows": list(zip(days, s.quarantine_in_by_day, s.quarantine_out_by_day, strict=True)),
         "plan_so_far": round(plan_so_far),
         "plan_so_far_pct": round(100 * s.total.sampled / plan_so_far) if plan_so_far >= 1 else None,
-        "map": charts.project(s.dots),
+        "map": geo,
+        "map_svg": charts.map_svg(geo, _("Communities and sites of %(name)s, coloured by what is going on") % {"name": s.region.name})
+        if geo else "",
         "bar_top": max([max(r.sampled, r.plan) for r in s.rows] + [1]),
     }
 

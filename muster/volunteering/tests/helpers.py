@@ -47,10 +47,11 @@ def volunteer(world, **kw) -> User:
     return User.objects.get(person=v.person)
 
 
-def project(world, *, actor=None, places: int = 2, start_in_hours: int = 48, hours: int = 3, **kw):
+def project(world, *, actor=None, places: int = 2, in_days: int = 2, hours: int = 3, **kw):
+    """A project with one daytime session (09:00 local, `in_days` days ahead)."""
     actor = actor or world.coordinator
     p = actions.project_create(actor=actor, title=kw.pop("title", "敲门行动：蒲安里入户登记"), category=kw.pop("category", "door_knocking"),
                                region=kw.pop("region", world.puanli), **kw)
-    start = timezone.now() + dt.timedelta(hours=start_in_hours)
+    start = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=in_days), dt.time(9)))
     s = actions.session_add(actor=actor, project=p, starts_at=start, ends_at=start + dt.timedelta(hours=hours), places=places)
     return p, s

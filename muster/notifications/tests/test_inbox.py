@@ -270,6 +270,9 @@ def test_the_inbox_page_lists_opens_and_marks(world, two_alerts, client):
     client.post("/notifications/inbox/read/", {"all": "1"})
     assert client.get("/notifications/inbox/count/").content == b""
     assert client.get("/notifications/inbox/open/").status_code == 405
+    client.logout()
+    anonymous = client.get("/notifications/inbox/count/")
+    assert anonymous.status_code == 200 and anonymous.content == b""
 
 
 def test_the_inbox_page_of_someone_with_nothing_to_do(world, client):

@@ -169,7 +169,7 @@ def withdraw(request, pk: int):
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("You have withdrawn. Your place went to the next volunteer."))
+        messages.success(request, _("You have withdrawn; your place is free for the next volunteer."))
     return redirect(request.POST.get("next") or reverse("volunteering:me"))
 
 

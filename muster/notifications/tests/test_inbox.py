@@ -31,6 +31,7 @@ def items(user, kind: str) -> list[inbox.InboxItem]:
 
 def test_every_domain_registers_its_providers():
     assert set(inbox.kinds()) >= {"rosters.swap", "rosters.asked", "rosters.missed", "rosters.unchecked", "needs.reports",
+                                  "volunteering.signups",
                                   "needs.proposal", "testing.recall", "testing.box", "checkpoints.fever"}
 
 
@@ -358,3 +359,20 @@ def test_the_inbox_asks_a_fixed_number_of_queries_however_many_items(world, djan
     _hand_roster(post, [(world.alice, timezone.now() - dt.timedelta(minutes=30 + i), 4) for i in range(3)])
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert len(inbox.gather(User.objects.get(pk=world.coordinator.pk))) == 8
+
+
+def test_sign_ups_awaiting_the_organiser_reach_them_until_decided(world):
+    from muster.volunteering import actions as volunteering
+    from muster.volunteering.models import Signup
+    from muster.volunteering.tests.helpers import project, volunteer
+
+    p, session = project(world, approval="manual")
+    assert not keys(world.coordinator, "volunteering.signups")
+    who = volunteer(world)
+    signup = volunteering.signup_create(actor=who, session=session)
+    assert signup.status == Signup.Status.PENDING
+    (item,) = items(world.coordinator, "volunteering.signups")
+    assert item.url == f"/volunteering/manage/p/{p.pk}/" and p.title in item.title
+    assert not keys(world.outsider) and not keys(world.bajiao_coordinator) and not keys(who)
+    volunteering.signup_decide(actor=world.coordinator, signup=signup, accept=True)
+    assert not keys(world.coordinator, "volunteering.signups")

@@ -25,13 +25,14 @@ def test_cover_solve_publish_and_weekly_page(page, phone, world, shots):
     post = _setup(world)
     log_in(page, "coordinator")
     page.goto(f"{page.base}/rosters/{post.pk}/cover/")
-    # an overlapping band is refused with the reason, nothing saved
+    # an overlapping band is refused with the reason, nothing saved (the text editor, folded under "advanced")
+    page.click("#cover-text summary")
     page.fill("#id_text", "1-7 06:30-11:30 2\n1 11:00-17:30 2")
-    page.click("form.card button[type=submit]")
+    page.click("#cover-text button[type=submit]")
     assert page.locator(".errorlist").count() >= 1
     page.screenshot(path=str(shots / "rosters-cover-error.png"), full_page=True)
     page.fill("#id_text", "1-7 06:30-11:30 2\n1-7 11:30-17:30 2\n1-7 17:30-01:00 2\n1-7 01:00-06:30 2\n1-7 22:00-06:00 1 patrol")
-    page.click("form.card button[type=submit]")
+    page.click("#cover-text button[type=submit]")
     page.wait_for_url(f"{page.base}/rosters/{post.pk}/")
     monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
     page.fill("#id_start", monday.isoformat())

@@ -168,3 +168,14 @@ def test_every_audit_action_has_a_translated_label(app):
     with translation.override("zh-hans"):
         untranslated = [str(v) for v in module.LABELS.values() if re.search(r"[A-Za-z]{3,}", str(v).replace("API", ""))]
     assert not untranslated, untranslated
+
+
+def test_words_other_catalogues_had_taken_over(world, login, gate_post):
+    """A need's role is a job (岗位), signing out is 退出登录 (注销 reads as closing the account)."""
+    client = login(world.coordinator)
+    board = page(client, "/needs/board/")
+    assert re.search(r"<label>\s*岗位", board)
+    assert "退出登录" in board and "注销" not in board
+    assert "Log out" in page(client, "/needs/board/", EN)
+    cover = page(client, f"/rosters/{gate_post.pk}/cover/")
+    assert "人数" in cover

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muster.geo.models import Region
 from muster.needs.models import Need, NeedRole
@@ -11,7 +12,7 @@ DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 class NeedForm(forms.Form):
-    role = forms.ModelChoiceField(queryset=NeedRole.objects.filter(active=True), to_field_name="code", label=_("Role"))
+    role = forms.ModelChoiceField(queryset=NeedRole.objects.filter(active=True), to_field_name="code", label=pgettext_lazy("a job to do", "Role"))
     community = forms.ModelChoiceField(queryset=Region.objects.none(), to_field_name="code", required=False,
                                        label=_("Community"), help_text=_("Or choose a site below."))
     site = forms.ModelChoiceField(queryset=None, required=False, label=_("Site"))
@@ -55,7 +56,7 @@ class BoardFilterForm(forms.Form):
     urgency = forms.ChoiceField(choices=[("", _("Any urgency"))] + list(Need.Urgency.choices), required=False,
                                 label=_("Urgency"))
     role = forms.ModelChoiceField(queryset=NeedRole.objects.all(), to_field_name="code", required=False,
-                                  empty_label=_("Any role"), label=_("Role"))
+                                  empty_label=_("Any role"), label=pgettext_lazy("a job to do", "Role"))
     day = forms.DateField(required=False, widget=DateInput(), label=_("Day"))
     gaps = forms.BooleanField(required=False, label=_("Gaps only"))
 
@@ -83,7 +84,7 @@ class DeploymentForm(forms.Form):
                                   help_text=_("One a line: pick by name below, or type names or 12-digit codes."))
     organisations = forms.ModelMultipleChoiceField(queryset=Organisation.objects.none(), widget=forms.CheckboxSelectMultiple,
                                                    label=_("Releasing units"))
-    role = forms.ModelChoiceField(queryset=NeedRole.objects.filter(active=True), to_field_name="code", label=_("Role"))
+    role = forms.ModelChoiceField(queryset=NeedRole.objects.filter(active=True), to_field_name="code", label=pgettext_lazy("a job to do", "Role"))
     start = forms.DateTimeField(input_formats=DT_FORMATS, widget=DT_WIDGET, label=_("Start"))
     end = forms.DateTimeField(input_formats=DT_FORMATS, widget=DT_WIDGET, label=_("End"))
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label=_("Notes"))

@@ -7,6 +7,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from muster.web.fonts import cjk_font, printable
 
@@ -70,6 +71,6 @@ def week_pdf(week) -> bytes:
     t = Table(lines, colWidths=[28 * mm, 35 * mm, 210 * mm], repeatRows=1)
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
                            ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story += [t, Spacer(1, 4 * mm), Paragraph("✓ = " + _("checked in") + "  → = " + _("covered by"), body)]
+    story += [t, Spacer(1, 4 * mm), Paragraph("✓ = " + pgettext("a shift that was worked", "checked in") + "  → = " + _("covered by"), body)]
     doc.build(story)
     return buf.getvalue()

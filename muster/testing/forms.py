@@ -33,7 +33,7 @@ class PlanningForm(forms.Form):
     prevalence = forms.FloatField(label=_("Prevalence"), min_value=0.000001, max_value=0.5)
     max_pool = forms.IntegerField(label=_("Largest pool"), min_value=1, max_value=200, initial=20)
     stages = forms.IntegerField(label=_("Testing rounds"), min_value=1, max_value=6, initial=2)
-    people = forms.IntegerField(label=_("People"), min_value=1, max_value=30_000_000)
+    people = forms.IntegerField(label=pgettext_lazy("how many", "People"), min_value=1, max_value=30_000_000)
     hours = forms.FloatField(label=_("Sampling hours"), min_value=0.1, max_value=240)
     service_seconds = forms.FloatField(label=_("Seconds per swab"), min_value=1, max_value=3600, initial=30)
     max_mean_wait_minutes = forms.FloatField(label=_("Mean wait target (min)"), min_value=0.1, max_value=600, initial=5)
@@ -105,7 +105,7 @@ class _PersonPick(forms.Form):
 
 
 class TeamAddForm(_PersonPick):
-    role = forms.ChoiceField(label=_("Role"), choices=TeamMember.Role.choices, initial=TeamMember.Role.SAMPLER)
+    role = forms.ChoiceField(label=pgettext_lazy("a job to do", "Role"), choices=TeamMember.Role.choices, initial=TeamMember.Role.SAMPLER)
 
 
 class FlagForm(_PersonPick):

@@ -2,11 +2,11 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/muster_ret .venv/bin/python bench/purge.py \
         [--people 200000] [--batch 1000] [--desks 1] [--keep]
-    # the Fengtai campaign database: --people 2000000
+    # the Fengtai campaign database: --people 2000000 --fresh 200000
 
 Builds a scratch database (`<name>_bench_purge`, dropped afterwards unless --keep) holding
 --people residents sampled (10 to a tube) in a campaign that closed 120 days ago, loaded with
-set-based SQL, plus 40,000 fresh residents of a campaign still open. Then:
+set-based SQL, plus --fresh (40,000) fresh residents of a campaign still open. Then:
 
 1. the desk alone: --desks processes scan fresh residents through `testing.actions.desk_scan`
    (the desk's own hot path) for a few seconds: the baseline latency;
@@ -31,7 +31,7 @@ from pathlib import Path
 import common  # bench/common.py
 from common import pct, scratch_database, server_url
 
-FRESH = 40_000
+FRESH = 40_000  # default; a long purge needs more, or the desk runs out of people before it ends
 # Set by the purge's process when it is done; the desks stop then. Named by the parent's pid,
 # passed down (a spawned child's own pid would name another file).
 FLAG = Path(os.environ.setdefault("MUSTER_BENCH_PURGE_FLAG", f"/tmp/muster-bench-purge-{os.getpid()}.done"))
@@ -41,7 +41,7 @@ def _setup(url: str) -> None:
     common.setup(url, DEBUG="1")  # generated local keys; nothing is served
 
 
-def prepare(people: int, desks: int) -> dict:
+def prepare(people: int, desks: int, fresh: int = FRESH) -> dict:
     import datetime as dt
 
     from django.db import connection
@@ -84,7 +84,7 @@ def prepare(people: int, desks: int) -> dict:
             SELECT %s, %s + i, %s + i / 10, %s, now() - interval '121 days', 'old-' || i, false
             FROM generate_series(0, %s - 1) AS i""", [old.pk, first, first_tube, old_point.pk, people])
     # The fresh residents the desk scans during the purge, with real look-up hashes.
-    ids = common.residents(FRESH, place, name="新居民", first_year=1950, years=60)
+    ids = common.residents(fresh, place, name="新居民", first_year=1950, years=60)
     live = common.live_campaign(boss, fengtai, lab, 10, name="第二轮")
     point = actions.point_add(actor=boss, campaign=live, site=site, desks=desks)
     from muster.geo.actions import region_counts_refresh
@@ -153,6 +153,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--people", type=int, default=200_000, help="residents of the old campaign (Fengtai: 2000000)")
     ap.add_argument("--batch", type=int, default=1000)
+    ap.add_argument("--fresh", type=int, default=FRESH, help="residents the desks scan (half alone, half during the purge)")
     ap.add_argument("--desks", type=int, default=1)
     ap.add_argument("--baseline", type=float, default=15.0, help="seconds of desk scanning before the purge")
     ap.add_argument("--keep", action="store_true", help="keep the scratch database")
@@ -171,7 +172,7 @@ def main(argv=None) -> int:
 def run(args, url: str) -> int:
     _setup(url)
     t0 = time.perf_counter()
-    prep = prepare(args.people, args.desks)
+    prep = prepare(args.people, args.desks, args.fresh)
     setup_s = time.perf_counter() - t0
     from django.db import connections
 

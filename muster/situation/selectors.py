@@ -44,7 +44,7 @@ PEOPLE_PER_HOUSEHOLD = 2.5
 # Days of quarantine intake and release on the chart.
 QUARANTINE_DAYS = 14
 # Results whose turnaround makes up the P90: the latest of today, enough for a steady figure.
-TURNAROUND_SAMPLE = 2000
+TURNAROUND_SAMPLE = 500
 
 
 class Among(Func):
@@ -136,7 +136,7 @@ class Row:
     sampled: int = 0  # first samples today (re-tests apart)
     resampled: int = 0
     plan: float = 0.0  # people planned to be sampled today, by the open campaigns' targets
-    campaign_sampled: int = 0  # first samples of the open campaigns, every day so far
+    campaign_sampled: int = 0  # swabs of the open campaigns, every day so far
     campaign_target: float = 0.0
     boxes_transit: int = 0
     tubes_transit: int = 0
@@ -342,8 +342,8 @@ def _results(tree, start, end, tz, out, bump, site_status) -> None:
         out.positives_by_hour[h] += r["pos"]
         if r["pos"]:
             site_status[r["point__site_id"]].add("positive")
-    pairs = list(base.order_by("-resulted_at").values_list("opened_at", "resulted_at")[:TURNAROUND_SAMPLE])
-    took_h = [(b - a).total_seconds() / 3600 for a, b in pairs]
+    took_h = [d.total_seconds() / 3600 for d in
+              base.order_by("-resulted_at").annotate(took=took).values_list("took", flat=True)[:TURNAROUND_SAMPLE]]
     if len(took_h) >= 2:
         out.turnaround_p90_h = round(statistics.quantiles(took_h, n=10)[-1], 1)
     elif took_h:
@@ -480,8 +480,10 @@ def _plan(tree: _Tree, rows: dict[int, Row], start, end, out: Situation) -> None
     hours = {r["campaign_id"]: (r["opens"], r["closes"]) for r in
              CollectionPoint.objects.filter(campaign__in=campaigns).values("campaign_id")
              .annotate(opens=Min("opens"), closes=Max("closes")).order_by()}
-    done = dict(Sample.objects.filter(Among("point__site__region_id", tree.ids), campaign__in=campaigns, is_resample=False)
-                .values_list("point__site__region_id").annotate(n=Count("id")).order_by())
+    # Swabs of the round so far, from the tubes (a tenth of the samples' rows); the few single-tube
+    # re-tests of recalled people are counted in too.
+    done = dict(Tube.objects.filter(Among("point__site__region_id", tree.ids), campaign__in=campaigns)
+                .values_list("point__site__region_id").annotate(n=Sum("count")).order_by())
     for region_id, n in done.items():
         row = tree.row_id(region_id)
         if row in rows:

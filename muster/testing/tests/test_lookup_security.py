@@ -147,7 +147,7 @@ def test_anonymous_preregistration_is_throttled(world, settings):
     statuses = []
     for i, number in enumerate(WRONG_IDS):
         r = Client(REMOTE_ADDR="198.51.100.77").post(f"/testing/c/{c_.pk}/register/", {
-            "name": f"新居民{i}", "id_type": "resident", "id_number": number, "community": community.pk,
+            "name": f"新居民{i}", "id_type": "resident", "id_number": number, "community": community.code,
             "phone": f"1390000000{i}"})
         statuses.append(r.status_code)
     assert statuses == [200, 200, 429]
@@ -165,9 +165,9 @@ def test_a_newcomer_gets_the_code_by_sms_like_everyone_else(world):
     url = f"/testing/c/{c_.pk}/register/"
     strip = lambda r: re.sub(r'value="[^"]+"|"X-CSRFToken": "[^"]+"|selected', "", r.content.decode())  # noqa: E731
     newcomer = Client().post(url, {"name": "新居民", "id_type": "resident", "id_number": WRONG_IDS[1],
-                                   "community": world.puanli.pk, "phone": "13900000009"})
+                                   "community": world.puanli.code, "phone": "13900000009"})
     known = Client().post(url, {"name": "张秀英", "id_type": "resident", "id_number": ALICE_ID,
-                                "community": world.puanli.pk, "phone": "13900000008"})
+                                "community": world.puanli.code, "phone": "13900000008"})
     assert newcomer.status_code == known.status_code == 200 and strip(newcomer) == strip(known)
     reg = Registration.objects.get(person__name="新居民")
     assert reg.code not in newcomer.content.decode() and reg.code in sms_text("13900000009")
@@ -185,6 +185,6 @@ def test_naming_a_community_needs_a_phone_whoever_you_are(world):
     c_, point = campaign(world)
     url = f"/testing/c/{c_.pk}/register/"
     for number in (ALICE_ID, WRONG_IDS[2]):
-        r = Client().post(url, {"name": "张秀英", "id_type": "resident", "id_number": number, "community": world.puanli.pk})
+        r = Client().post(url, {"name": "张秀英", "id_type": "resident", "id_number": number, "community": world.puanli.code})
         assert r.status_code == 200 and 'id="sent"' not in r.content.decode() and "id_phone" in r.content.decode()
     assert not Registration.objects.exists()

@@ -145,7 +145,7 @@ def test_wrong_name_gives_nothing(world):
 
 @pytest.mark.parametrize("query, expect", [
     ("prevalence=0.01&max_pool=20&stages=2&people=11450&hours=7&service_seconds=30&max_mean_wait_minutes=5&points=1&turnaround_hours=24",
-     ["0.1956", 'id="pool-sizes">11<', 'id="desks">14<', "13.63", "1.2 min"]),
+     ["0.1956", 'id="pool-sizes">11<', 'id="desks">14<', "13.63", "1.2 分钟"]),
     ("prevalence=0.02&max_pool=200&stages=4&people=1000&hours=7&service_seconds=30&max_mean_wait_minutes=5&points=1&turnaround_hours=24",
      ["0.1980", "27 → 9 → 3"]),
 ])

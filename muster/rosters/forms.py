@@ -133,7 +133,7 @@ class TeamAddForm(forms.Form):
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
+        self.fields["person"].queryset = people.order_by("name", "pk") if people is not None else None
 
 
 class MemberForm(forms.Form):

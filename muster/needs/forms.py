@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 from muster.geo.models import Region
 from muster.needs.models import Need, NeedRole
 from muster.people.models import Organisation, Skill
-from muster.web.widgets import DateInput, DateTimeInput, RegionListInput
+from muster.web.widgets import DateInput, DateTimeInput, PickField, RegionListInput
 
 DT_WIDGET = DateTimeInput()
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -13,8 +13,9 @@ DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 class NeedForm(forms.Form):
     role = forms.ModelChoiceField(queryset=NeedRole.objects.filter(active=True), to_field_name="code", label=pgettext_lazy("a job to do", "Role"))
-    community = forms.ModelChoiceField(queryset=Region.objects.none(), to_field_name="code", required=False,
-                                       label=_("Community"), help_text=_("Or choose a site below."))
+    # A district holds hundreds of communities: typed and picked from the list, not scrolled through.
+    community = PickField(queryset=Region.objects.none(), key="code", inline=True, required=False,
+                          label=_("Community"), help_text=_("Or choose a site below."))
     site = forms.ModelChoiceField(queryset=None, required=False, label=_("Site"))
     title = forms.CharField(max_length=120, required=False, label=_("Title"))
     start = forms.DateTimeField(input_formats=DT_FORMATS, widget=DT_WIDGET, label=_("Start"))
@@ -67,7 +68,7 @@ class OpenFilterForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    region = forms.ModelChoiceField(queryset=Region.objects.none(), to_field_name="code", label=_("Region"))
+    region = PickField(queryset=Region.objects.none(), key="code", inline=True, label=_("Region"))
     max_km = forms.FloatField(initial=5, min_value=0.1, max_value=100, label=_("Radius (km)"))
 
     def __init__(self, *args, regions=None, **kwargs):

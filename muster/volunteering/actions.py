@@ -8,7 +8,9 @@ unique, so neither a burst of sign-ups nor a double click can over-fill a sessio
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import IntegrityError
 from django.db.models import F
@@ -28,10 +30,13 @@ from muster.people.models import Person, Skill
 from muster.volunteering.audits import Audit
 from muster.volunteering.models import (
     ADULT_AGE,
+    CREDIT_SHARE,
     MIN_REGISTER_AGE,
+    Attendance,
     Category,
     Membership,
     Project,
+    ServiceRecord,
     Session,
     Signup,
     Team,
@@ -345,7 +350,8 @@ def session_add(*, actor, project: Project, starts_at: dt.datetime, ends_at: dt.
     if not (1 <= int(places) <= 10_000):
         raise InvalidInput(_("Places lie between 1 and 10,000."), field="places")
     with atomic():
-        session = Session.objects.create(project=project, starts_at=starts_at, ends_at=ends_at, places=int(places))
+        session = Session.objects.create(project=project, starts_at=starts_at, ends_at=ends_at, places=int(places),
+                                         code=f"{secrets.randbelow(10**6):06d}")
         audit.record(actor=actor, action=Audit.SESSION_ADD, obj=project, region=project.region,
                      changes={"starts_at": starts_at, "ends_at": ends_at, "places": int(places)})
     return session
@@ -465,3 +471,69 @@ def signup_decide(*, actor, signup: Signup, accept: bool) -> Signup:
                      changes={"person": row.person.name, "session": signup.session_id, "status": row.status})
     return row
 
+
+
+# --- attendance and the hours ledger --------------------------------------------------------
+
+ARRIVE_EARLY = dt.timedelta(minutes=30)  # sign-in opens this long before the start
+LEAVE_LATE = dt.timedelta(hours=1)  # and sign-out closes this long after the end
+
+
+@dataclass
+class Scan:
+    action: str  # "in" or "out"
+    attendance: Attendance
+    record: ServiceRecord | None = None
+
+
+def attendance_scan(*, actor, code: str, now: dt.datetime | None = None) -> Scan:
+    """Sign in (first entry of the session's 6-digit code) or out (second). At sign-out the hours served are
+    the part of the session covered; they are credited, as one ledger record, only if at least CREDIT_SHARE
+    of the session was covered. Captured hours are never edited afterwards."""
+    now = now or timezone.now()
+    code = "".join((code or "").split())
+    if len(code) != 6 or not code.isdigit():
+        raise InvalidInput(_("The session code has 6 digits."), field="code")
+    person_id = getattr(actor, "person_id", None)
+    if not person_id:
+        raise InvalidInput(_("Register as a volunteer before signing up."), field="code", code="not_registered")
+    signup = (Signup.objects.select_related("session__project__region", "session__project__team",
+                                            "session__project__site", "session__project__created_by")
+              .filter(person_id=person_id, session__code=code, status=Signup.Status.CONFIRMED,
+                      session__starts_at__lte=now + ARRIVE_EARLY, session__ends_at__gte=now - LEAVE_LATE).first())
+    if signup is None:
+        raise Conflict(_("No confirmed sign-up of yours for a session with this code at this time."), field="code",
+                       code="no_session")
+    session = signup.session
+    with atomic():
+        att = Attendance.objects.select_for_update().filter(signup=signup).first()
+        if att is None:
+            if now > session.ends_at:
+                raise Conflict(_("This session is over: sign-in is closed."), field="code", code="over")
+            att = Attendance.objects.create(signup=signup, signed_in_at=now)
+            audit.record(actor=actor, action=Audit.ATTENDANCE_IN, obj=session.project, region=session.project.region,
+                         changes={"session": session.pk})
+            return Scan(action="in", attendance=att)
+        if att.signed_out_at is not None:
+            raise Conflict(_("You have already signed out of this session."), field="code", code="done")
+        served = min(now, session.ends_at) - max(att.signed_in_at, session.starts_at)
+        length = session.ends_at - session.starts_at
+        seconds = max(0.0, served.total_seconds())
+        att.signed_out_at = now
+        att.hours = (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.01"))
+        att.credited = seconds >= CREDIT_SHARE * length.total_seconds() and att.hours > 0
+        att.save(update_fields=["signed_out_at", "hours", "credited"])
+        record = None
+        if att.credited:
+            p = session.project
+            leader = p.created_by.get_full_name() or p.created_by.get_username() if p.created_by_id else ""
+            record, _created = ServiceRecord.objects.get_or_create(
+                source_key=f"volunteering.session:{session.pk}:{person_id}",
+                defaults={"person_id": person_id, "activity": p.title[:120],
+                          "date": timezone.localtime(session.starts_at).date(),
+                          "place": (f"{p.region.name} {p.site.name}" if p.site_id else p.region.name)[:200],
+                          "content": (p.description or p.get_category_display())[:300], "hours": att.hours,
+                          "organiser": p.organiser[:120], "leader": leader[:60], "region": p.region})
+        audit.record(actor=actor, action=Audit.ATTENDANCE_OUT, obj=session.project, region=session.project.region,
+                     changes={"session": session.pk, "hours": str(att.hours), "credited": att.credited})
+    return Scan(action="out", attendance=att, record=record)

@@ -127,3 +127,25 @@ def withdraw(request, signup_id: int):
 @router.get("/signups/mine", response=Paged[SignupOut], summary="My sign-ups, latest session first")
 def my_signups(request, limit: int = 50, offset: int = 0):
     return paged(selectors.signups_mine(request.user), limit, offset, _signup)
+
+
+class AttendIn(Schema):
+    code: str
+
+
+class AttendOut(Schema):
+    action: str
+    session_id: int
+    signed_in_at: dt.datetime
+    signed_out_at: dt.datetime | None
+    hours: float | None
+    credited: bool
+
+
+@router.post("/attend", response=AttendOut, summary="Sign in (first entry) or out (second) with a session's 6-digit code")
+def attend(request, body: AttendIn):
+    scan = actions.attendance_scan(actor=request.user, code=body.code[:20])
+    a = scan.attendance
+    return {"action": scan.action, "session_id": a.signup.session_id, "signed_in_at": a.signed_in_at,
+            "signed_out_at": a.signed_out_at, "hours": float(a.hours) if a.hours is not None else None,
+            "credited": a.credited}

@@ -15,6 +15,8 @@ class Audit(enum.StrEnum):
     SIGNUP_CREATE = "volunteer_signup.create"
     SIGNUP_WITHDRAW = "volunteer_signup.withdraw"
     SIGNUP_DECIDE = "volunteer_signup.decide"
+    ATTENDANCE_IN = "volunteer_attendance.in"
+    ATTENDANCE_OUT = "volunteer_attendance.out"
 
 
 # What each action means, in the audit trail's words (muster.core.auditwords shows them).
@@ -28,4 +30,6 @@ LABELS = {
     Audit.SIGNUP_CREATE: pgettext_lazy("audit action", "Signed up for a volunteer session"),
     Audit.SIGNUP_WITHDRAW: pgettext_lazy("audit action", "Withdrew from a volunteer session"),
     Audit.SIGNUP_DECIDE: pgettext_lazy("audit action", "Sign-up confirmed or declined"),
+    Audit.ATTENDANCE_IN: pgettext_lazy("audit action", "Signed in to a volunteer session"),
+    Audit.ATTENDANCE_OUT: pgettext_lazy("audit action", "Signed out of a volunteer session (hours recorded)"),
 }

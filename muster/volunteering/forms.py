@@ -121,3 +121,9 @@ class SessionForm(forms.Form):
 class MemberForm(forms.Form):
     phone = forms.CharField(label=_("Registered volunteer's mobile number"), max_length=20)
     role = forms.ChoiceField(label=_("Role"), choices=(("member", _("Member")), ("manager", _("Manager"))))
+
+
+class AttendForm(forms.Form):
+    code = forms.CharField(label=_("Session code"), max_length=6, min_length=6,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+                           help_text=_("The 6 digits the session's organiser shows on the day."))

@@ -168,6 +168,8 @@ class Session(models.Model):
     ends_at = models.DateTimeField(verbose_name=_("end"))
     places = models.PositiveIntegerField(verbose_name=_("places"))
     taken = models.PositiveIntegerField(default=0, verbose_name=_("places taken"))
+    # The 6-digit code volunteers enter to sign in and out on the day (shown to the session's organisers).
+    code = models.CharField(max_length=6, blank=True, db_index=True, verbose_name=_("attendance code"))
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -214,3 +216,50 @@ class Signup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} · {self.get_status_display()}"
+
+
+# Attendance counts hours only when at least this share of the session was covered.
+CREDIT_SHARE = 0.6
+
+
+class Attendance(models.Model):
+    """A volunteer's sign-in and sign-out for a session; the hours are computed once at sign-out and never edited."""
+
+    signup = models.OneToOneField(Signup, on_delete=models.CASCADE, related_name="attendance")
+    signed_in_at = models.DateTimeField(verbose_name=_("signed in"))
+    signed_out_at = models.DateTimeField(null=True, blank=True, verbose_name=_("signed out"))
+    hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, verbose_name=_("hours served"))
+    credited = models.BooleanField(default=False, verbose_name=_("hours credited"))
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+
+    def __str__(self) -> str:
+        return f"{self.signup} · {self.hours or ''}"
+
+
+class ServiceRecord(models.Model):
+    """One line of the hours ledger, with the national record fields. `source_key` names what it records
+    (a session attended, later a need check-in or a duty shift), so the same hour is never counted twice."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="service_records")
+    source_key = models.CharField(max_length=80, unique=True)
+    activity = models.CharField(max_length=120, verbose_name=_("activity"))
+    date = models.DateField(verbose_name=_("date"))
+    place = models.CharField(max_length=200, verbose_name=_("place"))
+    content = models.CharField(max_length=300, blank=True, verbose_name=_("content"))
+    hours = models.DecimalField(max_digits=5, decimal_places=2, verbose_name=_("hours"))
+    organiser = models.CharField(max_length=120, verbose_name=_("organising unit"))
+    leader = models.CharField(max_length=60, blank=True, verbose_name=_("leader"))
+    region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("service record")
+        verbose_name_plural = _("service records")
+        constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="service_record_hours_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.activity} {self.date} {self.hours}h"

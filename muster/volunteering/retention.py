@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from muster.core import retention
-from muster.volunteering.models import Signup, Volunteer
+from muster.volunteering.models import ServiceRecord, Signup, Volunteer
 
 
 def subject(person) -> list[dict]:
@@ -22,6 +22,9 @@ def subject(person) -> list[dict]:
         rows.append({str(_("Volunteer project")): s.session.project.title,
                      str(_("Start")): f"{timezone.localtime(s.session.starts_at):%Y-%m-%d %H:%M}",
                      str(_("Status")): s.get_status_display()})
+    for r in ServiceRecord.objects.filter(person=person)[:500]:
+        rows.append({str(_("Service record")): r.activity, str(_("Date")): f"{r.date:%Y-%m-%d}", str(_("Hours")): str(r.hours),
+                     str(_("Organising unit")): r.organiser})
     return rows
 
 

@@ -204,3 +204,16 @@ def volunteer_by_phone(phone: str) -> Volunteer:
 
 def region_within(root: Region, code: str) -> Region | None:
     return Region.objects.filter(code=code, path__startswith=root.path).first() if code else None
+
+
+def records_mine(user):
+    """The signed-in volunteer's own lines of the hours ledger."""
+    from muster.volunteering.models import ServiceRecord
+
+    if not getattr(user, "is_authenticated", False) or not user.person_id:
+        return ServiceRecord.objects.none()
+    return ServiceRecord.objects.filter(person_id=user.person_id)
+
+
+def hours_total(records):
+    return records.aggregate(total=Sum("hours"))["total"] or 0

@@ -8,6 +8,7 @@ urlpatterns = [
     path("p/<int:pk>/", views.project, name="project"),
     path("register/", views.register, name="register"),
     path("me/", views.me, name="me"),
+    path("attend/", views.attend, name="attend"),
     path("s/<int:pk>/signup/", views.signup, name="signup"),
     path("signups/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("manage/", views.manage, name="manage"),

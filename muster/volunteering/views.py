@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from muster.core.errors import DomainError, Forbidden, InvalidInput
 from muster.volunteering import actions, selectors
 from muster.volunteering.forms import (
+    AttendForm,
     MemberForm,
     ProfileForm,
     ProjectForm,
@@ -136,7 +137,9 @@ def me(request):
             messages.success(request, _("Saved."))
             return redirect("volunteering:me")
     rows = [(s, selectors.waiting_position(s)) for s in selectors.signups_mine(request.user)[:100]]
+    records = selectors.records_mine(request.user)
     return render(request, "volunteering/me.html", {"v": v, "form": form, "signups": rows, "now": timezone.now(),
+                                                    "records": records[:100], "total": selectors.hours_total(records),
                                                     "ACTIVE": Signup.ACTIVE})
 
 
@@ -158,6 +161,28 @@ def signup(request, pk: int):
             Signup.Status.WAITING: _("You are on the waiting list; we will tell you when a place opens."),
         }[row.status])
     return redirect("volunteering:project", session.project_id)
+
+
+@login_required
+def attend(request):
+    """Sign in or out of a session with its 6-digit code."""
+    form = AttendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scan = actions.attendance_scan(actor=request.user, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            a = scan.attendance
+            if scan.action == "in":
+                messages.success(request, _("Signed in to %(project)s.") % {"project": a.signup.session.project.title})
+            elif a.credited:
+                messages.success(request, _("Signed out: %(hours)s hours recorded.") % {"hours": a.hours})
+            else:
+                messages.warning(request, _("Signed out after %(hours)s hours: less than 60%% of the session, so no hours "
+                                            "are recorded.") % {"hours": a.hours})
+            return redirect("volunteering:me")
+    return render(request, "volunteering/attend.html", {"form": form})
 
 
 @login_required

@@ -55,7 +55,7 @@ def test_the_public_pages_show_projects_but_no_volunteer(client, world):
 
 def test_the_project_list_filters_by_text_category_date_and_district(client, world):
     p, s = project(world, title="入户敲门登记", category="door_knocking")
-    q, _ = project(world, title="采样点秩序维护", category="sampling_order", in_days=5, region=world.bajiao,
+    q, _ = project(world, title="八角中里采样点排队引导", category="sampling_order", in_days=5, region=world.bajiao,
                    actor=world.bajiao_coordinator)
     def titles(**f):
         return {x.title for x in selectors.projects_public(**f)}

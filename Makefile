@@ -24,14 +24,15 @@ serve: setup
 	$(BIN)/muster serve --host $(HOST) --port $(PORT)
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
-# the CJK font makes screenshots and PDFs show Chinese instead of boxes (Noto CJK: WenQuanYi
-# Micro Hei draws ℃ as a blank); poppler's pdftotext and pdftoppm read the PDFs back in the tests,
-# which fail without them.
+# Noto CJK makes screenshots and pages show Chinese (and ℃) instead of boxes; WenQuanYi Micro Hei
+# is the TrueType font reportlab can embed in PDFs (it cannot embed Noto's PostScript outlines; the
+# PDFs print °C for the ℃ it lacks); poppler's pdftotext and pdftoppm read the PDFs back in the
+# tests, which fail without them.
 browser:
 	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 \
-	  && fc-list 2>/dev/null | grep -qi 'noto sans cjk' || { \
-	  command -v apt-get >/dev/null 2>&1 || { echo "install Debian's chromium, poppler-utils and fonts-noto-cjk to run the tests"; exit 1; }; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-noto-cjk >/dev/null; }
+	  && fc-list 2>/dev/null | grep -qi 'noto sans cjk' && fc-list 2>/dev/null | grep -qi 'wenquanyi micro hei' || { \
+	  command -v apt-get >/dev/null 2>&1 || { echo "install Debian's chromium, poppler-utils, fonts-noto-cjk and fonts-wqy-microhei to run the tests"; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils fonts-noto-cjk fonts-wqy-microhei >/dev/null; }
 
 # The coverage summary (files below 100% only; settings in pyproject's [tool.coverage]) is printed
 # here rather than in addopts, so that a plain `pytest` stays as fast as it was.

@@ -10,7 +10,8 @@ from muster.rosters.forms import parse_cover
 from muster.rosters.models import Assignment, CheckIn, Roster
 
 # Measured for the page below; a query per shift, check-in or note would add dozens.
-WEEK_PAGE_QUERIES = 12
+# (13: the nav asks once whether the region has a quarantine place before offering that section.)
+WEEK_PAGE_QUERIES = 13
 
 
 def _busy_week(world):

@@ -6,8 +6,10 @@ from muster.web import fonts
 
 
 def _has(ch: str) -> bool:
-    face = getattr(pdfmetrics.getFont(fonts.cjk_font()), "face", None)
-    return face is not None and ord(ch) in face.charToGlyph
+    # The built-in CID font (no CJK font file on the machine) has no glyph table: printable() then
+    # substitutes, as it must not assume the viewer's font draws ℃.
+    glyphs = getattr(getattr(pdfmetrics.getFont(fonts.cjk_font()), "face", None), "charToGlyph", None)
+    return glyphs is not None and ord(ch) in glyphs
 
 
 def test_a_character_the_font_lacks_is_substituted_and_one_it_has_is_kept():

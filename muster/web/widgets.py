@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 
@@ -54,7 +54,7 @@ class PickerInput(forms.TextInput):
 
     template_name = "web/widgets/picker.html"
 
-    def __init__(self, attrs=None, source: str | None = None):
+    def __init__(self, attrs=None, source: object = None):  # a URL, or anything whose str() is one
         base = {"autocomplete": "off", "spellcheck": "false", "class": "picker"}
         super().__init__(attrs={**base, **(attrs or {})})
         self.source = source
@@ -98,8 +98,14 @@ class PickField(forms.ModelChoiceField):
         result.widget.options = result._options if result.inline else None
         return result
 
+    @property
+    def _qs(self) -> QuerySet:
+        if self.queryset is None:
+            raise TypeError("a PickField needs its queryset before it is used")
+        return self.queryset
+
     def _options(self) -> Iterable[tuple[str, str]]:
-        for obj in self.queryset:
+        for obj in self._qs:
             yield self.label_of(obj), (self.describe(obj) if self.describe else "")
 
     def label_of(self, obj) -> str:
@@ -122,14 +128,14 @@ class PickField(forms.ModelChoiceField):
             return None
         m = _KEY_AT_END.search(text)
         key = m[1] if m else text
-        obj = self.queryset.filter(**{self.key: key}).first() if self._key_like(key) else None
+        obj = self._qs.filter(**{self.key: key}).first() if self._key_like(key) else None
         if obj is not None:
             return obj
         name = text[: m.start()].strip() if m else text
         q = Q()
         for field in self.names:
             q |= Q(**{field: name})
-        found = list(self.queryset.filter(q)[:2])
+        found = list(self._qs.filter(q)[:2])
         if len(found) == 1:
             return found[0]
         code = "ambiguous" if found else "invalid_choice"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django import forms
 
@@ -15,9 +17,14 @@ class _RegionForm(forms.Form):
     region = RegionCodeField(level="community", label="Region")
 
 
+def _picker(form, name: str) -> Any:
+    """The form's picker field (typed loosely: forms type their fields as plain Field)."""
+    return form.fields[name]
+
+
 def _form(data, queryset):
     form = _RegionForm(data)
-    form.fields["region"].queryset = queryset
+    _picker(form, "region").queryset = queryset
     return form
 
 
@@ -44,7 +51,7 @@ def test_region_field_refuses_a_name_held_by_two_regions(world):
 
 def test_region_field_shows_a_code_as_name_and_code(world):
     form = _RegionForm(initial={"region": "110106007005"})
-    form.fields["region"].queryset = Region.objects.all()
+    _picker(form, "region").queryset = Region.objects.all()
     html = str(form["region"])
     assert 'value="蒲安里第二社区 (110106007005)"' in html
     assert 'data-picker="/regions/pick/?level=community"' in html
@@ -56,13 +63,13 @@ def test_inline_pick_field_lists_its_choices_and_picks_by_name(world):
         community = PickField(queryset=Region.objects.none(), key="code", inline=True, describe=lambda r: r.parent.name)
 
     form = F({"community": "八角中里社区"})
-    form.fields["community"].queryset = Region.objects.filter(level=Region.Level.COMMUNITY).select_related("parent")
+    _picker(form, "community").queryset = Region.objects.filter(level=Region.Level.COMMUNITY).select_related("parent")
     assert form.is_valid(), form.errors
     assert form.cleaned_data["community"] == world.bajiao
     html = str(form["community"])
     assert '<option value="八角中里社区 (110107003009)">八角街道</option>' in html
     other = F({"community": "八角中里社区"})
-    other.fields["community"].queryset = Region.objects.filter(pk=world.puanli.pk)
+    _picker(other, "community").queryset = Region.objects.filter(pk=world.puanli.pk)
     assert not other.is_valid()
 
 

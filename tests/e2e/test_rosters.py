@@ -93,8 +93,9 @@ def test_republishing_a_middle_week_keeps_the_weeks_around_it(page, world, shots
     post = _setup(world)
     log_in(page, "coordinator")
     page.goto(f"{page.base}/rosters/{post.pk}/cover/")
+    page.click("#cover-text summary")  # the text editor, folded under "advanced"
     page.fill("#id_text", "1-7 06:30-11:30 2\n1-7 11:30-17:30 2\n1-7 17:30-01:00 2\n1-7 01:00-06:30 2")
-    page.click("form.card button[type=submit]")
+    page.click("#cover-text button[type=submit]")
     page.wait_for_url(f"{page.base}/rosters/{post.pk}/")
     monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
     for start, weeks in ((monday - dt.timedelta(days=7), 3), (monday, 1)):

@@ -7,12 +7,13 @@ a retry with the same key returns the first answer and writes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BeforeValidator, Field
 
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core.api import Paged, paged
@@ -22,6 +23,18 @@ from muster.geo import selectors as geo
 from muster.needs import actions, deploying, dispatching, selectors
 from muster.needs.models import DispatchRun, Need, Report
 from muster.people import selectors as people
+
+
+def _iso_date(value):
+    # pydantic reads a number as a Unix time: "?day=5e-212" would be 1970-01-01 instead of an error.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError("a date as YYYY-MM-DD")
+    if isinstance(value, int | float):
+        raise ValueError("a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 router = Router(tags=["needs"])
 
@@ -234,13 +247,13 @@ def roles(request):
 
 @router.get("/", response=Paged[NeedManagedOut], summary="The board: needs in the regions you manage")
 def board(request, status: Need.Status | None = None, urgency: Need.Urgency | None = None, role: str = "",
-          day: dt.date | None = None, gaps: bool = False, limit: int = 50, offset: int = 0):
+          day: IsoDate | None = None, gaps: bool = False, limit: int = 50, offset: int = 0):
     f = selectors.BoardFilter(status=status or "", urgency=urgency or "", role=role, day=day, gaps_only=gaps)
     return paged(selectors.board(request.user, f), limit, offset, lambda n: need_out(n, managed=True))
 
 
 @router.get("/open", response=list[NeedOut], summary="Open needs you may answer: your community first, then nearby")
-def open_needs(request, fits: bool = False, day: dt.date | None = None):
+def open_needs(request, fits: bool = False, day: IsoDate | None = None):
     return [need_out(o.need) for o in selectors.needs_open_for(request.user, mine_only_skills=fits, day=day)]
 
 

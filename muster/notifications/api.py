@@ -1,7 +1,7 @@
 import datetime as dt
 
 from ninja import Router, Schema
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from muster.core.api import Paged, paged
 from muster.core.links import absolute
@@ -57,6 +57,14 @@ class InboxOut(Schema):
 class InboxReadIn(Schema):
     keys: list[str] = Field(default_factory=list, max_length=200, description="keys of items to mark read")
     all: bool = Field(False, description="mark every item now in the inbox read")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _an_object(cls, data, handler):
+        # Every field has a default, so a JSON array would otherwise pass as "nothing to mark".
+        if not isinstance(data, dict) and not isinstance(data, cls):
+            raise ValueError("send a JSON object: {\"keys\": [...]} or {\"all\": true}")
+        return handler(data)
 
 
 class InboxReadOut(Schema):

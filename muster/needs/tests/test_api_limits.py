@@ -61,3 +61,10 @@ def test_a_small_dispatch_still_answers_in_the_request(world, login):
     r = login(world.coordinator).post("/api/v1/needs/dispatch", json.dumps({"region": world.puanli.code}),
                                       content_type="application/json")
     assert r.status_code == 201 and r.json()["status"] != DispatchRun.Status.QUEUED
+
+
+def test_a_day_that_is_not_a_date_is_refused_not_read_as_a_unix_time(world, login):
+    c = login(world.coordinator)
+    assert c.get("/api/v1/needs/open?day=5.1e-212").status_code == 422
+    assert c.get("/api/v1/needs/?day=20261201").status_code == 422
+    assert c.get("/api/v1/needs/open?day=2026-12-01").status_code == 200

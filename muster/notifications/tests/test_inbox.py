@@ -376,3 +376,11 @@ def test_sign_ups_awaiting_the_organiser_reach_them_until_decided(world):
     assert not keys(world.outsider) and not keys(world.bajiao_coordinator) and not keys(who)
     volunteering.signup_decide(actor=world.coordinator, signup=signup, accept=True)
     assert not keys(world.coordinator, "volunteering.signups")
+
+
+def test_marking_read_refuses_a_body_that_is_not_an_object(world, login):
+    import json
+
+    r = login(world.coordinator).post("/api/v1/notifications/inbox/read", data=json.dumps([{"all": True}]),
+                                      content_type="application/json")
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "body"

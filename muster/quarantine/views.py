@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from muster.core import pii
 from muster.core.errors import DomainError, Forbidden, NotFound
+from muster.core.links import absolute
 from muster.quarantine import actions, selectors
 from muster.quarantine.forms import CaseForm, TestForm
 from muster.quarantine.models import Case
@@ -91,7 +92,7 @@ def case(request, pk: int):
 
 
 def _url_for(request):
-    return lambda n: request.build_absolute_uri(reverse("quarantine:verify", args=[n.token]))
+    return lambda n: absolute(reverse("quarantine:verify", args=[n.token]))
 
 
 @login_required

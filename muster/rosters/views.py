@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core.errors import DomainError, Forbidden, NotFound
+from muster.core.links import absolute
 from muster.rosters import actions, cover_grid, forms, selectors
 from muster.rosters.audits import Audit
 from muster.rosters.ical import calendar
@@ -392,7 +393,7 @@ def duty(request, pk):
         "checkins": selectors.checkins_of(post)[:30],
         "missed": selectors.missed_shifts(request.user).filter(post=post)[:30] if manage else [],
         "team": selectors.active_team(post) if manage else [],
-        "checkin_url": request.build_absolute_uri(reverse("rosters:checkin_qr", args=[post.checkin_token])) if manage else "",
+        "checkin_url": absolute(reverse("rosters:checkin_qr", args=[post.checkin_token])) if manage else "",
     }, status=422 if form.errors else 200)
 
 
@@ -428,7 +429,7 @@ def checkin_qr(request, token):
 def post_qr(request, pk):
     post = selectors.post_get(request.user, pk)
     _manage(request, post)
-    url = request.build_absolute_uri(reverse("rosters:checkin_qr", args=[post.checkin_token]))
+    url = absolute(reverse("rosters:checkin_qr", args=[post.checkin_token]))
     return HttpResponse(qr.svg(url, scale=6, border=2, inline=False), content_type="image/svg+xml")
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core.errors import DomainError, Forbidden
+from muster.core.links import absolute
 from muster.needs import actions, dispatching, selectors
 from muster.needs.forms import NeedForm
 from muster.needs.models import Need
@@ -73,7 +74,7 @@ def edit(request, pk: int):
 
 
 def _scan_url(request, need: Need) -> str:
-    return request.build_absolute_uri(reverse("needs:scan", args=[need.checkin_code]))
+    return absolute(reverse("needs:scan", args=[need.checkin_code]))
 
 
 @login_required

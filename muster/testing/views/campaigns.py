@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from muster.core.errors import DomainError
+from muster.core.links import absolute
 from muster.geo import selectors as geo
 from muster.testing import actions, permissions, selectors
 from muster.testing.audits import Audit
@@ -63,7 +64,7 @@ def campaign(request, pk: int):
         "section": "testing", "c": c, "stats": selectors.progress(c), "points": selectors.progress_by_point(c),
         "can_manage": can_manage, "labs": selectors.labs_of(c), "teams": teams,
         "is_manager": permissions.is_manager(request.user),
-        "prereg_url": request.build_absolute_uri(reverse("testing:preregister", args=[c.pk])),
+        "prereg_url": absolute(reverse("testing:preregister", args=[c.pk])),
     })
 
 

@@ -136,7 +136,7 @@ def report_pdf(request, sample_id: int):
     report = selectors.report_issued(sample, result)
     if report is None:
         return redirect("testing:my_results")
-    url = request.build_absolute_uri(reverse("testing:verify", args=[report.token]))
+    url = absolute(reverse("testing:verify", args=[report.token]))
     local = timezone.localtime(sample.registered_at)
     pdf = document([{
         "title": _("Nucleic acid test report"), "subtitle": sample.campaign.name,

@@ -58,7 +58,7 @@ def test_the_helper_makes_standard_codes_that_read_back(content):
     assert len(qr.matrix(content)) == qr.make(content).symbol_size(border=0)[0]
 
 
-def test_test_report_pdf_qr_reads_back_the_verify_address(world):
+def test_test_report_pdf_qr_reads_back_the_verify_address(world, settings):
     from muster.testing.models import Report, Sample
     from muster.testing.tests.factories import campaign, people, sample_all
 
@@ -71,12 +71,15 @@ def test_test_report_pdf_qr_reads_back_the_verify_address(world):
     session.save()
     sample = Sample.objects.get(person=p)
     # The download button posts (the report is issued), then the download is a GET.
+    # Paper outlives the address it was printed from: the QR holds the site's public address (SITE_URL),
+    # not the Host the request came in on.
+    settings.SITE_URL = "https://muster.example.cn"
     r = client.post(f"/testing/result/report/{sample.pk}.pdf", follow=True)
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     (text,) = pdf_codes(r.content)
     token = Report.objects.get(sample=sample).token
-    assert text == f"http://testserver/testing/verify/{token}/"
-    assert Client().get(text.removeprefix("http://testserver")).status_code == 200
+    assert text == f"https://muster.example.cn/testing/verify/{token}/"
+    assert Client().get(text.removeprefix("https://muster.example.cn")).status_code == 200
 
 
 def test_release_notice_pdf_qr_reads_back_each_notice_address():

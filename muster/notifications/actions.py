@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 
@@ -89,6 +90,22 @@ def inbox_open(*, actor, key: str) -> inbox.InboxItem | None:
 def inbox_mark_all_read(*, actor) -> int:
     """Mark every item now in the actor's inbox read; returns how many were newly marked."""
     return _mark(actor, [i.key for i in inbox.gather(actor)], Audit.INBOX_READ_ALL)
+
+
+# A read mark older than this is dropped: the item it marked has almost always been dealt with (and
+# left the inbox by itself); one still waiting after so long shows as unread again, a fair reminder.
+INBOX_MARK_DAYS = 60
+
+
+def inbox_marks_prune(*, now=None, days: int = INBOX_MARK_DAYS) -> int:
+    """Delete read marks older than `days` (the worker runs it daily); returns how many went."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    with atomic():
+        deleted = InboxRead.objects.filter(read_at__lt=cutoff).delete()[0]
+        if deleted:
+            audit.record(actor=None, action=Audit.INBOX_MARKS_PRUNE, obj=None,
+                         changes={"count": deleted, "before": cutoff.isoformat()})
+    return deleted
 
 
 def _mark(actor, keys: list[str], action: Audit) -> int:

@@ -253,6 +253,26 @@ def test_read_marks_are_per_user_and_audited(world, two_alerts):
     assert AuditEvent.objects.filter(action="inbox.read_all", actor=world.coordinator).count() == 1
 
 
+def test_old_read_marks_are_pruned_and_an_item_still_waiting_comes_back_unread(world, two_alerts):
+    from muster.core import periodic
+
+    first, second = two_alerts
+    notifications.inbox_mark_all_read(actor=world.coordinator)
+    notifications.inbox_mark_read(actor=world.street_coordinator, keys=[first])
+    later = timezone.now() + dt.timedelta(days=notifications.INBOX_MARK_DAYS - 1)
+    assert notifications.inbox_marks_prune(now=later) == 0  # not old enough yet
+    assert InboxRead.objects.count() == 3
+    later += dt.timedelta(days=2)
+    assert notifications.inbox_marks_prune(now=later) == 3
+    assert not InboxRead.objects.exists()
+    # The alerts were never followed up: they are unread again, a reminder rather than a loss.
+    selectors.inbox_forget_count(world.coordinator)
+    assert selectors.inbox_unread_count(world.coordinator) == 2
+    (event,) = AuditEvent.objects.filter(action="inbox.marks_prune")
+    assert event.actor is None and event.changes["count"] == 3
+    assert "notifications.inbox_marks_prune" in {j.name for j in periodic.registered()}
+
+
 def test_the_inbox_page_lists_opens_and_marks(world, two_alerts, client):
     client.force_login(world.coordinator)
     page = client.get("/notifications/inbox/")

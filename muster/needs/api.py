@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from ninja import Router, Schema
 from pydantic import AwareDatetime, BeforeValidator, Field
 
@@ -223,7 +224,7 @@ def _key(request: HttpRequest) -> str:
 def _need_data(request, body: NeedIn) -> actions.NeedData:
     role = selectors.role_by_code(body.role)
     if role is None:
-        raise InvalidInput(_("Unknown role."), field="role")
+        raise InvalidInput(pgettext("a job to do", "Unknown role."), field="role")
     site = None
     if body.site_id is not None:
         site = selectors.site_for_need(request.user, body.site_id)
@@ -381,7 +382,7 @@ def post_deployment(request, body: DeploymentIn):
         raise InvalidInput(_("Unknown organisation."), field="organisation_ids")
     role = selectors.role_by_code(body.role)
     if role is None:
-        raise InvalidInput(_("Unknown role."), field="role")
+        raise InvalidInput(pgettext("a job to do", "Unknown role."), field="role")
     dep = deploying.deployment_post(actor=request.user, region=region, title=body.title, total=body.total,
                                     communities=communities, organisations=orgs, role=role, start=body.start,
                                     end=body.end, notes=body.notes)

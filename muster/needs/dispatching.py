@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core.errors import Conflict, DomainError
@@ -264,7 +264,7 @@ def local_reason(need: ENeed, person: EPerson | None, m: int, skill_names: dict[
         parts.append(_("has %(skills)s") % {"skills": "、".join(names.get(s, s) for s in need.skills)})
     if person is not None:
         if need.region is not None and person.home_region == need.region:
-            parts.append(_("home community"))
+            parts.append(pgettext("dispatch reason", "home community"))
         if person.load is not None:
             parts.append(ngettext("%(n)d shift this week", "%(n)d shifts this week", person.load) % {"n": person.load})
     return _(", ").join(parts)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core.errors import NotFound
@@ -198,7 +199,7 @@ def board_export(user, f: BoardFilter | None = None) -> dict[str, tuple[list[str
                 yield [str(n), n.start, r.person.name, r.person.phone, r.get_status_display(), r.checked_in_at,
                        r.checked_out_at, r.hours]
 
-    return {"needs": ([_("Need"), _("Role"), _("Community"), _("Site"), _("Start"), _("End"), _("Urgency"), _("Status"),
+    return {"needs": ([_("Need"), pgettext("a job to do", "Role"), _("Community"), _("Site"), _("Start"), _("End"), _("Urgency"), _("Status"),
                        _("People needed"), _("Accepted"), _("Open places"), _("Reported"), _("Checked in")], need_rows()),
             "reports": ([_("Need"), _("Start"), _("Name"), _("Phone"), _("Status"), _("Checked in"), _("Checked out"),
                          _("Hours")], report_rows())}

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muster.geo.models import Site
 from muster.people.models import Person
@@ -20,7 +21,7 @@ class Case(models.Model):
         TRANSFERRED = "transferred", _("Transferred to hospital")  # left for treatment
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name=_("place"))
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("quarantine place", "place"))
     room = models.CharField(max_length=20, blank=True, verbose_name=_("room"))
     reason = models.CharField(max_length=120, blank=True, verbose_name=_("reason"))
     start = models.DateField(verbose_name=_("start"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from muster.testing.pdf import document
 
@@ -22,7 +23,7 @@ def _notices_pdf(notices, url_for) -> bytes:
         pages.append({
             "title": _("Release notice of medical observation"),
             "subtitle": _("No. %(number)s") % {"number": n.number},
-            "lines": [(_("Name"), person.name), (_("ID number"), person.id_masked), (_("Place"), case.site.name),
+            "lines": [(_("Name"), person.name), (_("ID number"), person.id_masked), (pgettext("quarantine place", "Place"), case.site.name),
                       (_("Room"), case.room or "—"), (_("Observation"), f"{case.start:%Y-%m-%d} – {timezone.localtime(case.released_at or n.issued_at):%Y-%m-%d}"),
                       (_("Issued"), f"{timezone.localtime(n.issued_at):%Y-%m-%d %H:%M}")],
             "paragraphs": [_("The person above has completed centralised medical observation, with the required nucleic acid tests "

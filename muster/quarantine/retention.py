@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muster.core import retention
 from muster.quarantine.models import Case, ReleaseNotice
@@ -46,7 +47,7 @@ def live_people(clock: retention.Clock) -> QuerySet:
 
 def subject(person) -> list[dict]:
     rows = Case.objects.filter(person=person).select_related("site").order_by("-start")
-    return [{str(_("Place")): c.site.name, str(_("Room")): c.room, str(_("Start")): c.start.isoformat(),
+    return [{str(pgettext_lazy("quarantine place", "Place")): c.site.name, str(_("Room")): c.room, str(_("Start")): c.start.isoformat(),
              str(_("Planned end")): c.planned_end.isoformat(), str(_("Status")): c.get_status_display(),
              str(_("Release notice")): getattr(getattr(c, "notice", None), "number", "")} for c in rows]
 

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core import pii
@@ -45,7 +46,7 @@ def case_get(user, pk: int) -> Case:
 
 def case_tests(case: Case) -> list[dict]:
     """Tests during the stay: recorded at the site, and results of testing campaigns."""
-    tests = [{"date": t.taken_on, "result": t.result, "source": _("site")} for t in case.tests.all()]
+    tests = [{"date": t.taken_on, "result": t.result, "source": pgettext("quarantine place", "site")} for t in case.tests.all()]
     start = timezone.make_aware(dt.datetime.combine(case.start, dt.time()))
     for s in Sample.objects.filter(person=case.person, registered_at__gte=start).select_related("tube", "campaign"):
         if s.tube.count == 1 and s.tube.result in (Tube.Result.NEGATIVE, Tube.Result.POSITIVE):

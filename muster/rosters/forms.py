@@ -144,7 +144,7 @@ class MemberForm(forms.Form):
     night_consent = forms.BooleanField(required=False, label=_("Consents to nights despite age"))
     max_hours_week = forms.IntegerField(required=False, min_value=1, max_value=168, label=_("Own max hours per week"))
     pair_with = forms.ModelChoiceField(queryset=None, required=False, label=_("Likes to work with"))
-    active = forms.BooleanField(required=False, initial=True, label=_("Active"))
+    active = forms.BooleanField(required=False, initial=True, label=pgettext_lazy("team member", "Active"))
 
     def __init__(self, *args, post=None, member=None, **kwargs):
         super().__init__(*args, **kwargs)

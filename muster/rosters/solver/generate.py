@@ -89,7 +89,8 @@ def _plant_row(rng: random.Random, days: int, ids: list[str], forbidden: dict[st
 
 def _runs(row: list[str]) -> tuple[list[int], list[int]]:
     """Lengths of the work runs and of the rest runs that lie wholly inside the horizon."""
-    work, rest = [], []
+    work: list[int] = []
+    rest: list[int] = []
     i = 0
     while i < len(row):
         j = i

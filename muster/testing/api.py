@@ -64,6 +64,11 @@ class TubeOut(Schema):
 @router.post("/points/{int:point_id}/tubes", response={201: TubeOut},
              summary="Open a tube at a desk (sending it again while it is open resumes it)")
 def open_tube(request, point_id: int, body: TubeIn):
+    # A clerk at their own site opening a new tube: one statement, permission and audit event
+    # included. Anything else (a resume, a used barcode, a refusal) takes the full path.
+    done = actions.tube_open_direct(actor=request.user, point_id=point_id, barcode=body.barcode, single=body.single)
+    if done is not None:
+        return 201, done
     point = selectors.point_get(request.user, point_id)
     t = actions.tube_open(actor=request.user, point=point, barcode=body.barcode, single=body.single)
     return 201, {"barcode": t.barcode, "count": t.count, "capacity": t.capacity, "status": t.status}

@@ -17,7 +17,7 @@ from muster.core.idempotency import run_once
 from muster.core.transactions import atomic
 from muster.geo.actions import region_count_add
 from muster.people.models import Person
-from muster.testing.actions.direct import fast_scan, replay
+from muster.testing.actions.direct import fast_scan, open_row, replay
 from muster.testing.audits import Audit
 from muster.testing.models import Campaign, CollectionPoint, Tube
 from muster.testing.parsing import classify
@@ -32,6 +32,14 @@ def tube_open(*, actor, point: CollectionPoint, barcode: str, single: bool = Fal
         raise InvalidInput(_("This is not a tube barcode (T followed by 6 to 12 digits)."), field="barcode", code="bad_format")
     if point.campaign.status != Campaign.Status.OPEN:
         raise Conflict(_("The campaign is not open for sampling."), code="campaign_closed")
+    # A clerk at their own site: the tube and its audit event in one statement (see direct.py).
+    opened = open_row(actor=actor, point_id=point.pk, barcode=barcode, single=single)
+    if opened is not None:
+        tube_id, barcode, capacity, at = opened
+        tube = Tube(pk=tube_id, barcode=barcode, campaign_id=point.campaign_id, point=point, capacity=capacity,
+                    opened_at=at, opened_by=actor)
+        tube._state.adding, tube._state.db = False, connection.alias
+        return tube
     capacity = 1 if single else point.campaign.pool_size
     # A new barcode is the common case: insert first and look only when it is taken.
     try:

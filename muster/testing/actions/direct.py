@@ -15,9 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.accounts.models import RoleGrant
-from muster.core import pii
+from muster.core import context, pii
 from muster.core.errors import InvalidInput
-from muster.testing.models import CollectionPoint
+from muster.core.models import AuditEvent
+from muster.geo.models import Region, Site
+from muster.testing.audits import Audit
+from muster.testing.models import CollectionPoint, Tube
 from muster.testing.parsing import classify
 from muster.testing.permissions import DESK_ROLES
 
@@ -121,24 +124,29 @@ def fast_scan(*, actor, point: CollectionPoint, tube_barcode: str, kind: str, va
 # row and the API takes the full path, which gives the precise answer.
 _DIRECT_GATE = """
 WITH a AS (
-  SELECT pt.campaign_id FROM testing_collectionpoint pt JOIN testing_campaign c ON c.id = pt.campaign_id
+  SELECT pt.campaign_id, c.pool_size, pt.site_id FROM testing_collectionpoint pt JOIN testing_campaign c ON c.id = pt.campaign_id
   WHERE pt.id = %(point)s AND c.status = 'open'
     AND EXISTS (SELECT 1 FROM accounts_rolegrant g WHERE g.user_id = %(actor)s AND g.site_id = pt.site_id
                 AND g.role IN ({roles}){current})
 ), """
 
 
+def _gate() -> str:
+    """The WITH clause `a` shared by the direct statements: the point of an open campaign where
+    the actor holds a desk role on the point's own site (a grant in force today)."""
+    # Grants that end (a later field) must be in force today, as Scope reads them.
+    has_end = any(f.name == "ends_on" for f in RoleGrant._meta.get_fields())
+    return _DIRECT_GATE.format(roles=", ".join(f"'{r}'" for r in sorted(DESK_ROLES)),
+                               current=" AND (g.ends_on IS NULL OR g.ends_on >= %(today)s)" if has_end else "")
+
+
 def _direct_sql(kind: str) -> str:
     sql = _DIRECT.get(kind)
     if sql is None:
-        # Grants that end (a later field) must be in force today, as Scope reads them.
-        has_end = any(f.name == "ends_on" for f in RoleGrant._meta.get_fields())
-        gate = _DIRECT_GATE.format(roles=", ".join(f"'{r}'" for r in sorted(DESK_ROLES)),
-                                   current=" AND (g.ends_on IS NULL OR g.ends_on >= %(today)s)" if has_end else "")
         body = _FAST_SQL.format(person=_FAST_PERSON[kind]).replace("%(campaign)s", "(SELECT campaign_id FROM a)")
         body = body.replace("SELECT p.id, p.name FROM p\n  WHERE ", "SELECT p.id, p.name FROM p\n  WHERE EXISTS (SELECT 1 FROM a) AND ", 1)
         assert body.lstrip().startswith("WITH p AS") and "EXISTS (SELECT 1 FROM a)" in body
-        sql = _DIRECT[kind] = gate + body.lstrip()[len("WITH "):]
+        sql = _DIRECT[kind] = _gate() + body.lstrip()[len("WITH "):]
     return sql
 
 
@@ -196,3 +204,67 @@ def replay(client_key: str, actor) -> dict | None:
         raise InvalidInput(_("This idempotency key was used by someone else."), field="client_key")
     return {"ok": True, "replayed": True, "sample": sample_id, "person": name,
             "tube": {"barcode": barcode, "count": count, "capacity": capacity, "status": status}}
+
+
+# A tube opened by a clerk at their own site, with its audit event, in one statement: one desk
+# request in eleven is a tube open, and by the general path it loaded the grants and the point
+# and then spent four round trips (BEGIN, tube, audit event, COMMIT). The event carries the
+# same fields audit.record writes (test_desk_direct compares the two). A taken barcode (a
+# resumed or used tube) writes nothing here and, like any refusal, is answered by the full path.
+_OPEN_TAIL = """t AS (
+  INSERT INTO {tube} (barcode, campaign_id, point_id, capacity, count, status, opened_at, opened_by_id, result)
+  SELECT %(tube)s, a.campaign_id, %(point)s, CASE WHEN %(single)s THEN 1 ELSE a.pool_size END, 0, 'open', %(now)s, %(actor)s, ''
+  FROM a ON CONFLICT (barcode) DO NOTHING
+  RETURNING id, capacity
+), e AS (
+  INSERT INTO {event} (at, actor_id, actor_label, kind, action, object_type, object_id, object_repr, region_path, ip,
+                       user_agent, via, changes)
+  SELECT %(now)s, %(actor)s, %(label)s, %(kind)s, %(action)s, %(object_type)s, t.id::text, %(tube)s,
+    (SELECT r.path FROM {site} s JOIN {region} r ON r.id = s.region_id WHERE s.id = a.site_id), %(ip)s, %(ua)s, %(via)s,
+    jsonb_build_object('capacity', t.capacity)
+  FROM t, a
+  RETURNING id
+)
+SELECT t.id, t.capacity FROM t, e
+"""
+_OPEN: list[str] = []
+
+
+def _open_sql() -> str:
+    if not _OPEN:
+        _OPEN.append(_gate() + _OPEN_TAIL.format(tube=Tube._meta.db_table, event=AuditEvent._meta.db_table,
+                                                 site=Site._meta.db_table, region=Region._meta.db_table))
+    return _OPEN[0]
+
+
+def tube_open_direct(*, actor, point_id: int, barcode: str, single: bool = False) -> dict | None:
+    """Open a new tube in one statement, audit event included (PostgreSQL, a clerk at their site).
+
+    None whenever the statement declines (no desk grant at the point's site, a closed campaign,
+    a barcode already taken, bad input): the caller then takes tube_open's full path, which
+    answers exactly as before (resume, 403, 404, 409, 422).
+    """
+    opened = open_row(actor=actor, point_id=point_id, barcode=barcode, single=single)
+    if opened is None:
+        return None
+    _tube_id, tube, capacity, _at = opened
+    return {"barcode": tube, "count": 0, "capacity": capacity, "status": "open"}
+
+
+def open_row(*, actor, point_id: int, barcode: str, single: bool = False):
+    """(tube id, barcode, capacity, opened at) of a tube opened by the one statement, or None."""
+    if connection.vendor != "postgresql" or not getattr(actor, "is_authenticated", False) or actor.is_superuser:
+        return None
+    kind, tube = classify(barcode)
+    if kind != "tube":
+        return None
+    ctx = context.current()
+    sql = _open_sql()
+    params = {"point": point_id, "actor": actor.pk, "today": timezone.localdate(), "tube": tube, "single": bool(single),
+              "now": timezone.now(), "label": actor.get_username()[:150], "kind": AuditEvent.Kind.WRITE.value,
+              "action": str(Audit.TUBE_OPEN), "object_type": Tube._meta.label_lower, "ip": ctx.ip,
+              "ua": ctx.user_agent, "via": ctx.via}
+    if "%(today)s" not in sql:
+        del params["today"]
+    row = _prepared(sql, params)  # autocommit: tube and audit event commit together
+    return None if row is None else (row[0], tube, row[1], params["now"])

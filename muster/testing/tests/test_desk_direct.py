@@ -105,3 +105,78 @@ def test_behind_transaction_pooling_nothing_is_prepared(pg, settings):
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM pg_prepared_statements")
         assert cur.fetchone()[0] == 0
+
+
+# --- a tube opened in one statement ------------------------------------------------------------
+
+def _events(tube_barcode):
+    from muster.core.models import AuditEvent
+
+    fields = ("actor_id", "actor_label", "kind", "action", "object_type", "object_repr", "region_path", "ip", "user_agent",
+              "via", "changes")
+    return [{f: getattr(e, f) for f in fields} for e in AuditEvent.objects.filter(object_repr=tube_barcode, action="tube.open")]
+
+
+def test_a_clerk_opens_a_tube_in_one_statement_with_the_same_audit_event(pg, world):
+    from muster.core import audit
+    from muster.testing.audits import Audit
+    from muster.testing.models import Tube
+
+    _c, point = campaign(world, pool_size=5)
+    res = actions.tube_open_direct(actor=world.clerk, point_id=point.pk, barcode="t000000007")
+    assert res == {"barcode": "T000000007", "count": 0, "capacity": 5, "status": "open"}
+    tube = Tube.objects.get(barcode="T000000007")
+    assert (tube.point_id, tube.campaign_id, tube.opened_by_id, tube.status, tube.count) == (point.pk, point.campaign_id,
+                                                                                              world.clerk.pk, "open", 0)
+    direct = _events("T000000007")
+    # What the general path writes for the same tube: the direct event must not differ from it.
+    audit.record(actor=world.clerk, action=Audit.TUBE_OPEN, obj=tube, region=point.site.region, changes={"capacity": 5})
+    written = _events("T000000007")
+    assert len(direct) == 1 and len(written) == 2 and written[0] == written[1]
+    from muster.core.models import AuditEvent
+
+    assert set(AuditEvent.objects.filter(object_repr="T000000007").values_list("object_id", flat=True)) == {str(tube.pk)}
+    single = actions.tube_open_direct(actor=world.clerk, point_id=point.pk, barcode="T000000008", single=True)
+    assert single["capacity"] == 1
+
+
+def test_tube_open_through_the_action_is_a_saved_tube(pg, world):
+    _c, point = campaign(world, pool_size=5)
+    tube = actions.tube_open(actor=world.clerk, point=point, barcode="T000000009")
+    assert tube.pk and not tube._state.adding and tube.capacity == 5
+    tube.refresh_from_db()
+    assert tube.barcode == "T000000009" and tube.opened_by_id == world.clerk.pk
+    assert actions.tube_open(actor=world.clerk, point=point, barcode="T000000009").pk == tube.pk  # resumed
+
+
+def test_a_tube_open_the_statement_declines_writes_nothing(pg, world):
+    from muster.core.models import AuditEvent
+    from muster.testing.models import Tube
+
+    c, point = campaign(world, pool_size=5)
+    for actor in (world.outsider, world.coordinator, world.admin):
+        assert actions.tube_open_direct(actor=actor, point_id=point.pk, barcode="T000000010") is None
+    assert actions.tube_open_direct(actor=world.clerk, point_id=point.pk, barcode="B0001") is None
+    assert actions.tube_open_direct(actor=world.clerk, point_id=point.pk, barcode="T000000011") is not None
+    assert actions.tube_open_direct(actor=world.clerk, point_id=point.pk, barcode="T000000011") is None  # taken
+    Campaign.objects.filter(pk=c.pk).update(status=Campaign.Status.CLOSED)
+    assert actions.tube_open_direct(actor=world.clerk, point_id=point.pk, barcode="T000000012") is None
+    assert list(Tube.objects.values_list("barcode", flat=True)) == ["T000000011"]
+    assert AuditEvent.objects.filter(action="tube.open").count() == 1
+
+
+def test_the_api_opens_a_tube_without_loading_grants_or_the_point(pg, world, client):
+    from django.test.utils import CaptureQueriesContext
+
+    _c, point = campaign(world, pool_size=5)
+    client.force_login(world.clerk)
+    url = f"/api/v1/testing/points/{point.pk}/tubes"
+    with CaptureQueriesContext(connection) as q:
+        r = client.post(url, {"barcode": "T000000020"}, content_type="application/json")
+    assert r.status_code == 201 and r.json() == {"barcode": "T000000020", "count": 0, "capacity": 5, "status": "open"}
+    sql = " ".join(x["sql"] for x in q.captured_queries)
+    assert "accounts_rolegrant" not in sql and "testing_collectionpoint" not in sql
+    again = client.post(url, {"barcode": "T000000020"}, content_type="application/json")  # resumed by the full path
+    assert again.status_code == 201 and again.json()["barcode"] == "T000000020"
+    client.force_login(world.outsider)
+    assert client.post(url, {"barcode": "T000000021"}, content_type="application/json").status_code in (403, 404)

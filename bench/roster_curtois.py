@@ -8,10 +8,11 @@ the engine's 2), checks the roster with the independent validator, and prints pe
 median / max objective and gap over the seeds, the best lower bound the engine proved and the seconds.
 
 - Shared instances (`../shared/data/rostering/`, the final table): gap to the published best known.
-- Generated instances (`muster.rosters.solver.generate.family(gen_seed, n)`, the ones to tune on): no
-  best known exists, so the reference is the best of the planted roster (feasible by construction) and
-  every roster found in this run; the table also shows the gap to the proved lower bound, which is what
-  a coordinator sees next to a roster ("at most x% above the best possible").
+- Generated instances (`muster.rosters.solver.generate.family(gen_seed, n)`, the ones to tune on): their
+  "best known" is kept in `bench/data/roster_generated_best.json`, the best roster any run has found (or
+  the planted roster, feasible by construction), and every run that finds a better one writes it back;
+  the table also shows the gap to the proved lower bound, which is what a coordinator sees next to a
+  roster ("at most x% above the best possible").
 - `--compete`: a second solve (the same engine on another instance, in a loop) runs in its own process
   for the whole run, so the figures are those of a machine that is not idle.
 
@@ -22,6 +23,7 @@ of the issue (≤ 2% on Instances 1-19, ≤ 10% on 20-24) are read off the table
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import statistics
 import subprocess
@@ -38,6 +40,7 @@ from muster.rosters.solver.solve import solve  # noqa: E402
 from muster.rosters.solver.validate import validate  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data" / "rostering"
+GENERATED_BEST = ROOT / "bench" / "data" / "roster_generated_best.json"
 
 # The competing process: the engine solving a mid-size generated instance over and over.
 COMPETITOR = """
@@ -74,8 +77,10 @@ def fmt(x, spec: str = ".2f") -> str:
     return "-" if x is None else format(x, spec)
 
 
-def table(title: str, rows: list[tuple[str, object, float | None, str]], seeds: list[int], args) -> list[float]:
-    """Solve every (name, input, reference, reference kind) over the seeds and print one line each."""
+def table(title: str, rows: list[tuple[str, object, float | None, str]], seeds: list[int], args,
+          found: dict[str, float] | None = None) -> list[float]:
+    """Solve every (name, input, reference, reference kind) over the seeds and print one line each;
+    the best objective of each instance goes into `found`."""
     print(f"\n## {title}: {len(seeds)} seed(s) {','.join(map(str, seeds))}, {args.time_limit:g} s, "
           f"{args.workers} workers{', beside a competing solve' if args.compete else ''}")
     head = (f"{'instance':<12} {'days':>4} {'staff':>5} {'types':>5} {'ref':>7} {'obj min':>8} {'obj med':>8} "
@@ -87,8 +92,11 @@ def table(title: str, rows: list[tuple[str, object, float | None, str]], seeds: 
     for name, inp, ref, _kind in rows:
         runs = [run_one(inp, args.time_limit, args.workers, s) for s in seeds]
         objs = [r["objective"] for r in runs if r.get("objective") is not None]
-        if ref is None or (objs and _kind == "run"):
-            ref = min([*objs, *([ref] if ref is not None else [])]) if objs else ref
+        valid_objs = [r["objective"] for r in runs if r.get("valid")]
+        if found is not None and valid_objs:
+            found[name] = min(valid_objs)
+        if ref is None or (valid_objs and _kind == "run"):
+            ref = min([*valid_objs, *([ref] if ref is not None else [])]) if valid_objs else ref
         gaps = sorted(g for g in (gap(o, ref) for o in objs) if g is not None)
         lowers = [r["lower"] for r in runs if r.get("lower") is not None]
         lower = max(lowers) if lowers else None
@@ -133,11 +141,19 @@ def main(argv: list[str]) -> int:
     try:
         if args.generated:
             specs = family(args.gen_seed, args.generated)
+            known_gen = json.loads(GENERATED_BEST.read_text()) if GENERATED_BEST.exists() else {}
             rows = []
             for sp in specs:
                 inp = load(sp)
-                rows.append((sp.name, inp, float(validate(inp, planted(sp)).objective), "run"))
-            table(f"generated family {args.gen_seed}", rows, seeds, args)
+                start = float(validate(inp, planted(sp)).objective)
+                rows.append((sp.name, inp, min(start, known_gen.get(sp.name, start)), "run"))
+            found: dict[str, float] = {}
+            table(f"generated family {args.gen_seed} (gap to the best any run found)", rows, seeds, args, found)
+            better = {k: v for k, v in found.items() if v < known_gen.get(k, float("inf"))}
+            if better:
+                GENERATED_BEST.parent.mkdir(exist_ok=True)
+                GENERATED_BEST.write_text(json.dumps({**known_gen, **better}, indent=1, sort_keys=True) + "\n")
+                print(f"new best for {len(better)} generated instance(s), kept in {GENERATED_BEST.relative_to(ROOT)}")
         if not args.no_shared:
             files = sorted(args.dir.glob("Instance*.txt"), key=lambda f: int(re.sub(r"\D", "", f.stem) or 0))
             if args.only:

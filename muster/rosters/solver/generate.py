@@ -15,6 +15,7 @@ builds one with explicit sizes. Pure Python (no Django), like the rest of the en
 from __future__ import annotations
 
 import random
+import statistics
 from dataclasses import dataclass
 
 from .curtois import parse_curtois
@@ -54,33 +55,31 @@ def family(seed: int, n: int = 12) -> list[Spec]:
 
 
 def _successions(types: list[tuple[str, int, int]]) -> dict[str, set[str]]:
-    """A shift may not be followed the next day by one that starts less than 11 hours after it ends."""
-    out: dict[str, set[str]] = {}
-    for sid, start, length in types:
-        end = start + length
-        out[sid] = {t for t, s2, _l in types if (24 * 60 + s2) - end < 11 * 60}
-    return out
+    """As in the benchmark's files: a shift may not be followed the next day by one that starts earlier
+    (types are sorted by start), so a run of work only moves later in the day."""
+    return {sid: {t for t, s2, _l in types if s2 < start} for sid, start, _length in types}
 
 
-def _plant_row(rng: random.Random, days: int, ids: list[str], forbidden: dict[str, set[str]],
-               work: tuple[int, int], rest: tuple[int, int], favourite: list[str]) -> list[str]:
-    """One employee's planted roster: runs of work between `work` days long and rests of `rest` days."""
+def _plant_row(rng: random.Random, days: int, qualified: list[str], caps: dict[str, int],
+               forbidden: dict[str, set[str]], work: tuple[int, int], rest: tuple[int, int]) -> list[str]:
+    """One employee's planted roster: runs of work `work` days long between rests of `rest` days, each
+    run's shifts never moving earlier in the day, no type beyond its cap."""
     row: list[str] = []
+    used = dict.fromkeys(qualified, 0)
     working = rng.random() < 0.6
     while len(row) < days:
         if working:
-            length = rng.randint(*work)
-            shift = rng.choice(favourite)
-            for _ in range(length):
+            choices = [s for s in qualified if used[s] < caps[s]]
+            shift = rng.choice(choices) if choices else ""
+            for _ in range(rng.randint(*work)):
                 prev = row[-1] if row else ""
-                if prev and shift in forbidden[prev]:
-                    allowed = [s for s in ids if s not in forbidden[prev]]
-                    if not allowed:
+                if not shift or used[shift] >= caps[shift] or (prev and shift in forbidden[prev]):
+                    later = [s for s in qualified if used[s] < caps[s] and not (prev and s in forbidden[prev])]
+                    if not later:
                         break
-                    shift = rng.choice(allowed)
+                    shift = rng.choice(later)
                 row.append(shift)
-                if rng.random() < 0.15:  # sometimes the run moves to another type
-                    shift = rng.choice(favourite)
+                used[shift] += 1
         else:
             row.extend([""] * rng.randint(*rest))
         working = not working
@@ -108,59 +107,82 @@ def generate(spec: Spec) -> str:
 
 
 def _build(spec: Spec) -> tuple[str, dict[str, list[str]]]:
+    """Draw the instance: its rules shaped like the benchmark's (qualified types, caps, workload between
+    a minimum and a maximum, run lengths, weekends), a planted roster that keeps them, then cover set
+    from the staff's capacity (not from the planted roster) and requests."""
     rng = random.Random(spec.seed)
-    types = rng.sample(SHIFT_POOL, spec.shift_types)
-    types.sort(key=lambda t: t[1])
+    types = sorted(rng.sample(SHIFT_POOL, spec.shift_types), key=lambda t: t[1])
     ids = [t[0] for t in types]
     lengths = {t[0]: t[2] for t in types}
     forbidden = _successions(types)
     weekends = spec.days // 7
-    work_range = (3, 6) if spec.rest_heavy else (2, 5)
-    rest_range = (2, 4) if spec.rest_heavy else (1, 3)
+    # The instance's house rules, as the benchmark gives one set to (nearly) everyone.
+    max_cons = rng.randint(4, 6) + (1 if spec.rest_heavy else 0)
+    min_cons = rng.randint(1, 3) if not spec.rest_heavy else 3
+    min_off = rng.randint(1, 2) + (1 if spec.rest_heavy else 0)
+    share = rng.uniform(0.55, 0.68)  # of the days worked at most
+    max_weekends_rule = max(1, round(weekends * rng.uniform(0.4, 0.75)))
 
-    staff_lines, off_lines, rows = [], [], {}
+    staff_lines: list[str] = []
+    off_lines: list[str] = []
+    on_lines: list[str] = []
+    off_req_lines: list[str] = []
+    rows: dict[str, list[str]] = {}
+    capacity = 0.0
     for e in range(spec.staff):
         eid = _name(e)
-        favourite = rng.sample(ids, rng.randint(1, len(ids)))
-        row = _plant_row(rng, spec.days, ids, forbidden, work_range, rest_range, favourite)
+        qualified = [s for s in ids if rng.random() < 0.7] or [rng.choice(ids)]
+        caps = {s: spec.days for s in qualified}
+        for s in qualified:
+            if len(qualified) > 1 and rng.random() < 0.3:
+                caps[s] = rng.randint(2, max(2, spec.days // 3))
+        length = statistics.mean([lengths[s] for s in qualified])
+        max_total = round(round(spec.days * share) * length)
+        min_total = round(max_total - rng.randint(1, 3) * length)
+        best = None
+        for _try in range(60):
+            row = _plant_row(rng, spec.days, qualified, caps, forbidden, (min_cons, max_cons), (min_off, min_off + 3))
+            total = sum(lengths[s] for s in row if s)
+            worked_weekends = sum(1 for w in range(weekends) if row[7 * w + 5] or row[7 * w + 6])
+            miss = max(0, min_total - total) + max(0, total - max_total) + 480 * max(0, worked_weekends - max_weekends_rule)
+            if best is None or miss < best[0]:
+                best = (miss, row, total, worked_weekends)
+            if not miss:
+                break
+        assert best is not None
+        _miss, row, total, worked_weekends = best
         rows[eid] = row
-        counts = {s: row.count(s) for s in ids}
-        maxima = "|".join(f"{s}={counts[s] + (rng.randint(0, 3) if counts[s] else 0)}" for s in ids)
-        total = sum(lengths[s] for s in row if s)
-        slack = max(lengths.values()) * rng.randint(1, 3)
+        # Where the planted roster could not meet the house rule exactly, this employee's limit gives way.
+        lo, hi = min(min_total, total), max(max_total, total)
         work_runs, rest_runs = _runs(row)
         run = [len(x) for x in "".join("x" if s else " " for s in row).split()]
-        max_cons = max([*run, work_range[1]])
-        min_cons = min([*work_runs, work_range[0]])
-        min_off = min([*rest_runs, rest_range[0]])
-        worked_weekends = sum(1 for w in range(weekends) if row[7 * w + 5] or row[7 * w + 6])
-        max_weekends = min(weekends, worked_weekends + rng.randint(0, 1))
-        staff_lines.append(f"{eid},{maxima},{total + slack},{max(0, total - slack)},{max_cons},{min_cons},"
-                           f"{min_off},{max_weekends}")
+        maxima = "|".join(f"{s}={caps.get(s, 0) if s in qualified else 0}" for s in ids)
+        staff_lines.append(f"{eid},{maxima},{hi},{lo},{max([*run, max_cons])},{min([*work_runs, min_cons])},"
+                           f"{min([*rest_runs, min_off])},{max(max_weekends_rule, worked_weekends)}")
+        capacity += (lo + hi) / 2 / length
         free = [d for d, s in enumerate(row) if not s]
-        if free:
-            off_lines.append(f"{eid}," + ",".join(str(d) for d in sorted(rng.sample(free, min(len(free), rng.randint(1, 3))))))
-
-    on_lines, off_req_lines = [], []
-    for eid, row in rows.items():
+        fixed = sorted(rng.sample(free, min(len(free), rng.randint(0, 2)))) if free else []
+        if fixed:
+            off_lines.append(f"{eid}," + ",".join(map(str, fixed)))
+        # Requests: mostly to work a shift, some to be off; some agree with the planted roster, most do not.
         for d in range(spec.days):
-            if rng.random() >= spec.request_density:
+            if rng.random() >= spec.request_density or d in fixed:
                 continue
-            agree = rng.random() < 0.6
-            if row[d]:  # working in the planted roster
-                if agree:
-                    on_lines.append(f"{eid},{d},{row[d]},{rng.randint(1, 3)}")
-                else:
-                    off_req_lines.append(f"{eid},{d},{row[d]},{rng.randint(1, 3)}")
-            elif not agree and _day_off(eid, d, off_lines) is False:
-                on_lines.append(f"{eid},{d},{rng.choice(ids)},{rng.randint(1, 3)}")
+            if rng.random() < 0.75:
+                on_lines.append(f"{eid},{d},{rng.choice(qualified)},{rng.randint(1, 3)}")
+            else:
+                off_req_lines.append(f"{eid},{d},{row[d] or rng.choice(qualified)},{rng.randint(1, 3)}")
 
+    # Cover from the staff's capacity: a weekday/weekend profile and a share per type, with noise, so
+    # that under- and over-cover both cost (weights 100 and 1, as in the benchmark).
+    weight = {s: rng.uniform(0.5, 1.5) for s in ids}
+    per_day = capacity / spec.days * rng.uniform(0.9, 1.15)
     cover_lines = []
     for d in range(spec.days):
+        day = per_day * (0.8 if d % 7 >= 5 else 1.05)
         for s in ids:
-            n = sum(1 for row in rows.values() if row[d] == s)
-            if rng.random() < spec.cover_noise:
-                n = max(0, n + rng.choice([-2, -1, 1, 2]))
+            mean = day * weight[s] / sum(weight.values())
+            n = max(0, round(rng.gauss(mean, spec.cover_noise * mean)))
             cover_lines.append(f"{d},{s},{n},100,1")
 
     succ = {s: "|".join(t for t in ids if t in forbidden[s]) for s in ids}
@@ -181,15 +203,6 @@ def _build(spec: Spec) -> tuple[str, dict[str, list[str]]]:
 def planted(spec: Spec) -> dict[str, list[str]]:
     """The roster the instance was built around (a feasible one, by construction)."""
     return _build(spec)[1]
-
-
-def _day_off(eid: str, day: int, off_lines: list[str]) -> bool:
-    """Whether `day` is a fixed day off of `eid` (an on-request there would only be noise)."""
-    for line in off_lines:
-        name, *days = line.split(",")
-        if name == eid:
-            return str(day) in days
-    return False
 
 
 def _name(i: int) -> str:

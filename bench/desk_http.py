@@ -1,12 +1,14 @@
 """The desk path end to end: signed-in desks over HTTP through gunicorn, beside an authenticated no-op.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/desk_http.py \
-        [--desks 8] [--people 20000] [--workers 2] [--seconds 10] [--rounds 2]
+        [--desks 8] [--people 20000] [--workers 2] [--threads 1] [--seconds 10] [--rounds 2] [--warmup 3]
 
 Builds a scratch database (`<name>_bench_desk_http`, dropped afterwards unless --keep) with the
 desk benches' city (common.desk_city) and clerks, starts one gunicorn node (DEBUG=0, --workers sync
-workers) and signs each desk in as its clerk (GET and POST /login/, as a browser does). Then,
-in the same run and alternating for --rounds rounds of --seconds each, --desks client
+workers, or gthread workers with --threads threads each) and signs each desk in as its clerk (GET
+and POST /login/, as a browser does). Then, after one unmeasured round of --warmup seconds per kind
+(new workers import and connect on their first requests, which otherwise land in the first round's
+p99), in the same run and alternating for --rounds rounds of --seconds each, --desks client
 processes send:
 
   - noop: POST /api/bench/points/{id}/noop with the scan's JSON body, session cookie and
@@ -176,7 +178,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--desks", type=int, default=8)
     ap.add_argument("--people", type=int, default=20_000)
-    ap.add_argument("--workers", type=int, default=2, help="gunicorn sync workers on the node")
+    ap.add_argument("--workers", type=int, default=2, help="gunicorn workers on the node")
+    ap.add_argument("--threads", type=int, default=1, help="threads per worker (more than 1: gunicorn's gthread workers)")
+    ap.add_argument("--warmup", type=float, default=3.0, help="seconds of each kind before the measured rounds (0: none)")
     ap.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
     ap.add_argument("--rounds", type=int, default=2, help="noop/desk/health rounds, alternating")
     ap.add_argument("--env", action="append", default=[], help="NAME=VALUE for the node (e.g. SESSION_ENGINE=...)")
@@ -204,7 +208,8 @@ def main(argv=None) -> int:
         connections.close_all()
         port = free_port()
         nodes = [f"http://127.0.0.1:{port}"]
-        node = Proc("node", [sys.executable, "-m", "gunicorn", "muster.wsgi", "--workers", str(args.workers),
+        threads = ["--worker-class", "gthread", "--threads", str(args.threads)] if args.threads > 1 else []
+        node = Proc("node", [sys.executable, "-m", "gunicorn", "muster.wsgi", "--workers", str(args.workers), *threads,
                              "--timeout", "30", "--bind", f"127.0.0.1:{port}"], env, var / "node.log")
         node.start()
         if not wait_http(nodes[0] + "/login/", 60):
@@ -214,20 +219,23 @@ def main(argv=None) -> int:
         shares = [ids[d :: args.desks] for d in range(args.desks)]
         phases: dict[str, list[dict]] = {"noop": [], "desk": [], "health": []}
         recorded: dict[str, int] = {}
-        for r in range(args.rounds):
+        rounds = ([(0, args.warmup)] if args.warmup > 0 else []) + [(r + 1, args.seconds) for r in range(args.rounds)]
+        for r, seconds in rounds:
             for kind in ("noop", "desk", "health"):
-                out = run_phase(kind, nodes, cookies, prep["point"], shares, args.seconds, tube_prefix=f"T{r + 1}")
+                out = run_phase(kind, nodes, cookies, prep["point"], shares, seconds, tube_prefix=f"T{r + 1}")
                 if kind == "desk":
-                    recorded.update(out.pop("recorded"))
+                    recorded.update(out.pop("recorded"))  # warm-up scans are written too: they count in the check
                     used = out.pop("used")
                     shares = [s[u:] for s, u in zip(shares, used, strict=True)]
-                phases[kind].append(out)
+                if r:
+                    phases[kind].append(out)
         with psycopg.connect(url) as conn:
             samples, distinct = conn.execute("SELECT count(*), count(DISTINCT person_id) FROM testing_sample").fetchone()
             keys = dict(conn.execute("SELECT client_key, id FROM testing_sample").fetchall())
         noop, desk, health = merge(phases["noop"]), merge(phases["desk"]), merge(phases["health"])
         out = {
-            "desks": args.desks, "workers": args.workers, "seconds_per_phase": args.seconds, "rounds": args.rounds,
+            "desks": args.desks, "workers": args.workers, "threads": args.threads, "seconds_per_phase": args.seconds,
+            "rounds": args.rounds, "warmup_seconds": args.warmup,
             "noop": noop, "desk_scans": desk, "healthz_node": health,
             "desk_statuses": [p["statuses"] for p in phases["desk"]],
             "ratio_desk_to_noop": round(desk["per_second"] / noop["per_second"], 3) if noop["per_second"] else None,

@@ -79,7 +79,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/
 
 # Domain apps: the shell discovers each one's urls.py, api.py and nav.py.
 DOMAIN_APPS = [app for app in ("emergencies", "notifications", "needs", "rosters", "checkpoints", "testing", "quarantine",
-                                 "volunteering")
+                                 "volunteering", "canvass")
                if (BASE_DIR / "muster" / app / "apps.py").exists()]
 
 INSTALLED_APPS = [

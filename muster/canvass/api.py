@@ -1,0 +1,95 @@
+"""/api/v1/canvass/: a visitor's walk lists and the sync of visits recorded offline.
+
+The phone queues visits with an idempotency key and posts them in batches; each visit gets its own
+definite answer (recorded, replayed, conflict, or refused with the field), so the phone removes
+exactly those and keeps the rest when the batch as a whole fails (401, 403, 5xx, no network).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from muster.canvass import actions, selectors
+from muster.canvass.models import Visit
+from muster.core.errors import DomainError, InvalidInput
+
+router = Router(tags=["canvass"])
+MAX_BATCH = 200
+
+
+class ListOut(Schema):
+    id: int
+    campaign: str
+    number: int
+    total: int
+    done: int
+
+
+class PersonIn(Schema):
+    person_id: int | None = None
+    name: str = ""
+    answers: dict[str, Any] = Field(default_factory=dict)
+
+
+class VisitIn(Schema):
+    key: str
+    door: int
+    result: str
+    recorded_at: dt.datetime
+    people: list[PersonIn] = Field(default_factory=list)
+    note: str = ""
+
+
+class SyncIn(Schema):
+    visits: list[VisitIn]
+
+
+class ItemOut(Schema):
+    key: str
+    status: int
+    outcome: str  # recorded | replayed | conflict | refused
+    visit: int | None = None
+    type: str | None = None
+    title: str | None = None
+    field: str | None = None
+
+
+class SyncOut(Schema):
+    results: list[ItemOut]
+
+
+@router.get("/lists", response=list[ListOut])
+def my_lists(request: HttpRequest):
+    return [{"id": wl.pk, "campaign": wl.campaign.name, "number": wl.number, "total": wl.total, "done": wl.done}
+            for wl in selectors.my_lists(request.user)]
+
+
+def _one(user, v: VisitIn) -> dict:
+    try:
+        visit, created = actions.visit_record(actor=user, data=actions.VisitData(
+            key=v.key, door_id=v.door, result=v.result, recorded_at=v.recorded_at, note=v.note,
+            people=[actions.PersonMet(person_id=p.person_id, name=p.name, answers=p.answers) for p in v.people]))
+    except DomainError as e:
+        return {"key": v.key, "status": e.status, "outcome": "refused", "type": e.code, "title": str(e.message), "field": e.field}
+    if visit.state == Visit.State.CONFLICT:
+        return {"key": v.key, "status": 409, "outcome": "conflict", "visit": visit.pk, "type": "visit_conflict",
+                "title": str(_conflict_title())}
+    return {"key": v.key, "status": 201 if created else 200, "outcome": "recorded" if created else "replayed", "visit": visit.pk}
+
+
+def _conflict_title():
+    from django.utils.translation import gettext as _
+
+    return _("Someone else already completed this household; the leader will decide.")
+
+
+@router.post("/sync", response=SyncOut, url_name="canvass_sync")
+def sync(request: HttpRequest, payload: SyncIn):
+    """Record a batch of visits, each on its own: one refused visit never holds back the others."""
+    if len(payload.visits) > MAX_BATCH:
+        raise InvalidInput(field="visits")
+    return {"results": [_one(request.user, v) for v in payload.visits]}

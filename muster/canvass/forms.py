@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from muster.canvass.models import Finding
+from muster.canvass.questions import templates
+from muster.web.widgets import RegionCodeField
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(max_length=120, label=_("Name"))
+    region_code = RegionCodeField(label=_("Street or community"))
+    purpose = forms.CharField(max_length=300, label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}))
+    template = forms.ChoiceField(label=_("Question form"), choices=())
+    starts_at = forms.DateTimeField(label=_("Start"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    ends_at = forms.DateTimeField(label=_("End"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    max_rounds = forms.IntegerField(min_value=1, max_value=6, initial=3, label=_("Visit rounds"))
+    lists = forms.IntegerField(min_value=1, max_value=5000, initial=4, label=_("Walk lists"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [(k, v["label"]) for k, v in templates().items()]
+
+
+class AssignForm(forms.Form):
+    number = forms.IntegerField(min_value=1)
+    assignee = forms.CharField(max_length=150, required=False, label=_("Visitor's user name"))
+    team = forms.CharField(max_length=60, required=False, label=_("Team"))
+
+
+class MoveForm(forms.Form):
+    building = forms.IntegerField(label=_("Building"))
+    to_list = forms.IntegerField(min_value=1, label=_("To walk list"))
+
+
+class CutForm(forms.Form):
+    lists = forms.IntegerField(min_value=1, max_value=5000, label=_("Walk lists"))
+
+
+class ActForm(forms.Form):
+    action = forms.ChoiceField(choices=[(a, a) for a in ("sampling", "quarantine", "need", "dismissed")])
+    site = forms.IntegerField(required=False)
+
+    def act_choices(self):
+        return Finding.Action.choices

@@ -1,0 +1,202 @@
+"""Reads of canvass, scoped by the acting user: leaders (managers over the campaign's region) see
+everything of a campaign, answers included (each read audited); a visitor sees only their own walk lists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Count, Q, QuerySet
+
+from muster.accounts.scoping import MANAGERS, Scope
+from muster.canvass.models import Campaign, Door, Finding, Visit, VisitPerson, WalkList
+from muster.core.errors import Forbidden, NotFound
+from muster.geo.models import Building, Region
+
+
+def campaigns_led(user) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(Scope.of(user).region_q("region", MANAGERS)).select_related("region")
+
+
+def is_leader(user, campaign: Campaign) -> bool:
+    return Scope.of(user).covers(campaign.region, MANAGERS)
+
+
+def campaign_for_leader(user, pk: int) -> Campaign:
+    c = Campaign.objects.select_related("region").filter(pk=pk).first()
+    if c is None or not is_leader(user, c):
+        raise NotFound()
+    return c
+
+
+def my_lists(user) -> QuerySet[WalkList]:
+    """The walk lists assigned to the user, in open campaigns, with their door counts."""
+    if not getattr(user, "is_authenticated", False):
+        return WalkList.objects.none()
+    return (WalkList.objects.filter(assignee=user, campaign__status=Campaign.Status.OPEN).select_related("campaign")
+            .annotate(total=Count("doors"), done=Count("doors", filter=~Q(doors__status=Door.Status.PENDING)))
+            .order_by("campaign_id", "number"))
+
+
+def my_list(user, pk: int) -> WalkList:
+    wl = WalkList.objects.select_related("campaign").filter(pk=pk).first()
+    if wl is None or (wl.assignee_id != user.pk and not is_leader(user, wl.campaign)):
+        raise NotFound()
+    return wl
+
+
+def doors_of(walk_list: WalkList) -> QuerySet[Door]:
+    return (walk_list.doors.select_related("household", "building")
+            .order_by("building__name", "unit", "household__room"))
+
+
+def people_at(door_ids: list[int]) -> dict[int, list[dict]]:
+    """Registered residents of the doors' households (names only: what a visitor asks for at the door)."""
+    from muster.people.models import Person
+
+    hh = dict(Door.objects.filter(pk__in=door_ids).values_list("household_id", "pk"))
+    out: dict[int, list[dict]] = {}
+    for p in Person.objects.filter(household_id__in=list(hh), purged_at__isnull=True).values("id", "name", "household_id"):
+        out.setdefault(hh[p["household_id"]], []).append({"id": p["id"], "name": p["name"]})
+    return out
+
+
+def coverage(campaign: Campaign, by: str = "region") -> list[dict]:
+    """Doors per region (community), building or unit, counted by status: one GROUP BY on the door table."""
+    fields = {"region": ["region_id", "region__name"], "building": ["building_id", "building__name", "region__name"],
+              "unit": ["building_id", "building__name", "unit"], "list": ["walk_list_id", "walk_list__number"]}[by]
+    S = Door.Status
+    rows = (Door.objects.filter(campaign=campaign).values(*fields).order_by(*fields)
+            .annotate(total=Count("id"), visited=Count("id", filter=~Q(status=S.PENDING)),
+                      completed=Count("id", filter=Q(status=S.COMPLETED)),
+                      not_reached=Count("id", filter=Q(status__in=[S.NOT_HOME, S.NO_RESPONDENT, S.OTHER, S.NOTICE])),
+                      vacant=Count("id", filter=Q(status=S.VACANT)),
+                      refused=Count("id", filter=Q(status__in=[S.REFUSED, S.NOT_FOUND]))))
+    out = []
+    for r in rows:
+        r["pct"] = round(100 * r["visited"] / r["total"]) if r["total"] else 0
+        r["done_pct"] = round(100 * r["completed"] / r["total"]) if r["total"] else 0
+        out.append(r)
+    return out
+
+
+def finding_counts(campaign: Campaign, by: str = "region") -> dict:
+    field = {"region": "region_id", "building": "visit_person__visit__door__building_id"}[by]
+    return dict(Finding.objects.filter(campaign=campaign).values_list(field).annotate(n=Count("id")).order_by())
+
+
+def totals(campaign: Campaign) -> dict:
+    rows = coverage(campaign, "region")
+    keys = ("total", "visited", "completed", "not_reached", "vacant", "refused")
+    t = {k: sum(r[k] for r in rows) for k in keys}
+    t["pct"] = round(100 * t["visited"] / t["total"]) if t["total"] else 0
+    t["findings"] = Finding.objects.filter(campaign=campaign).count()
+    t["to_review"] = Finding.objects.filter(campaign=campaign, action=Finding.Action.NONE).count()
+    t["conflicts"] = Visit.objects.filter(campaign=campaign, state=Visit.State.CONFLICT).count()
+    return t
+
+
+def revisits(campaign: Campaign) -> QuerySet[Door]:
+    return (Door.objects.filter(campaign=campaign, status__in=[*Door.REVISIT, Door.Status.NOTICE])
+            .select_related("household", "building", "walk_list").order_by("walk_list__number", "building__name", "unit",
+                                                                           "household__room"))
+
+
+def conflicts(campaign: Campaign) -> QuerySet[Visit]:
+    return (Visit.objects.filter(campaign=campaign, state=Visit.State.CONFLICT)
+            .select_related("door__household", "door__building", "visitor", "door__completed_by").order_by("recorded_at"))
+
+
+def findings(user, campaign: Campaign) -> QuerySet[Finding]:
+    if not is_leader(user, campaign):
+        raise Forbidden()
+    return (Finding.objects.filter(campaign=campaign)
+            .select_related("visit_person__person", "visit_person__visit__door__household", "visit_person__visit__door__building",
+                            "acted_by", "region").order_by("action", "-created_at"))
+
+
+def answers(user, campaign: Campaign, limit: int = 200) -> list[VisitPerson]:
+    """The answers recorded in a campaign, for its leaders only; the caller audits the read (actions.answers_read)."""
+    if not is_leader(user, campaign):
+        raise Forbidden()
+    return list(VisitPerson.objects.filter(visit__campaign=campaign, visit__state=Visit.State.ACCEPTED, purged_at__isnull=True)
+                .select_related("person", "visit__door__household", "visit__door__building", "visit__visitor")
+                .order_by("-visit__recorded_at")[:limit])
+
+
+def map_points(campaign: Campaign) -> list[dict]:
+    """Buildings with a position and their share of doors visited, for the server-drawn map."""
+    S = Door.Status
+    return list(Door.objects.filter(campaign=campaign, building__lat__isnull=False, building__lon__isnull=False)
+                .values("building_id", "building__name", "building__lat", "building__lon").order_by("building_id")
+                .annotate(total=Count("id"), visited=Count("id", filter=~Q(status=S.PENDING)),
+                          completed=Count("id", filter=Q(status=S.COMPLETED))))
+
+
+def export_rows(campaign: Campaign) -> Iterator[list]:
+    for d in (Door.objects.filter(campaign=campaign).select_related("household", "building", "walk_list", "region")
+              .order_by("walk_list__number", "building__name", "unit", "household__room").iterator(chunk_size=2000)):
+        yield [d.walk_list.number if d.walk_list else "", d.region.name, d.building.name if d.building else "", d.unit,
+               d.household.room, d.get_status_display(), d.rounds]
+
+
+def region_for_leader(user, code: str) -> Region:
+    r = Region.objects.filter(code=(code or "").strip()).first()
+    if r is None or not Scope.of(user).covers(r, MANAGERS):
+        raise NotFound(field="region")
+    return r
+
+
+def building_of(campaign: Campaign, pk: int) -> Building:
+    b = Building.objects.filter(pk=pk, pk__in=Door.objects.filter(campaign=campaign).values("building_id")).first()
+    if b is None:
+        raise NotFound(field="building")
+    return b
+
+
+def list_of(campaign: Campaign, number: int) -> WalkList:
+    wl = WalkList.objects.select_related("campaign").filter(campaign=campaign, number=number).first()
+    if wl is None:
+        raise NotFound(field="list")
+    return wl
+
+
+def visitor_named(user, username: str):
+    """A user the leader may give a list to (any active account; the list is what they will see)."""
+    from muster.accounts.models import User
+
+    u = User.objects.filter(username=(username or "").strip(), is_active=True).first()
+    if u is None:
+        raise NotFound(field="assignee")
+    return u
+
+
+def visit_for_leader(user, pk: int) -> Visit:
+    v = Visit.objects.select_related("campaign__region", "visitor").filter(pk=pk).first()
+    if v is None or not is_leader(user, v.campaign):
+        raise NotFound()
+    return v
+
+
+def finding_for_leader(user, pk: int) -> Finding:
+    f = (Finding.objects.select_related("campaign__region", "visit_person__person", "visit_person__visit__door__household", "region")
+         .filter(pk=pk).first())
+    if f is None or not is_leader(user, f.campaign):
+        raise NotFound()
+    return f
+
+
+def hotels(user, campaign: Campaign) -> QuerySet:
+    from muster.geo.models import Site
+
+    return Site.objects.filter(Scope.of(user).region_q("region", MANAGERS), kind=Site.Kind.HOTEL, active=True).order_by("name")
+
+
+def lists_of(campaign: Campaign) -> QuerySet[WalkList]:
+    return (campaign.walk_lists.select_related("assignee")
+            .annotate(total=Count("doors"), done=Count("doors", filter=~Q(doors__status=Door.Status.PENDING))))
+
+
+def buildings_of(campaign: Campaign) -> list[dict]:
+    return list(Door.objects.filter(campaign=campaign, building__isnull=False)
+                .values("building_id", "building__name", "walk_list__number").annotate(n=Count("id"))
+                .order_by("building__name"))

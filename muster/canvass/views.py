@@ -1,0 +1,178 @@
+"""Canvass pages: the leaders' campaign board, and the visitor's phone pages (walk lists, door by door, offline)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from muster.canvass import actions, pdf, selectors, svgmap
+from muster.canvass.audits import Audit
+from muster.canvass.forms import ActForm, AssignForm, CampaignForm, CutForm, MoveForm
+from muster.canvass.models import Visit
+from muster.core.errors import DomainError
+from muster.web.decorators import managers_only
+from muster.web.exports import Sheet, respond
+from muster.web.forms import add_domain_error
+
+
+@managers_only
+def campaigns(request):
+    form = CampaignForm(request.POST or None, initial={
+        "starts_at": timezone.localtime().replace(minute=0, second=0, microsecond=0),
+        "ends_at": timezone.localtime().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=3)})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            region = selectors.region_for_leader(request.user, d["region_code"])
+            c = actions.campaign_create(actor=request.user, name=d["name"], region=region, purpose_text=d["purpose"],
+                                        template=d["template"], starts_at=d["starts_at"], ends_at=d["ends_at"],
+                                        max_rounds=d["max_rounds"])
+            actions.lists_cut(actor=request.user, campaign=c, lists=d["lists"])
+            return redirect("canvass:campaign", c.pk)
+        except DomainError as e:
+            add_domain_error(form, e, aliases={"region": "region_code"})
+    rows = [(c, selectors.totals(c)) for c in selectors.campaigns_led(request.user)[:50]]
+    return render(request, "canvass/campaigns.html", {"rows": rows, "form": form})
+
+
+@managers_only
+def campaign(request, pk: int):
+    c = selectors.campaign_for_leader(request.user, pk)
+    by = request.GET.get("by") if request.GET.get("by") in ("region", "building", "unit", "list") else "region"
+    rows = selectors.coverage(c, by)
+    if by in ("region", "building"):
+        found = selectors.finding_counts(c, by)
+        for r in rows:
+            r["findings"] = found.get(r["region_id" if by == "region" else "building_id"], 0)
+    ctx = {"c": c, "t": selectors.totals(c), "by": by, "rows": rows, "lists": selectors.lists_of(c),
+           "buildings": selectors.buildings_of(c), "findings": selectors.findings(request.user, c)[:200],
+           "conflicts": selectors.conflicts(c)[:200], "revisits": selectors.revisits(c)[:500],
+           "dots": svgmap.layout(selectors.map_points(c)), "W": svgmap.WIDTH, "H": svgmap.HEIGHT,
+           "hotels": selectors.hotels(request.user, c), "assign": AssignForm(), "move": MoveForm(), "cutform": CutForm()}
+    return render(request, "canvass/campaign.html", ctx)
+
+
+@managers_only
+def answers(request, pk: int):
+    c = selectors.campaign_for_leader(request.user, pk)
+    rows = selectors.answers(request.user, c)
+    actions.answers_read(actor=request.user, campaign=c, count=len(rows))
+    return render(request, "canvass/answers.html", {"c": c, "rows": rows, "questions": c.questions})
+
+
+@managers_only
+def export(request, pk: int):
+    c = selectors.campaign_for_leader(request.user, pk)
+    headers = [_("Walk list"), _("Community"), _("Building"), _("Unit"), _("Room"), _("Status"), _("Visit rounds")]
+    return respond(request, action=Audit.EXPORT, filename=f"{c.name}.xlsx", region=c.region,
+                   sheets=Sheet(title=c.name, headers=headers, rows=selectors.export_rows(c)))
+
+
+def _post(request, c, form_class, fn):
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Some of the data is not valid."))
+        return
+    try:
+        fn(form.cleaned_data)
+        messages.success(request, _("Saved."))
+    except DomainError as e:
+        messages.error(request, str(e.message))
+
+
+@managers_only
+@require_POST
+def cut(request, pk: int):
+    c = selectors.campaign_for_leader(request.user, pk)
+    _post(request, c, CutForm, lambda d: actions.lists_cut(actor=request.user, campaign=c, lists=d["lists"]))
+    return redirect("canvass:campaign", c.pk)
+
+
+@managers_only
+@require_POST
+def assign(request, pk: int):
+    c = selectors.campaign_for_leader(request.user, pk)
+
+    def go(d):
+        who = selectors.visitor_named(request.user, d["assignee"]) if d["assignee"] else None
+        actions.list_assign(actor=request.user, walk_list=selectors.list_of(c, d["number"]), assignee=who, team=d["team"])
+
+    _post(request, c, AssignForm, go)
+    return redirect("canvass:campaign", c.pk)
+
+
+@managers_only
+@require_POST
+def move(request, pk: int):
+    c = selectors.campaign_for_leader(request.user, pk)
+    _post(request, c, MoveForm, lambda d: actions.building_move(
+        actor=request.user, campaign=c, building=selectors.building_of(c, d["building"]),
+        to_list=selectors.list_of(c, d["to_list"])))
+    return redirect("canvass:campaign", c.pk)
+
+
+@managers_only
+@require_POST
+def resolve(request, pk: int):
+    v = selectors.visit_for_leader(request.user, pk)
+    try:
+        actions.conflict_resolve(actor=request.user, visit=v, accept=request.POST.get("accept") == "1")
+    except DomainError as e:
+        messages.error(request, str(e.message))
+    return redirect("canvass:campaign", v.campaign_id)
+
+
+@managers_only
+@require_POST
+def act(request, pk: int):
+    f = selectors.finding_for_leader(request.user, pk)
+    form = ActForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.finding_act(actor=request.user, finding=f, act=actions.FindingAct(
+                action=form.cleaned_data["action"], site_id=form.cleaned_data["site"]))
+            messages.success(request, _("Done: %(what)s.") % {"what": f.label})
+        except DomainError as e:
+            messages.error(request, str(e.message))
+    return redirect(f"/canvass/c/{f.campaign_id}/#findings")
+
+
+@login_required
+def mine(request):
+    return render(request, "canvass/mine.html", {"lists": selectors.my_lists(request.user)})
+
+
+@login_required
+def walk(request, pk: int):
+    wl = selectors.my_list(request.user, pk)
+    doors = list(selectors.doors_of(wl))
+    people = selectors.people_at([d.pk for d in doors])
+    data = {"list": wl.pk, "campaign": wl.campaign_id, "user": request.user.pk, "questions": wl.campaign.questions,
+            "results": [{"code": k, "label": str(v)} for k, v in Visit.Result.choices],
+            "doors": [{"id": d.pk, "building": d.building.name if d.building else "", "unit": d.unit, "room": d.household.room,
+                       "status": d.status, "status_label": d.get_status_display(), "rounds": d.rounds,
+                       "people": people.get(d.pk, [])} for d in doors]}
+    words = {"online": _("Online"), "offline": _("Offline: visits are kept on this phone"), "yes": _("yes"), "no": _("no"),
+             "name": _("Name"), "met": _("Met at the door"), "pick": _("Choose a result."),
+             "saved": _("Visit saved on this phone."), "sent": _("All visits sent."),
+             "conflict": _("Already completed by someone else: sent to the leader."),
+             "signedOut": _("Signed out: sign in again to send."), "queued": _("waiting to send"), "round": _("round"),
+             "stale": _("The security token is out of date: reload the page.")}
+    return render(request, "canvass/walk.html", {"wl": wl, "data": data, "words": words})
+
+
+@login_required
+def sheet(request, pk: int):
+    wl = selectors.my_list(request.user, pk)
+    actions.sheet_printed(actor=request.user, walk_list=wl)
+    body = pdf.walk_sheet(wl, list(selectors.doors_of(wl)))
+    resp = HttpResponse(body, content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="walk-{wl.campaign_id}-{wl.number}.pdf"'
+    return resp

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-WIDTH, HEIGHT, PAD = 600, 360, 16
+WIDTH, HEIGHT, PAD = 600, 360, 28
 
 
 def colour(visited: int, total: int) -> str:

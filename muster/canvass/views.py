@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from muster.canvass import actions, pdf, selectors, svgmap
+from muster.canvass import actions, pdf, questions, selectors, svgmap
 from muster.canvass.audits import Audit
 from muster.canvass.forms import ActForm, AssignForm, CampaignForm, CutForm, MoveForm
 from muster.canvass.models import Visit
@@ -154,7 +154,7 @@ def walk(request, pk: int):
     wl = selectors.my_list(request.user, pk)
     doors = list(selectors.doors_of(wl))
     people = selectors.people_at([d.pk for d in doors])
-    data = {"list": wl.pk, "campaign": wl.campaign_id, "user": request.user.pk, "questions": wl.campaign.questions,
+    data = {"choice_labels": {k: str(v) for k, v in questions.NEED_LABELS.items()}, "list": wl.pk, "campaign": wl.campaign_id, "user": request.user.pk, "questions": wl.campaign.questions,
             "results": [{"code": k, "label": str(v)} for k, v in Visit.Result.choices],
             "doors": [{"id": d.pk, "building": d.building.name if d.building else "", "unit": d.unit, "room": d.household.room,
                        "status": d.status, "status_label": d.get_status_display(), "rounds": d.rounds,

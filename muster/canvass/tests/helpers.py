@@ -18,7 +18,7 @@ def estate(world, buildings: int = 2, units: int = 2, rooms: int = 3) -> list[Ho
         bld = Building.objects.create(region=world.puanli, name=f"{b}号楼", lat=39.8629 + b * 0.0004, lon=116.4204 + b * 0.0003)
         for u in range(1, units + 1):
             for r in range(1, rooms + 1):
-                out.append(Household.objects.create(region=world.puanli, building=bld, unit=f"{u}单元", room=f"{r}01"))
+                out.append(Household.objects.create(region=world.puanli, building=bld, unit=f"{u}", room=f"{r}01"))
     return out
 
 

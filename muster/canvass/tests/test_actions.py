@@ -135,11 +135,11 @@ def test_answers_that_do_not_fit_the_form_are_refused_with_the_field(world, peop
 def test_household_missing_from_the_registry_is_added_at_the_door(world):
     c, wls, (v0, _v1) = campaign(world)
     b = wls[0].doors.first().building
-    door = actions.door_add(actor=v0, walk_list=wls[0], building=b, unit="1单元", room="999")
+    door = actions.door_add(actor=v0, walk_list=wls[0], building=b, unit="1", room="999")
     assert door.added_at_door and door.walk_list == wls[0]
     visit(v0, door)
     with pytest.raises(Conflict):
-        actions.door_add(actor=v0, walk_list=wls[0], building=b, unit="1单元", room="999")
+        actions.door_add(actor=v0, walk_list=wls[0], building=b, unit="1", room="999")
 
 
 def test_recut_refused_once_visits_exist(world):

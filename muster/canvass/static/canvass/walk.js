@@ -61,7 +61,7 @@
     } else if (q.type === "choice" || q.type === "multi") {
       input = el("select", { name: name, "data-q": q.key, "data-t": q.type });
       if (q.type === "multi") input.multiple = true; else input.appendChild(el("option", { value: "" }, "—"));
-      q.choices.forEach(function (c) { input.appendChild(el("option", { value: c }, c)); });
+      q.choices.forEach(function (c) { input.appendChild(el("option", { value: c }, (data.choice_labels || {})[c] || c)); });
     } else {
       input = el("input", { name: name, "data-q": q.key, "data-t": q.type, type: q.type === "date" ? "date" : "text" });
     }

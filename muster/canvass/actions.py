@@ -52,8 +52,8 @@ def campaign_create(*, actor, name: str, region: Region, purpose_text: str, temp
     """
     if not Scope.of(actor).covers(region, MANAGERS):
         raise Forbidden(_("You can only change data inside your own region."))
-    if region.level not in (Region.Level.STREET, Region.Level.COMMUNITY):
-        raise InvalidInput(_("A campaign covers a street or a community."), field="region")
+    if region.level not in (Region.Level.DISTRICT, Region.Level.STREET, Region.Level.COMMUNITY):
+        raise InvalidInput(_("A campaign covers a district, a street or a community."), field="region")
     scope = scope or [region]
     if any(not region.contains(r) for r in scope):
         raise InvalidInput(_("Every region of the scope must lie inside the campaign's region."), field="scope")
@@ -339,14 +339,15 @@ def finding_act(*, actor, finding: Finding, act: FindingAct) -> Finding:
             from muster.testing.actions import flag_set
             from muster.testing.models import SingleTubeFlag
 
+            assert person is not None  # checked above
             flag_set(actor=actor, person=person, reason=SingleTubeFlag.Reason.CONTACT, note=f"{campaign.name}: {finding.label}")
             ref = f"flag:{person.pk}"
         elif act.action == Finding.Action.QUARANTINE:
             from muster.geo.models import Site
             from muster.quarantine.actions import CaseData, case_open
 
-            site = Site.objects.filter(pk=act.site_id).select_related("region").first()
-            if site is None:
+            site = Site.objects.filter(pk=act.site_id).select_related("region").first() if act.site_id else None
+            if site is None or person is None:
                 raise InvalidInput(_("Choose a quarantine hotel."), field="site")
             today = timezone.localdate()
             case = case_open(actor=actor, data=CaseData(person=person, site=site, start=today,
@@ -358,6 +359,8 @@ def finding_act(*, actor, finding: Finding, act: FindingAct) -> Finding:
             from muster.needs.models import NeedRole
 
             role = NeedRole.objects.filter(code="errands").first()
+            if role is None:
+                raise InvalidInput(_("Choose a role from the catalogue."), field="role")
             start = act.need_start or (timezone.now() + dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
             hh = vp.visit.door.household
             needs = need_post(actor=actor, data=NeedData(role=role, region=finding.region, start=start,

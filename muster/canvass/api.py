@@ -64,7 +64,7 @@ class SyncOut(Schema):
 
 @router.get("/lists", response=list[ListOut])
 def my_lists(request: HttpRequest):
-    return [{"id": wl.pk, "campaign": wl.campaign.name, "number": wl.number, "total": wl.total, "done": wl.done}
+    return [{"id": wl.pk, "campaign": wl.campaign.name, "number": wl.number, "total": wl.total, "done": wl.done}  # type: ignore[attr-defined]
             for wl in selectors.my_lists(request.user)]
 
 

@@ -45,7 +45,7 @@ def build(ctx) -> None:
             result = rng.choice(results)
             people = []
             if result == "completed":
-                answers = {"market": rng.random() < 0.04, "symptoms": rng.random() < 0.01}
+                answers: dict = {"market": rng.random() < 0.04, "symptoms": rng.random() < 0.01}
                 if rng.random() < 0.05:
                     answers["needs"] = [rng.choice(["elderly_alone", "medicines", "disability"])]
                 people = [actions.PersonMet(name=f"住户{d.household.room}", answers=answers)]
@@ -58,7 +58,7 @@ def build(ctx) -> None:
                                                                         recorded_at=at + dt.timedelta(minutes=30)))
     # Two visitors at the same door: the leader moved a building after the first had completed a household there.
     done = Door.objects.filter(campaign=c, status=Door.Status.COMPLETED).select_related("walk_list").first()
-    if done is not None and len(lists) > 1:
+    if done is not None and done.building is not None and len(lists) > 1:
         other = next(wl for wl in lists if wl.pk != done.walk_list_id)
         actions.building_move(actor=leader, campaign=c, building=done.building, to_list=other)
         actions.visit_record(actor=other.assignee, data=actions.VisitData(key=f"demo-{done.pk}-conflict", door_id=done.pk,

@@ -20,7 +20,7 @@ class CampaignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].choices = [(k, v["label"]) for k, v in templates().items()]
+        self.fields["template"].choices = [(k, v["label"]) for k, v in templates().items()]  # type: ignore[attr-defined]
 
 
 class AssignForm(forms.Form):

@@ -60,12 +60,33 @@ def people_at(door_ids: list[int]) -> dict[int, list[dict]]:
     return out
 
 
-def coverage(campaign: Campaign, by: str = "region") -> list[dict]:
-    """Doors per region (community), building or unit, counted by status: one GROUP BY on the door table."""
-    fields = {"region": ["region_id", "region__name"], "building": ["building_id", "building__name", "region__name"],
+def within_region(campaign: Campaign, region_id) -> Region | None:
+    """A street or community inside the campaign's region to narrow the board to (None: the whole campaign)."""
+    try:
+        rid = int(region_id)
+    except (TypeError, ValueError):
+        return None
+    r = Region.objects.filter(pk=rid).first()
+    return r if r is not None and campaign.region.contains(r) and r.pk != campaign.region_id else None
+
+
+def _doors(campaign: Campaign, within: Region | None = None) -> QuerySet[Door]:
+    qs = Door.objects.filter(campaign=campaign)
+    if within is not None:
+        if within.level == Region.Level.COMMUNITY:
+            return qs.filter(region=within)
+        ids = list(Region.objects.filter(path__startswith=within.path, level=Region.Level.COMMUNITY).values_list("id", flat=True))
+        qs = qs.filter(region_id__in=ids)
+    return qs
+
+
+def coverage(campaign: Campaign, by: str = "region", within: Region | None = None) -> list[dict]:
+    """Doors per street, community, building, unit or list, counted by status: one GROUP BY on the door table."""
+    fields = {"street": ["region__parent_id", "region__parent__name"], "region": ["region_id", "region__name"],
+              "building": ["building_id", "building__name", "region__name"],
               "unit": ["building_id", "building__name", "unit"], "list": ["walk_list_id", "walk_list__number"]}[by]
     S = Door.Status
-    rows = (Door.objects.filter(campaign=campaign).values(*fields).order_by(*fields)
+    rows = (_doors(campaign, within).values(*fields).order_by(*fields)
             .annotate(total=Count("id"), visited=Count("id", filter=~Q(status=S.PENDING)),
                       completed=Count("id", filter=Q(status=S.COMPLETED)),
                       not_reached=Count("id", filter=Q(status__in=[S.NOT_HOME, S.NO_RESPONDENT, S.OTHER, S.NOTICE])),
@@ -80,16 +101,17 @@ def coverage(campaign: Campaign, by: str = "region") -> list[dict]:
 
 
 def finding_counts(campaign: Campaign, by: str = "region") -> dict:
-    field = {"region": "region_id", "building": "visit_person__visit__door__building_id"}[by]
+    field = {"street": "region__parent_id", "region": "region_id", "building": "visit_person__visit__door__building_id"}[by]
     return dict(Finding.objects.filter(campaign=campaign).values_list(field).annotate(n=Count("id")).order_by())
 
 
-def totals(campaign: Campaign) -> dict:
-    rows = coverage(campaign, "region")
+def totals(campaign: Campaign, within: Region | None = None) -> dict:
+    rows = coverage(campaign, "region", within)
     keys = ("total", "visited", "completed", "not_reached", "vacant", "refused")
     t = {k: sum(r[k] for r in rows) for k in keys}
     t["pct"] = round(100 * t["visited"] / t["total"]) if t["total"] else 0
-    t["findings"] = Finding.objects.filter(campaign=campaign).count()
+    t["findings"] = Finding.objects.filter(campaign=campaign).count() if within is None else \
+        Finding.objects.filter(campaign=campaign, region_id__in=[r["region_id"] for r in rows]).count()
     t["to_review"] = Finding.objects.filter(campaign=campaign, action=Finding.Action.NONE).count()
     t["conflicts"] = Visit.objects.filter(campaign=campaign, state=Visit.State.CONFLICT).count()
     return t
@@ -123,10 +145,10 @@ def answers(user, campaign: Campaign, limit: int = 200) -> list[VisitPerson]:
                 .order_by("-visit__recorded_at")[:limit])
 
 
-def map_points(campaign: Campaign) -> list[dict]:
+def map_points(campaign: Campaign, within: Region | None = None) -> list[dict]:
     """Buildings with a position and their share of doors visited, for the server-drawn map."""
     S = Door.Status
-    return list(Door.objects.filter(campaign=campaign, building__lat__isnull=False, building__lon__isnull=False)
+    return list(_doors(campaign, within).filter(building__lat__isnull=False, building__lon__isnull=False)
                 .values("building_id", "building__name", "building__lat", "building__lon").order_by("building_id")
                 .annotate(total=Count("id"), visited=Count("id", filter=~Q(status=S.PENDING)),
                           completed=Count("id", filter=Q(status=S.COMPLETED))))
@@ -199,4 +221,4 @@ def lists_of(campaign: Campaign) -> QuerySet[WalkList]:
 def buildings_of(campaign: Campaign) -> list[dict]:
     return list(Door.objects.filter(campaign=campaign, building__isnull=False)
                 .values("building_id", "building__name", "walk_list__number").annotate(n=Count("id"))
-                .order_by("building__name"))
+                .order_by("building__name"))  # type: ignore[arg-type]

@@ -45,16 +45,21 @@ def campaigns(request):
 @managers_only
 def campaign(request, pk: int):
     c = selectors.campaign_for_leader(request.user, pk)
-    by = request.GET.get("by") if request.GET.get("by") in ("region", "building", "unit", "list") else "region"
-    rows = selectors.coverage(c, by)
-    if by in ("region", "building"):
+    within = selectors.within_region(c, request.GET.get("in"))
+    top = within or c.region
+    default = {"district": "street", "street": "region"}.get(top.level, "building")
+    by = request.GET.get("by") if request.GET.get("by") in ("street", "region", "building", "unit", "list") else default
+    rows = selectors.coverage(c, by, within)
+    if by in ("street", "region", "building"):
         found = selectors.finding_counts(c, by)
         for r in rows:
-            r["findings"] = found.get(r["region_id" if by == "region" else "building_id"], 0)
-    ctx = {"c": c, "t": selectors.totals(c), "by": by, "rows": rows, "lists": selectors.lists_of(c),
-           "buildings": selectors.buildings_of(c), "findings": selectors.findings(request.user, c)[:200],
+            r["findings"] = found.get(r[{"street": "region__parent_id", "region": "region_id"}.get(by, "building_id")], 0)
+    small = top.level == "community"
+    ctx = {"c": c, "within": within, "t": selectors.totals(c, within), "by": by, "rows": rows,
+           "lists": selectors.lists_of(c)[:300], "buildings": selectors.buildings_of(c) if small else [],
+           "findings": selectors.findings(request.user, c)[:200],
            "conflicts": selectors.conflicts(c)[:200], "revisits": selectors.revisits(c)[:500],
-           "dots": svgmap.layout(selectors.map_points(c)), "W": svgmap.WIDTH, "H": svgmap.HEIGHT,
+           "dots": svgmap.layout(selectors.map_points(c, within)) if small else [], "W": svgmap.WIDTH, "H": svgmap.HEIGHT,
            "hotels": selectors.hotels(request.user, c), "assign": AssignForm(), "move": MoveForm(), "cutform": CutForm()}
     return render(request, "canvass/campaign.html", ctx)
 

@@ -16,11 +16,13 @@ def test_campaign_takes_every_household_and_cuts_balanced_lists(world):
 
 
 def test_outsider_cannot_set_up_a_campaign_in_puanli(world):
+    import datetime as dt
+
     from django.utils import timezone
 
     with pytest.raises(Forbidden):
         actions.campaign_create(actor=world.outsider, name="x", region=world.puanli, purpose_text="p", template="market",
-                                starts_at=timezone.now(), ends_at=timezone.now() + timezone.timedelta(days=1))
+                                starts_at=timezone.now(), ends_at=timezone.now() + dt.timedelta(days=1))
 
 
 def test_move_building_between_lists(world):

@@ -27,6 +27,7 @@ from muster.geo.models import Region, Site
 from muster.notifications.actions import notify
 from muster.people import fitness
 from muster.people.models import Person, Skill
+from muster.volunteering import ledger
 from muster.volunteering.audits import Audit
 from muster.volunteering.models import (
     ADULT_AGE,
@@ -525,15 +526,49 @@ def attendance_scan(*, actor, code: str, now: dt.datetime | None = None) -> Scan
         att.save(update_fields=["signed_out_at", "hours", "credited"])
         record = None
         if att.credited:
-            p = session.project
-            leader = p.created_by.get_full_name() or p.created_by.get_username() if p.created_by_id else ""
-            record, _created = ServiceRecord.objects.get_or_create(
-                source_key=f"volunteering.session:{session.pk}:{person_id}",
-                defaults={"person_id": person_id, "activity": p.title[:120],
-                          "date": timezone.localtime(session.starts_at).date(),
-                          "place": (f"{p.region.name} {p.site.name}" if p.site_id else p.region.name)[:200],
-                          "content": (p.description or p.get_category_display())[:300], "hours": att.hours,
-                          "organiser": p.organiser[:120], "leader": leader[:60], "region": p.region})
+            p, by, site = session.project, session.project.created_by, session.project.site
+            leader = (by.get_full_name() or by.get_username()) if by is not None else ""
+            record = _ledger_add(ledger.Served(
+                source_key=f"volunteering.session:{session.pk}:{person_id}", person_id=person_id,
+                starts_at=max(att.signed_in_at, session.starts_at), ends_at=min(now, session.ends_at), hours=att.hours,
+                activity=p.title, place=f"{p.region.name} {site.name}" if site is not None else p.region.name,
+                content=p.description or p.get_category_display(), organiser=p.organiser, leader=leader,
+                region_id=p.region_id, recorded_by_id=p.created_by_id), origin="volunteering")
         audit.record(actor=actor, action=Audit.ATTENDANCE_OUT, obj=session.project, region=session.project.region,
                      changes={"session": session.pk, "hours": str(att.hours), "credited": att.credited})
     return Scan(action="out", attendance=att, record=record)
+
+
+def _ledger_add(served: ledger.Served, *, origin: str) -> ServiceRecord | None:
+    """One ledger line for `served`, unless its source key is recorded already or the same person already has
+    a record overlapping its span (the same hour through another path). Call inside a transaction: the
+    person's row is locked so that two paths recording at once cannot both pass the overlap check."""
+    if served.hours <= 0 or served.ends_at <= served.starts_at:
+        return None
+    Person.objects.select_for_update().filter(pk=served.person_id).first()
+    if ServiceRecord.objects.filter(source_key=served.source_key).exists():
+        return None
+    if ServiceRecord.objects.filter(person_id=served.person_id, starts_at__lt=served.ends_at,
+                                    ends_at__gt=served.starts_at).exists():
+        return None
+    return ServiceRecord.objects.create(
+        source_key=served.source_key[:80], person_id=served.person_id, activity=served.activity[:120],
+        date=timezone.localtime(served.starts_at).date(), place=served.place[:200], content=served.content[:300],
+        hours=served.hours, organiser=served.organiser[:120], leader=served.leader[:60], region_id=served.region_id,
+        starts_at=served.starts_at, ends_at=served.ends_at, origin=origin[:30], recorded_by_id=served.recorded_by_id)
+
+
+def service_records_collect(*, since: dt.datetime, until: dt.datetime | None = None) -> int:
+    """Record, once each, what every registered domain (`<app>/service.py`) says was served between `since` and
+    `until`, in the name of its organiser. Idempotent: run it as often as you like. Returns the records made."""
+    until = until or timezone.now()
+    made = 0
+    for name, source in ledger.sources().items():
+        for served in source(since, until):
+            with atomic():
+                record = _ledger_add(served, origin=name)
+                if record is not None:
+                    made += 1
+                    audit.record(actor=None, action=Audit.RECORD_COLLECT, obj=record, region=record.region,
+                                 changes={"source": served.source_key, "hours": str(record.hours)})
+    return made

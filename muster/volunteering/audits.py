@@ -17,6 +17,7 @@ class Audit(enum.StrEnum):
     SIGNUP_DECIDE = "volunteer_signup.decide"
     ATTENDANCE_IN = "volunteer_attendance.in"
     ATTENDANCE_OUT = "volunteer_attendance.out"
+    RECORD_COLLECT = "service_record.collect"
 
 
 # What each action means, in the audit trail's words (muster.core.auditwords shows them).
@@ -32,4 +33,5 @@ LABELS = {
     Audit.SIGNUP_DECIDE: pgettext_lazy("audit action", "Sign-up confirmed or declined"),
     Audit.ATTENDANCE_IN: pgettext_lazy("audit action", "Signed in to a volunteer session"),
     Audit.ATTENDANCE_OUT: pgettext_lazy("audit action", "Signed out of a volunteer session (hours recorded)"),
+    Audit.RECORD_COLLECT: pgettext_lazy("audit action", "Service hours recorded from another service"),
 }

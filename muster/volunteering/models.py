@@ -253,10 +253,18 @@ class ServiceRecord(models.Model):
     organiser = models.CharField(max_length=120, verbose_name=_("organising unit"))
     leader = models.CharField(max_length=60, blank=True, verbose_name=_("leader"))
     region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    # The span served: a second path naming an overlapping span of the same person is not counted again.
+    starts_at = models.DateTimeField(null=True, blank=True, verbose_name=_("start"))
+    ends_at = models.DateTimeField(null=True, blank=True, verbose_name=_("end"))
+    origin = models.CharField(max_length=30, blank=True, verbose_name=_("recorded from"))  # the ledger source's name
+    # The organiser's account in whose name the record was made (谁组织谁记录).
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("recorded by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["person", "starts_at"], name="service_record_person_span")]
         verbose_name = _("service record")
         verbose_name_plural = _("service records")
         constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="service_record_hours_positive")]

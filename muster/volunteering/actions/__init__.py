@@ -1,0 +1,6 @@
+"""Every write of the volunteering app, one module per part: registration, teams, projects and sign-ups
+(`core`); attendance, back-filled hours, no-shows and the hours ledger (`attendance`); corrections,
+training and awards (`records`). Callers use `actions.<name>`."""
+
+from muster.volunteering.actions.attendance import *  # noqa: F403
+from muster.volunteering.actions.core import *  # noqa: F403

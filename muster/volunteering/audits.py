@@ -18,6 +18,8 @@ class Audit(enum.StrEnum):
     ATTENDANCE_IN = "volunteer_attendance.in"
     ATTENDANCE_OUT = "volunteer_attendance.out"
     RECORD_COLLECT = "service_record.collect"
+    ATTENDANCE_BACKFILL = "volunteer_attendance.backfill"
+    SIGNUP_NO_SHOW = "volunteer_signup.no_show"
 
 
 # What each action means, in the audit trail's words (muster.core.auditwords shows them).
@@ -33,5 +35,7 @@ LABELS = {
     Audit.SIGNUP_DECIDE: pgettext_lazy("audit action", "Sign-up confirmed or declined"),
     Audit.ATTENDANCE_IN: pgettext_lazy("audit action", "Signed in to a volunteer session"),
     Audit.ATTENDANCE_OUT: pgettext_lazy("audit action", "Signed out of a volunteer session (hours recorded)"),
+    Audit.ATTENDANCE_BACKFILL: pgettext_lazy("audit action", "Hours back-filled by the leader"),
+    Audit.SIGNUP_NO_SHOW: pgettext_lazy("audit action", "Volunteer marked as not having come"),
     Audit.RECORD_COLLECT: pgettext_lazy("audit action", "Service hours recorded from another service"),
 }

@@ -196,6 +196,7 @@ class Signup(models.Model):
         WAITING = "waiting", _("On the waiting list")  # no place yet; moves up when one frees
         WITHDRAWN = "withdrawn", _("Withdrawn")  # by the volunteer; the place went to the next
         DECLINED = "declined", _("Declined")  # by the organiser
+        NO_SHOW = "no_show", _("Did not come")  # confirmed, never signed in; marked by the leader after the start
 
     HOLDING = (Status.CONFIRMED, Status.PENDING)
     ACTIVE = (Status.CONFIRMED, Status.PENDING, Status.WAITING)
@@ -225,11 +226,24 @@ CREDIT_SHARE = 0.6
 class Attendance(models.Model):
     """A volunteer's sign-in and sign-out for a session; the hours are computed once at sign-out and never edited."""
 
+    class Method(models.TextChoices):
+        CODE = "code", _("Session code or QR")  # the volunteer entered or scanned the session's code
+        LEADER = "leader", _("Scanned by the leader")  # the leader scanned the volunteer's personal code
+        BACKFILL = "backfill", _("Back-filled by the leader")  # no scan at all: only back-filled hours
+
     signup = models.OneToOneField(Signup, on_delete=models.CASCADE, related_name="attendance")
-    signed_in_at = models.DateTimeField(verbose_name=_("signed in"))
+    method = models.CharField(max_length=8, choices=Method.choices, default=Method.CODE, verbose_name=_("how"))
+    signed_in_at = models.DateTimeField(null=True, blank=True, verbose_name=_("signed in"))
     signed_out_at = models.DateTimeField(null=True, blank=True, verbose_name=_("signed out"))
     hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, verbose_name=_("hours served"))
     credited = models.BooleanField(default=False, verbose_name=_("hours credited"))
+    # Hours the leader added afterwards, with a reason: shown apart from the captured ones, never above the session.
+    backfill_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True,
+                                         verbose_name=_("back-filled hours"))
+    backfill_reason = models.CharField(max_length=200, blank=True, verbose_name=_("reason for back-filling"))
+    backfill_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    backfill_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("attendance")
@@ -257,6 +271,7 @@ class ServiceRecord(models.Model):
     starts_at = models.DateTimeField(null=True, blank=True, verbose_name=_("start"))
     ends_at = models.DateTimeField(null=True, blank=True, verbose_name=_("end"))
     origin = models.CharField(max_length=30, blank=True, verbose_name=_("recorded from"))  # the ledger source's name
+    backfilled = models.BooleanField(default=False, verbose_name=_("back-filled"))  # added by the leader, not captured
     # The organiser's account in whose name the record was made (谁组织谁记录).
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("recorded by"))

@@ -217,3 +217,35 @@ def records_mine(user):
 
 def hours_total(records):
     return records.aggregate(total=Sum("hours"))["total"] or 0
+
+
+def no_shows(project: Project) -> int:
+    """How many confirmed volunteers of the project's sessions did not come."""
+    return Signup.objects.filter(session__project=project, status=Signup.Status.NO_SHOW).count()
+
+
+def sessions_overdue(user, *, now: dt.datetime | None = None, limit: int = 200) -> list[Session]:
+    """The organiser's sessions past the 10 working days the national rules give to record them, with confirmed
+    volunteers whose attendance is neither recorded nor marked as a no-show."""
+    from muster.volunteering.ledger import record_due
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rows = (Session.objects.filter(project__in=projects_managed(user), ends_at__lt=now - dt.timedelta(days=10),
+                                   signups__status=Signup.Status.CONFIRMED, signups__attendance__isnull=True)
+            .select_related("project__region", "project__team").distinct().order_by("ends_at")[:limit])
+    return [s for s in rows if record_due(timezone.localdate(s.ends_at)) < today]
+
+
+def session_managed(user, pk: int) -> Session:
+    s = Session.objects.select_related("project__region", "project__team", "project__site").filter(
+        pk=pk, project__in=projects_managed(user)).first()
+    if s is None:
+        raise NotFound()
+    return s
+
+
+def attendance_of(session: Session):
+    """The session's volunteers (those holding or having held a place) with their attendance, for the leader."""
+    return (Signup.objects.filter(session=session, status__in=(Signup.Status.CONFIRMED, Signup.Status.NO_SHOW))
+            .select_related("person", "attendance").order_by("person__name"))

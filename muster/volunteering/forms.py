@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -127,3 +129,15 @@ class AttendForm(forms.Form):
     code = forms.CharField(label=_("Session code"), max_length=6, min_length=6,
                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
                            help_text=_("The 6 digits the session's organiser shows on the day."))
+
+
+class PersonalScanForm(forms.Form):
+    personal = forms.CharField(label=_("Volunteer's personal code"), max_length=200,
+                               widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+                               help_text=_("Scan the code on the volunteer's own page (a scanner types it here)."))
+
+
+class BackfillForm(forms.Form):
+    signup = forms.IntegerField(widget=forms.HiddenInput)
+    hours = forms.DecimalField(label=_("Hours to add"), min_value=Decimal("0.01"), max_digits=5, decimal_places=2)
+    reason = forms.CharField(label=_("Reason"), max_length=200)

@@ -9,6 +9,7 @@ session's `taken` count, so a session is never over-filled whoever signs up at t
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -217,6 +218,13 @@ class Signup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} · {self.get_status_display()}"
+
+    @property
+    def attendance_or_none(self):
+        try:
+            return self.attendance
+        except ObjectDoesNotExist:
+            return None
 
 
 # Attendance counts hours only when at least this share of the session was covered.

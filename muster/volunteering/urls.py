@@ -13,6 +13,7 @@ urlpatterns = [
     path("signups/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("manage/", views.manage, name="manage"),
     path("manage/p/<int:pk>/", views.project_manage, name="project_manage"),
+    path("manage/s/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
     path("manage/signups/<int:pk>/decide/", views.decide, name="decide"),
     path("manage/teams/<int:pk>/", views.team, name="team"),
 ]

@@ -17,10 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from muster.core.errors import DomainError, Forbidden, InvalidInput
+from muster.core.links import absolute
 from muster.volunteering import actions, selectors
 from muster.volunteering.forms import (
     AttendForm,
+    BackfillForm,
     MemberForm,
+    PersonalScanForm,
     ProfileForm,
     ProjectForm,
     RegisterForm,
@@ -29,6 +32,7 @@ from muster.volunteering.forms import (
     TeamForm,
 )
 from muster.volunteering.models import Signup
+from muster.web import qr
 from muster.web.forms import add_domain_error
 
 
@@ -138,9 +142,11 @@ def me(request):
             return redirect("volunteering:me")
     rows = [(s, selectors.waiting_position(s)) for s in selectors.signups_mine(request.user)[:100]]
     records = selectors.records_mine(request.user)
+    personal = actions.personal_code(v.person)
     return render(request, "volunteering/me.html", {"v": v, "form": form, "signups": rows, "now": timezone.now(),
                                                     "records": records[:100], "total": selectors.hours_total(records),
-                                                    "ACTIVE": Signup.ACTIVE})
+                                                    "ACTIVE": Signup.ACTIVE, "personal": personal,
+                                                    "personal_qr": qr.svg(personal, scale=4, border=2)})
 
 
 @login_required
@@ -166,7 +172,8 @@ def signup(request, pk: int):
 @login_required
 def attend(request):
     """Sign in or out of a session with its 6-digit code."""
-    form = AttendForm(request.POST or None)
+    # The session's QR (shown by its leader) opens this page with the code filled in: one tap to sign in or out.
+    form = AttendForm(request.POST or None, initial={"code": request.GET.get("code", "")[:6]})
     if request.method == "POST" and form.is_valid():
         try:
             scan = actions.attendance_scan(actor=request.user, code=form.cleaned_data["code"])
@@ -280,7 +287,58 @@ def project_manage(request, pk: int):
             return redirect("volunteering:project_manage", p.pk)
     return render(request, "volunteering/project_manage.html", {
         "p": p, "sessions": selectors.sessions_of(p, upcoming_only=False), "signups": selectors.signups_of(p),
-        "form": form})
+        "form": form, "no_shows": selectors.no_shows(p)})
+
+
+@login_required
+def session_attendance(request, pk: int):
+    """The leader's attendance page for one session: its QR and code, scanning volunteers' personal codes,
+    back-filled hours with a reason, no-shows."""
+    s = selectors.session_managed(request.user, pk)
+    scan_form = PersonalScanForm(prefix="scan")
+    fill_form = BackfillForm(prefix="fill")
+    if request.method == "POST":
+        try:
+            if "scan-personal" in request.POST:
+                scan_form = PersonalScanForm(request.POST, prefix="scan")
+                if scan_form.is_valid():
+                    scan = actions.attendance_scan_person(actor=request.user, session=s,
+                                                          personal=scan_form.cleaned_data["personal"])
+                    name = scan.attendance.signup.person.name
+                    messages.success(request, (_("%(name)s signed in.") if scan.action == "in" else
+                                               _("%(name)s signed out: %(hours)s hours.")) % {
+                                                   "name": name, "hours": scan.attendance.hours})
+                    return redirect("volunteering:session_attendance", s.pk)
+            elif "fill-signup" in request.POST:
+                fill_form = BackfillForm(request.POST, prefix="fill")
+                if fill_form.is_valid():
+                    d = fill_form.cleaned_data
+                    row = selectors.signup_managed(request.user, d["signup"])
+                    if row.session_id != s.pk:
+                        raise InvalidInput(_("This volunteer is not on this session."), field="hours")
+                    actions.attendance_backfill(actor=request.user, signup=row, hours=d["hours"], reason=d["reason"])
+                    messages.success(request, _("Hours back-filled."))
+                    return redirect("volunteering:session_attendance", s.pk)
+            elif "no_show" in request.POST:
+                row = selectors.signup_managed(request.user, int(request.POST.get("no_show") or 0))
+                if row.session_id != s.pk:
+                    raise InvalidInput(_("This volunteer is not on this session."))
+                actions.signup_no_show(actor=request.user, signup=row)
+                messages.success(request, _("Marked as not having come."))
+                return redirect("volunteering:session_attendance", s.pk)
+        except DomainError as exc:
+            if "scan-personal" in request.POST:
+                add_domain_error(scan_form, exc)
+            elif "fill-signup" in request.POST:
+                add_domain_error(fill_form, exc)
+            else:
+                messages.error(request, str(exc.message))
+    url = absolute(reverse("volunteering:attend") + f"?code={s.code}")
+    rows = list(selectors.attendance_of(s))
+    return render(request, "volunteering/session_attendance.html", {
+        "s": s, "p": s.project, "rows": rows, "scan_form": scan_form, "fill_form": fill_form, "url": url,
+        "qr": qr.svg(url, scale=5, border=2), "now": timezone.now(),
+        "no_shows": sum(1 for r in rows if r.status == Signup.Status.NO_SHOW)})
 
 
 @login_required

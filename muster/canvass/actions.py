@@ -15,7 +15,7 @@ from muster.canvass import planning, questions
 from muster.canvass.audits import Audit
 from muster.canvass.models import Campaign, Door, Finding, Visit, VisitPerson, WalkList
 from muster.core import audit, purpose
-from muster.core.errors import Conflict, Forbidden, InvalidInput
+from muster.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from muster.core.guards import check_date
 from muster.core.models import AuditEvent
 from muster.core.transactions import atomic
@@ -275,6 +275,23 @@ def visit_record(*, actor, data: VisitData) -> tuple[Visit, bool]:
             raise
         return existing, False
     return visit, True
+
+
+def visits_sync(*, actor, items: list[VisitData]) -> list[tuple[Visit | None, bool, DomainError | None]]:
+    """A phone's batch: each visit recorded on its own (one refused never holds back the others), in one commit.
+
+    Each visit runs in a savepoint of the batch's transaction, so a batch of 50 costs one commit rather than
+    50; what one visit breaks is rolled back alone. Returns (visit, created, error) per item, in order.
+    """
+    out: list[tuple[Visit | None, bool, DomainError | None]] = []
+    with atomic():
+        for data in items:
+            try:
+                visit, created = visit_record(actor=actor, data=data)
+                out.append((visit, created, None))
+            except DomainError as e:
+                out.append((None, False, e))
+    return out
 
 
 def _apply(door: Door, visit: Visit, campaign: Campaign, actor) -> None:

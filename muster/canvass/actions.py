@@ -6,14 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.canvass import planning, questions
 from muster.canvass.audits import Audit
-from muster.canvass.models import Campaign, Door, Finding, Visit, VisitPerson, WalkList
+from muster.canvass.models import Campaign, Door, Finding, Tally, Visit, VisitPerson, WalkList
 from muster.core import audit, purpose
 from muster.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from muster.core.guards import check_date
@@ -89,6 +89,9 @@ def campaign_create(*, actor, name: str, region: Region, purpose_text: str, temp
                 batch = []
         Door.objects.bulk_create(batch)
         n += len(batch)
+        per_region = dict(Door.objects.filter(campaign=c).values_list("region_id").annotate(k=Count("id")).order_by())
+        Tally.objects.bulk_create([Tally(campaign=c, region_id=rid, status=st, n=per_region[rid] if st == Door.Status.PENDING else 0)
+                                   for rid in per_region for st in Door.Status.values], batch_size=5000)
         audit.record(actor=actor, action=Audit.CAMPAIGN_CREATE, obj=c, region=region,
                      changes={"template": template, "scope": [r.code for r in scope], "doors": n})
     return c
@@ -175,6 +178,7 @@ def door_add(*, actor, walk_list: WalkList, building: Building, unit: str, room:
             "walk_list": walk_list, "building": building, "unit": unit, "region": building.region, "added_at_door": created})
         if not made:
             raise Conflict(_("This household is already on a walk list."), field="room")
+        _tally(campaign.pk, door.region_id, None, Door.Status.PENDING)
         audit.record(actor=actor, action=Audit.HOUSEHOLD_ADD, obj=door.household, region=building.region,
                      changes={"campaign": campaign.pk, "list": walk_list.number, "new_in_registry": created})
     return door
@@ -294,13 +298,25 @@ def visits_sync(*, actor, items: list[VisitData]) -> list[tuple[Visit | None, bo
     return out
 
 
+def _tally(campaign_id: int, region_id: int, old: str | None, new: str) -> None:
+    """Move one door from `old` to `new` in the community's tally (rows made with the campaign)."""
+    if old == new:
+        return
+    if old is not None:
+        Tally.objects.filter(campaign_id=campaign_id, region_id=region_id, status=old).update(n=F("n") - 1)
+    if not Tally.objects.filter(campaign_id=campaign_id, region_id=region_id, status=new).update(n=F("n") + 1):
+        Tally.objects.create(campaign_id=campaign_id, region_id=region_id, status=new, n=1)
+
+
 def _apply(door: Door, visit: Visit, campaign: Campaign, actor) -> None:
+    old = door.status
     status = visit.result
     if status in Door.REVISIT and visit.round >= campaign.max_rounds:
         status = Door.Status.NOTICE
     door.status, door.rounds, door.changed_at = status, max(door.rounds, visit.round), timezone.now()
     door.completed_by = actor if status == Door.Status.COMPLETED else None
     door.save(update_fields=["status", "rounds", "changed_at", "completed_by"])
+    _tally(campaign.pk, door.region_id, old, door.status)
 
 
 def _findings(campaign: Campaign, door: Door, met: list[VisitPerson]) -> None:

@@ -103,6 +103,25 @@ class Door(models.Model):
         return f"{self.campaign_id}:{self.household_id}"
 
 
+class Tally(models.Model):
+    """Doors of a campaign per community and status, kept with every change of a door's status.
+
+    The district and street boards read these few hundred rows instead of grouping 800,000 doors;
+    building and unit figures still come from the doors of one community.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=13, choices=Door.Status.choices)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "region", "status"], name="tally_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.region_id}:{self.status}={self.n}"
+
+
 class Visit(models.Model):
     """One knock at one door, as recorded on the visitor's phone (maybe hours before it synced)."""
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from django.db.models import Count, Q, QuerySet
 
 from muster.accounts.scoping import MANAGERS, Scope
-from muster.canvass.models import Campaign, Door, Finding, Visit, VisitPerson, WalkList
+from muster.canvass.models import Campaign, Door, Finding, Tally, Visit, VisitPerson, WalkList
 from muster.core.errors import Forbidden, NotFound
 from muster.geo.models import Building, Region
 
@@ -80,8 +80,43 @@ def _doors(campaign: Campaign, within: Region | None = None) -> QuerySet[Door]:
     return qs
 
 
+def _from_tally(campaign: Campaign, by: str, within: Region | None) -> list[dict]:
+    """Street and community figures from the tally (a few rows per community), in the shape coverage() returns."""
+    S = Door.Status
+    qs = Tally.objects.filter(campaign=campaign)
+    if within is not None:
+        qs = qs.filter(region__path__startswith=within.path)
+    fields = ["region__parent_id", "region__parent__name"] if by == "street" else ["region_id", "region__name"]
+    rows: dict = {}
+    for r in qs.values(*fields, "status", "n").order_by(*fields):
+        row = rows.setdefault(r[fields[0]], {fields[0]: r[fields[0]], fields[1]: r[fields[1]], "total": 0, "visited": 0,
+                                               "completed": 0, "not_reached": 0, "vacant": 0, "refused": 0})
+        n, st = r["n"], r["status"]
+        row["total"] += n
+        if st != S.PENDING:
+            row["visited"] += n
+        if st == S.COMPLETED:
+            row["completed"] += n
+        elif st in (S.NOT_HOME, S.NO_RESPONDENT, S.OTHER, S.NOTICE):
+            row["not_reached"] += n
+        elif st == S.VACANT:
+            row["vacant"] += n
+        elif st in (S.REFUSED, S.NOT_FOUND):
+            row["refused"] += n
+    out = [r for r in rows.values() if r["total"]]
+    for r in out:
+        r["pct"] = round(100 * r["visited"] / r["total"]) if r["total"] else 0
+        r["done_pct"] = round(100 * r["completed"] / r["total"]) if r["total"] else 0
+    return out
+
+
 def coverage(campaign: Campaign, by: str = "region", within: Region | None = None) -> list[dict]:
-    """Doors per street, community, building, unit or list, counted by status: one GROUP BY on the door table."""
+    """Doors per street, community, building, unit or list, counted by status.
+
+    Streets and communities come from the tally; buildings, units and lists from one GROUP BY on the doors.
+    """
+    if by in ("street", "region"):
+        return _from_tally(campaign, by, within)
     fields = {"street": ["region__parent_id", "region__parent__name"], "region": ["region_id", "region__name"],
               "building": ["building_id", "building__name", "region__name"],
               "unit": ["building_id", "building__name", "unit"], "list": ["walk_list_id", "walk_list__number"]}[by]
@@ -117,8 +152,8 @@ def totals(campaign: Campaign, within: Region | None = None) -> dict:
     return t
 
 
-def revisits(campaign: Campaign) -> QuerySet[Door]:
-    return (Door.objects.filter(campaign=campaign, status__in=[*Door.REVISIT, Door.Status.NOTICE])
+def revisits(campaign: Campaign, within: Region | None = None) -> QuerySet[Door]:
+    return (_doors(campaign, within).filter(status__in=[*Door.REVISIT, Door.Status.NOTICE])
             .select_related("household", "building", "walk_list").order_by("walk_list__number", "building__name", "unit",
                                                                            "household__room"))
 

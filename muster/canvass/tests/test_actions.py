@@ -150,3 +150,25 @@ def test_recut_refused_once_visits_exist(world):
     with pytest.raises(Conflict):
         actions.lists_cut(actor=world.coordinator, campaign=c, lists=3)
     assert WalkList.objects.filter(campaign=c).count() == 2
+
+
+def test_tally_follows_every_change_of_a_door(world):
+    from django.db.models import Count
+
+    from muster.canvass import selectors
+    from muster.canvass.models import Tally
+
+    c, wls, (v0, v1) = campaign(world)
+    doors = list(wls[0].doors.order_by("pk"))
+    visit(v0, doors[0])
+    visit(v0, doors[1], result="not_home")
+    visit(v0, doors[1], result="vacant")
+    actions.building_move(actor=world.coordinator, campaign=c, building=doors[0].building, to_list=wls[1])
+    conflict, _ = visit(v1, doors[0], result="refused")
+    actions.conflict_resolve(actor=world.coordinator, visit=conflict, accept=True)
+    actions.door_add(actor=v1, walk_list=wls[1], building=doors[0].building, unit="1", room="888")
+    expected = dict(Door.objects.filter(campaign=c).values_list("status").annotate(n=Count("id")).order_by())
+    tally = {st: n for st, n in Tally.objects.filter(campaign=c).values_list("status", "n") if n}
+    assert tally == expected
+    row = selectors.coverage(c, "region")[0]
+    assert row["total"] == 13 and row["visited"] == 2 and row["vacant"] == 1 and row["refused"] == 1

@@ -183,10 +183,11 @@ def answers(user, campaign: Campaign, limit: int = 200) -> list[VisitPerson]:
 def map_points(campaign: Campaign, within: Region | None = None) -> list[dict]:
     """Buildings with a position and their share of doors visited, for the server-drawn map."""
     S = Door.Status
-    return list(_doors(campaign, within).filter(building__lat__isnull=False, building__lon__isnull=False)
-                .values("building_id", "building__name", "building__lat", "building__lon").order_by("building_id")
-                .annotate(total=Count("id"), visited=Count("id", filter=~Q(status=S.PENDING)),
-                          completed=Count("id", filter=Q(status=S.COMPLETED))))
+    rows = (_doors(campaign, within).filter(building__lat__isnull=False, building__lon__isnull=False)
+            .values("building_id", "building__name", "building__lat", "building__lon").order_by("building_id")
+            .annotate(total=Count("id"), visited=Count("id", filter=~Q(status=S.PENDING)),
+                      completed=Count("id", filter=Q(status=S.COMPLETED))))
+    return [dict(r) for r in rows]
 
 
 def export_rows(campaign: Campaign) -> Iterator[list]:

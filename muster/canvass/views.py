@@ -170,7 +170,7 @@ def walk(request, pk: int):
              "name": _("Name"), "met": _("Met at the door"), "pick": _("Choose a result."),
              "saved": _("Visit saved on this phone."), "sent": _("All visits sent."),
              "conflict": _("Already completed by someone else: sent to the leader."),
-             "signedOut": _("Signed out: sign in again to send."), "queued": _("waiting to send"), "round": _("round"),
+             "signedOut": _("Signed out: sign in again to send."), "queued": _("not sent yet"), "round": _("round"),
              "stale": _("The security token is out of date: reload the page.")}
     return render(request, "canvass/walk.html", {"wl": wl, "data": data, "words": words})
 

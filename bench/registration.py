@@ -1,7 +1,7 @@
 """Registration desk throughput: many desks at once through the desk's own action, on PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/registration.py \
-        [--desks 8] [--people 40000] [--pool 10] [--resend 0.05]
+        [--desks 8] [--people 40000] [--pool 10] [--resend 0.05] [--rounds 3]
 
 Builds a scratch database (`<name>_bench_reg`, dropped afterwards unless --keep), registers
 --people synthetic residents, then runs --desks worker processes, each with its own database
@@ -12,7 +12,9 @@ Then the same sample rows are written again by plain one-row INSERT ... COMMIT s
 the same number of processes, twice: into a copy of the sample table with its indexes and
 unique constraints but no foreign keys (`raw_insert`, the baseline so far), and into a copy that
 also keeps the table's five foreign keys (`raw_insert_fk`: every real sample row checks them, so
-this is the fair floor for one durable row). Prints JSON with registrations per second, p50/p99
+this is the fair floor for one durable row). The three alternate in --rounds rounds, each on
+its own slice of the people, so that a shared machine's changing load falls on all three alike.
+Prints JSON with registrations per second, p50/p99
 latency, the ratio to each baseline and the accounting check.
 
 The desk's time includes what a desk does besides the registrations counted: a tube open (with
@@ -34,7 +36,7 @@ from common import desk_city, pct, scratch_database, server_url, setup  # bench/
 
 
 def desk_worker(args) -> dict:
-    url, point_id, clerk_id, desk, scans, pool, resend_share, start_at = args
+    url, point_id, clerk_id, desk, scans, pool, resend_share, start_at, rnd = args
     setup(url)
     import random
 
@@ -49,15 +51,16 @@ def desk_worker(args) -> dict:
     lat, refused, replays = [], 0, 0
     tube_no = 0
     tube = None
+    late = max(0.0, time.time() - start_at)  # set up after the clock started: the round's wall is too long
     while time.time() < start_at:
         time.sleep(0.001)
     t_start = time.perf_counter()
     for i, scan in enumerate(scans):
         if tube is None:
             tube_no += 1
-            tube = f"T{desk:03d}{tube_no:06d}"
+            tube = f"T{rnd:02d}{desk:03d}{tube_no:06d}"
             actions.tube_open(actor=clerk, point=point, barcode=tube)
-        key = f"d{desk}-{i}"
+        key = f"r{rnd}d{desk}-{i}"
         t0 = time.perf_counter()
         try:
             res = actions.desk_scan(actor=clerk, point=point, tube_barcode=tube, scan=scan, client_key=key)
@@ -75,7 +78,8 @@ def desk_worker(args) -> dict:
             tube = None
     if tube is not None:
         actions.tube_close(actor=clerk, point=point, barcode=tube)
-    return {"lat": lat, "refused": refused, "replays": replays, "secs": time.perf_counter() - t_start, "end": time.time()}
+    return {"lat": lat, "refused": refused, "replays": replays, "secs": time.perf_counter() - t_start, "end": time.time(),
+            "late": late}
 
 
 def raw_worker(args) -> dict:
@@ -101,6 +105,7 @@ def main(argv=None) -> int:
     ap.add_argument("--people", type=int, default=40_000)
     ap.add_argument("--pool", type=int, default=10, choices=[1, 5, 10, 20])
     ap.add_argument("--resend", type=float, default=0.05, help="share of scans resent with the same key")
+    ap.add_argument("--rounds", type=int, default=3, help="desk / raw / raw with foreign keys, alternating")
     ap.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = ap.parse_args(argv)
     base = server_url()
@@ -118,54 +123,70 @@ def main(argv=None) -> int:
 
         connections.close_all()
         ids = prep["ids"]
-        shares = [ids[d :: args.desks] for d in range(args.desks)]
-        ctx = mp.get_context("spawn")
-        with ctx.Pool(args.desks) as pool:
-            start_at = time.time() + 3.0  # every worker set up and connected before the clock starts
-            t_wall = time.time()
-            res = pool.map(desk_worker, [(url, prep["point"], prep["clerks"][d], d, shares[d], args.pool, args.resend, start_at)
-                                         for d in range(args.desks)])
-        wall = max(r["end"] for r in res) - start_at
-        del t_wall
-        lat = [x for r in res for x in r["lat"]]
-        registrations = sum(len(r["lat"]) - r["replays"] for r in res)
-        # Accounting: every person exactly once, every tube within its pool size.
+        # Forked after Django is set up (its connections closed): a spawned desk spent seconds importing
+        # Django on a busy machine, after the clock had started.
+        ctx = mp.get_context("fork")
         import psycopg
 
         with psycopg.connect(url) as conn:
-            samples, distinct = conn.execute("SELECT count(*), count(DISTINCT person_id) FROM testing_sample").fetchone()
-            overfilled = conn.execute("SELECT count(*) FROM testing_tube WHERE count > capacity").fetchone()[0]
-            mismatched = conn.execute("SELECT count(*) FROM testing_tube t WHERE t.count <> (SELECT count(*) FROM testing_sample s"
-                                      " WHERE s.tube_id = t.id)").fetchone()[0]
             conn.execute("CREATE TABLE bench_raw_sample (LIKE testing_sample INCLUDING ALL)")
             conn.execute("CREATE TABLE bench_raw_sample_fk (LIKE testing_sample INCLUDING ALL)")
             fks = conn.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
                                " WHERE conrelid = 'testing_sample'::regclass AND contype = 'f'").fetchall()
             for name, definition in fks:
                 conn.execute(f'ALTER TABLE bench_raw_sample_fk ADD CONSTRAINT "{("b_" + name)[:63]}" {definition}')
-            rows = conn.execute("SELECT campaign_id, person_id, tube_id, point_id, registered_at, registered_by_id, client_key,"
-                                " is_resample FROM testing_sample ORDER BY id").fetchall()
             conn.commit()
-        raw_shares = [rows[d :: args.desks] for d in range(args.desks)]
-        baselines = {}
-        for table in ("bench_raw_sample", "bench_raw_sample_fk"):
+        # Rounds alternate the desk and the two baselines, each round on its own slice of the
+        # people (the baselines write the rows that round's desks wrote), so that a machine whose
+        # load changes during the run slows all three alike.
+        res, raws, last_id = [], {"bench_raw_sample": [], "bench_raw_sample_fk": []}, 0
+        wall = 0.0
+        raw_walls = dict.fromkeys(raws, 0.0)
+        n_rows = 0
+        for r in range(args.rounds):
+            part = ids[r * len(ids) // args.rounds:(r + 1) * len(ids) // args.rounds]
+            shares = [part[d :: args.desks] for d in range(args.desks)]
             with ctx.Pool(args.desks) as pool:
-                start_at = time.time() + 2.0
-                raw = pool.map(raw_worker, [(url, raw_shares[d], start_at, table) for d in range(args.desks)])
-            baselines[table] = (max(r["end"] for r in raw) - start_at, [x for r in raw for x in r["lat"]])
-        raw_wall, raw_lat = baselines["bench_raw_sample"]
-        fk_wall, fk_lat = baselines["bench_raw_sample_fk"]
+                start_at = time.time() + 3.0  # every worker set up and connected before the clock starts (see "late_seconds")
+                out_r = pool.map(desk_worker, [(url, prep["point"], prep["clerks"][d], d, shares[d], args.pool, args.resend,
+                                                start_at, r) for d in range(args.desks)])
+            wall += max(x["end"] for x in out_r) - start_at
+            res += out_r
+            with psycopg.connect(url) as conn:
+                rows = conn.execute("SELECT campaign_id, person_id, tube_id, point_id, registered_at, registered_by_id, client_key,"
+                                    " is_resample, id FROM testing_sample WHERE id > %s ORDER BY id", [last_id]).fetchall()
+            last_id = rows[-1][-1] if rows else last_id
+            rows = [row[:-1] for row in rows]
+            n_rows += len(rows)
+            raw_shares = [rows[d :: args.desks] for d in range(args.desks)]
+            for table in raws:
+                with ctx.Pool(args.desks) as pool:
+                    start_at = time.time() + 2.0
+                    raw = pool.map(raw_worker, [(url, raw_shares[d], start_at, table) for d in range(args.desks)])
+                raw_walls[table] += max(x["end"] for x in raw) - start_at
+                raws[table] += [x for x in raw for x in x["lat"]]
+        lat = [x for r in res for x in r["lat"]]
+        registrations = sum(len(r["lat"]) - r["replays"] for r in res)
+        # Accounting: every person exactly once, every tube within its pool size.
+        with psycopg.connect(url) as conn:
+            samples, distinct = conn.execute("SELECT count(*), count(DISTINCT person_id) FROM testing_sample").fetchone()
+            overfilled = conn.execute("SELECT count(*) FROM testing_tube WHERE count > capacity").fetchone()[0]
+            mismatched = conn.execute("SELECT count(*) FROM testing_tube t WHERE t.count <> (SELECT count(*) FROM testing_sample s"
+                                      " WHERE s.tube_id = t.id)").fetchone()[0]
+        raw_wall, raw_lat = raw_walls["bench_raw_sample"], raws["bench_raw_sample"]
+        fk_wall, fk_lat = raw_walls["bench_raw_sample_fk"], raws["bench_raw_sample_fk"]
         out = {
-            "desks": args.desks, "people": args.people, "pool": args.pool, "setup_seconds": round(setup_s, 1),
+            "desks": args.desks, "people": args.people, "pool": args.pool, "rounds": args.rounds,
+            "setup_seconds": round(setup_s, 1),
             "registrations": registrations, "resends": sum(r["replays"] for r in res), "refused": sum(r["refused"] for r in res),
-            "wall_seconds": round(wall, 2), "registrations_per_second": round(registrations / wall, 1),
+            "wall_seconds": round(wall, 2), "late_seconds": round(max(r["late"] for r in res), 2), "registrations_per_second": round(registrations / wall, 1),
             "p50_ms": round(pct(lat, 0.50), 2), "p99_ms": round(pct(lat, 0.99), 2),
-            "raw_insert_per_second": round(len(rows) / raw_wall, 1), "raw_p50_ms": round(pct(raw_lat, 0.5), 2),
+            "raw_insert_per_second": round(n_rows / raw_wall, 1), "raw_p50_ms": round(pct(raw_lat, 0.5), 2),
             "raw_p99_ms": round(pct(raw_lat, 0.99), 2),
-            "ratio_to_raw": round((registrations / wall) / (len(rows) / raw_wall), 3),
-            "raw_insert_fk_per_second": round(len(rows) / fk_wall, 1), "raw_fk_p50_ms": round(pct(fk_lat, 0.5), 2),
+            "ratio_to_raw": round((registrations / wall) / (n_rows / raw_wall), 3),
+            "raw_insert_fk_per_second": round(n_rows / fk_wall, 1), "raw_fk_p50_ms": round(pct(fk_lat, 0.5), 2),
             "raw_fk_p99_ms": round(pct(fk_lat, 0.99), 2), "foreign_keys_kept": len(fks),
-            "ratio_to_raw_fk": round((registrations / wall) / (len(rows) / fk_wall), 3),
+            "ratio_to_raw_fk": round((registrations / wall) / (n_rows / fk_wall), 3),
             "samples": samples, "distinct_people": distinct, "every_person_once": samples == distinct == args.people,
             "overfilled_tubes": overfilled, "tube_count_mismatches": mismatched,
             "target_met": registrations / wall >= 1000 and pct(lat, 0.99) < 100,

@@ -20,6 +20,11 @@ class Audit(enum.StrEnum):
     RECORD_COLLECT = "service_record.collect"
     ATTENDANCE_BACKFILL = "volunteer_attendance.backfill"
     SIGNUP_NO_SHOW = "volunteer_signup.no_show"
+    CORRECTION_REQUEST = "service_record.correction_request"
+    CORRECTION_DECIDE = "service_record.correction_decide"
+    HONOUR_RECORD = "volunteer_honour.record"
+    CERTIFICATE_ISSUE = "volunteer_certificate.issue"
+    REPORT_EXPORT = "volunteer_report.export"
 
 
 # What each action means, in the audit trail's words (muster.core.auditwords shows them).
@@ -37,5 +42,10 @@ LABELS = {
     Audit.ATTENDANCE_OUT: pgettext_lazy("audit action", "Signed out of a volunteer session (hours recorded)"),
     Audit.ATTENDANCE_BACKFILL: pgettext_lazy("audit action", "Hours back-filled by the leader"),
     Audit.SIGNUP_NO_SHOW: pgettext_lazy("audit action", "Volunteer marked as not having come"),
+    Audit.CORRECTION_REQUEST: pgettext_lazy("audit action", "Correction of a service record asked for"),
+    Audit.CORRECTION_DECIDE: pgettext_lazy("audit action", "Correction of a service record decided"),
+    Audit.HONOUR_RECORD: pgettext_lazy("audit action", "Volunteer's training or award recorded"),
+    Audit.CERTIFICATE_ISSUE: pgettext_lazy("audit action", "Certificate of service issued"),
+    Audit.REPORT_EXPORT: pgettext_lazy("audit action", "Volunteer hours report exported"),
     Audit.RECORD_COLLECT: pgettext_lazy("audit action", "Service hours recorded from another service"),
 }

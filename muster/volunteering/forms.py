@@ -4,10 +4,11 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muster.core.pii import IdType
 from muster.people.models import Skill
-from muster.volunteering.models import Category, Project, Team
+from muster.volunteering.models import Category, Honour, Project, Team
 from muster.web.widgets import DateInput, DateTimeInput, RegionCodeField
 
 SEX_CHOICES = [("", _("From the ID number")), ("F", _("Female")), ("M", _("Male"))]
@@ -141,3 +142,36 @@ class BackfillForm(forms.Form):
     signup = forms.IntegerField(widget=forms.HiddenInput)
     hours = forms.DecimalField(label=_("Hours to add"), min_value=Decimal("0.01"), max_digits=5, decimal_places=2)
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(label=_("What is wrong"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    hours = forms.DecimalField(label=_("Correct hours (if the hours are wrong)"), required=False, min_value=Decimal("0.01"),
+                               max_digits=5, decimal_places=2)
+
+
+class DecideCorrectionForm(forms.Form):
+    answer = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class CertificateForm(forms.Form):
+    period_from = forms.DateField(label=pgettext_lazy("period", "From"), widget=DateInput)
+    period_to = forms.DateField(label=pgettext_lazy("period", "To"), widget=DateInput)
+
+
+class VerifyForm(forms.Form):
+    number = forms.CharField(label=_("Certificate number"), max_length=24)
+
+
+class HonourForm(forms.Form):
+    person = forms.IntegerField(label=_("Volunteer"), widget=forms.Select)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Honour.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    organiser = forms.CharField(label=_("Organising unit"), max_length=120)
+    hours = forms.DecimalField(label=_("Training hours"), required=False, min_value=Decimal("0.01"), max_digits=5,
+                               decimal_places=2)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].widget.choices = [(m.person_id, m.person.name) for m in members]

@@ -35,3 +35,17 @@ def signups_to_decide(user):
 
 
 register("volunteering.signups", signups_to_decide)
+
+
+def corrections_to_decide(user):
+    """One item per open correction request of a record the user organised (or coordinates)."""
+    if not (Scope.of(user).has_role(MANAGERS) or getattr(user, "person_id", None)):
+        return
+    for c in selectors.corrections_to_decide(user)[:LIMIT]:
+        yield InboxItem(key=f"volunteering.correction:{c.pk}", kind="volunteering.corrections",
+                        title=_("Correction asked for: %(name)s, %(activity)s") % {"name": c.record.person.name,
+                                                                                  "activity": c.record.activity},
+                        detail=c.reason, url=reverse("volunteering:corrections"), at=c.created_at, urgent=False)
+
+
+register("volunteering.corrections", corrections_to_decide)

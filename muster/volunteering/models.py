@@ -294,3 +294,87 @@ class ServiceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity} {self.date} {self.hours}h"
+
+
+class Correction(models.Model):
+    """A volunteer's request to correct one of their ledger lines; the organiser accepts or refuses it, with a reason."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Awaiting the organiser")  # asked, not yet decided
+        ACCEPTED = "accepted", _("Corrected")  # the organiser changed the record
+        REFUSED = "refused", _("Refused")  # the organiser kept the record, with a reason
+
+    record = models.ForeignKey(ServiceRecord, on_delete=models.CASCADE, related_name="corrections")
+    reason = models.CharField(max_length=300, verbose_name=_("what is wrong"))
+    hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, verbose_name=_("correct hours"))
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN, verbose_name=_("status"))
+    answer = models.CharField(max_length=300, blank=True, verbose_name=_("organiser's reason"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        constraints = [models.UniqueConstraint(fields=["record"], condition=Q(status="open"), name="correction_one_open")]
+
+    def __str__(self) -> str:
+        return f"{self.record} · {self.get_status_display()}"
+
+
+class Honour(models.Model):
+    """A training a volunteer took or an award they received, recorded by the organiser (培训记录, 表彰奖励)."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("Training")
+        AWARD = "award", _("Award")
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="volunteer_honours")
+    kind = models.CharField(max_length=8, choices=Kind.choices, verbose_name=_("kind"))
+    title = models.CharField(max_length=120, verbose_name=_("title"))
+    date = models.DateField(verbose_name=_("date"))
+    hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, verbose_name=_("training hours"))
+    organiser = models.CharField(max_length=120, verbose_name=_("organising unit"))
+    region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("training or award")
+        verbose_name_plural = _("trainings and awards")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.title}"
+
+
+class Certificate(models.Model):
+    """A certificate of service issued for a period. `digest` is the keyed HMAC of exactly what it states, so the
+    public verify page can tell a genuine certificate from a forged or altered one."""
+
+    number = models.CharField(max_length=24, unique=True, verbose_name=_("certificate number"))
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="volunteer_certificates")
+    period_from = models.DateField(verbose_name=_("from"))
+    period_to = models.DateField(verbose_name=_("to"))
+    hours = models.DecimalField(max_digits=8, decimal_places=2, verbose_name=_("hours"))
+    records = models.PositiveIntegerField(verbose_name=_("records"))
+    units = models.CharField(max_length=600, verbose_name=_("recording units"))
+    digest = models.CharField(max_length=64)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("certificate of service")
+        verbose_name_plural = _("certificates of service")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+# Star levels by recorded hours (星级志愿者): one star at 100 h, up to five at 1,500 h.
+STAR_HOURS = (100, 300, 600, 1000, 1500)
+
+
+def stars_for(hours) -> int:
+    return sum(1 for h in STAR_HOURS if (hours or 0) >= h)

@@ -7,6 +7,7 @@ team they belong to (GUIDE §3: "their team's members … and nothing else about
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 
 from django.db.models import Count, F, IntegerField, Min, Q, Sum
 from django.db.models.functions import Coalesce
@@ -249,3 +250,91 @@ def attendance_of(session: Session):
     """The session's volunteers (those holding or having held a place) with their attendance, for the leader."""
     return (Signup.objects.filter(session=session, status__in=(Signup.Status.CONFIRMED, Signup.Status.NO_SHOW))
             .select_related("person", "attendance").order_by("person__name"))
+
+
+def stars_of(user) -> tuple[int, object]:
+    """The volunteer's star level and total recorded hours."""
+    from muster.volunteering.models import stars_for
+
+    total = hours_total(records_mine(user))
+    return stars_for(total), total
+
+
+def honours_mine(user):
+    from muster.volunteering.models import Honour
+
+    if not getattr(user, "person_id", None):
+        return Honour.objects.none()
+    return Honour.objects.filter(person_id=user.person_id)
+
+
+def record_mine(user, pk: int):
+    """One of the volunteer's own records; anyone else's is not found (a correction of another's record is refused)."""
+    row = records_mine(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def corrections_to_decide(user):
+    """Open correction requests of records the user organised or whose region they coordinate."""
+    from muster.volunteering.models import Correction
+
+    scope = Scope.of(user)
+    return (Correction.objects.filter(status=Correction.Status.OPEN)
+            .filter(scope.region_q("record__region", MANAGERS) | Q(record__recorded_by=user))
+            .select_related("record__person", "record__region").order_by("created_at"))
+
+
+def correction_managed(user, pk: int):
+    row = corrections_to_decide(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def certificate_mine(user, pk: int):
+    from muster.volunteering.models import Certificate
+
+    row = Certificate.objects.select_related("person").filter(pk=pk, person_id=getattr(user, "person_id", None) or 0).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def certificate_check(number: str, shown: str = "") -> tuple[str, object]:
+    """Verify a certificate by its number (and the digest its QR carries): ("valid", cert) when the stored
+    statement still matches its keyed digest and the shown digest (if any) matches; ("invalid", None) otherwise."""
+
+    from muster.volunteering.certificates import certificate_digest, certificate_statement
+    from muster.volunteering.models import Certificate
+
+    c = Certificate.objects.select_related("person").filter(number=(number or "").strip().upper()[:24]).first()
+    if c is None:
+        return "invalid", None
+    if not hmac.compare_digest(certificate_digest(certificate_statement(c, c.person.name)), c.digest):
+        return "invalid", None
+    if shown and not hmac.compare_digest(c.digest[:len(shown)], shown) or (shown and len(shown) < 16):
+        return "invalid", None
+    return "valid", c
+
+
+def certificate_lines(c) -> list:
+    from muster.volunteering.models import ServiceRecord
+
+    return list(ServiceRecord.objects.filter(person_id=c.person_id, date__gte=c.period_from, date__lte=c.period_to)
+                .order_by("date", "pk")[:200])
+
+
+def team_roll(team: Team) -> list:
+    """The team's members with their recorded hours and star level (one query for the hours)."""
+    from muster.volunteering.models import ServiceRecord, stars_for
+
+    members = list(team_members(team))
+    hours = dict(ServiceRecord.objects.filter(person_id__in=[m.person_id for m in members]).values("person_id")
+                 .annotate(total=Sum("hours")).values_list("person_id", "total"))
+    for m in members:
+        m.hours = hours.get(m.person_id) or 0
+        m.stars = stars_for(m.hours)
+        m.star_marks = "★" * m.stars
+    return members

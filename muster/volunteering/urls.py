@@ -1,6 +1,6 @@
 from django.urls import path
 
-from muster.volunteering import views
+from muster.volunteering import views, views_records
 
 app_name = "volunteering"
 urlpatterns = [
@@ -16,4 +16,12 @@ urlpatterns = [
     path("manage/s/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
     path("manage/signups/<int:pk>/decide/", views.decide, name="decide"),
     path("manage/teams/<int:pk>/", views.team, name="team"),
+    path("manage/teams/<int:team_pk>/honours/", views_records.honour_add, name="honour_add"),
+    path("manage/report/", views_records.report, name="report"),
+    path("manage/corrections/", views_records.corrections, name="corrections"),
+    path("records/<int:pk>/correct/", views_records.record_correct, name="record_correct"),
+    path("certificates/", views_records.certificate_issue, name="certificate_issue"),
+    path("certificates/<int:pk>.pdf", views_records.certificate_download, name="certificate_pdf"),
+    path("verify/", views_records.verify, name="verify"),
+    path("verify/<str:number>/", views_records.verify, name="verify_number"),
 ]

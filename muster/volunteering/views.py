@@ -22,6 +22,7 @@ from muster.volunteering import actions, selectors
 from muster.volunteering.forms import (
     AttendForm,
     BackfillForm,
+    CertificateForm,
     MemberForm,
     PersonalScanForm,
     ProfileForm,
@@ -143,7 +144,12 @@ def me(request):
     rows = [(s, selectors.waiting_position(s)) for s in selectors.signups_mine(request.user)[:100]]
     records = selectors.records_mine(request.user)
     personal = actions.personal_code(v.person)
+    stars, _total = selectors.stars_of(request.user)
+    today = timezone.localdate()
+    cert_form = CertificateForm(initial={"period_from": today.replace(month=1, day=1), "period_to": today})
     return render(request, "volunteering/me.html", {"v": v, "form": form, "signups": rows, "now": timezone.now(),
+                                                    "stars": stars, "star_marks": "★" * stars, "cert_form": cert_form,
+                                                    "honours": selectors.honours_mine(request.user)[:50],
                                                     "records": records[:100], "total": selectors.hours_total(records),
                                                     "ACTIVE": Signup.ACTIVE, "personal": personal,
                                                     "personal_qr": qr.svg(personal, scale=4, border=2)})
@@ -250,6 +256,7 @@ def manage(request):
                 messages.success(request, _("Project published."))
                 return redirect("volunteering:project_manage", p.pk)
     return render(request, "volunteering/manage.html", {
+        "overdue": selectors.sessions_overdue(request.user), "corrections": selectors.corrections_to_decide(request.user).count(),
         "teams": teams.order_by("name")[:200], "projects": selectors.projects_managed(request.user).order_by("-created_at")[:100],
         "team_form": team_form, "project_form": project_form})
 
@@ -383,5 +390,5 @@ def team(request, pk: int):
                     messages.success(request, _("Volunteer registered and added to the team."))
                     return redirect("volunteering:team", t.pk)
     return render(request, "volunteering/team.html", {
-        "t": t, "members": selectors.team_members(t), "member_form": member_form, "reg_form": reg_form,
+        "t": t, "members": selectors.team_roll(t), "member_form": member_form, "reg_form": reg_form,
         "consent_text": actions.CONSENT_TEXT, "guardian_text": actions.GUARDIAN_CONSENT_TEXT})

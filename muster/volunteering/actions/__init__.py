@@ -4,3 +4,4 @@ training and awards (`records`). Callers use `actions.<name>`."""
 
 from muster.volunteering.actions.attendance import *  # noqa: F403
 from muster.volunteering.actions.core import *  # noqa: F403
+from muster.volunteering.actions.records import *  # noqa: F403

@@ -160,14 +160,14 @@ def revisits(campaign: Campaign, within: Region | None = None) -> QuerySet[Door]
 
 def conflicts(campaign: Campaign) -> QuerySet[Visit]:
     return (Visit.objects.filter(campaign=campaign, state=Visit.State.CONFLICT)
-            .select_related("door__household", "door__building", "visitor", "door__completed_by").order_by("recorded_at"))
+            .select_related("door__household__building", "door__building", "visitor", "door__completed_by").order_by("recorded_at"))
 
 
 def findings(user, campaign: Campaign) -> QuerySet[Finding]:
     if not is_leader(user, campaign):
         raise Forbidden()
     return (Finding.objects.filter(campaign=campaign)
-            .select_related("visit_person__person", "visit_person__visit__door__household", "visit_person__visit__door__building",
+            .select_related("visit_person__person", "visit_person__visit__door__household__building",
                             "acted_by", "region").order_by("action", "-created_at"))
 
 
@@ -176,7 +176,7 @@ def answers(user, campaign: Campaign, limit: int = 200) -> list[VisitPerson]:
     if not is_leader(user, campaign):
         raise Forbidden()
     return list(VisitPerson.objects.filter(visit__campaign=campaign, visit__state=Visit.State.ACCEPTED, purged_at__isnull=True)
-                .select_related("person", "visit__door__household", "visit__door__building", "visit__visitor")
+                .select_related("person", "visit__door__household__building", "visit__visitor")
                 .order_by("-visit__recorded_at")[:limit])
 
 
@@ -236,7 +236,7 @@ def visit_for_leader(user, pk: int) -> Visit:
 
 
 def finding_for_leader(user, pk: int) -> Finding:
-    f = (Finding.objects.select_related("campaign__region", "visit_person__person", "visit_person__visit__door__household", "region")
+    f = (Finding.objects.select_related("campaign__region", "visit_person__person", "visit_person__visit__door__household__building", "region")
          .filter(pk=pk).first())
     if f is None or not is_leader(user, f.campaign):
         raise NotFound()

@@ -71,6 +71,9 @@ class SearchForm(forms.Form):
                                  required=False)
     day = forms.DateField(label=_("Date"), required=False, widget=DateInput)
     district = forms.ChoiceField(label=_("District"), required=False, choices=())
+    # "Nearby": the phone's position (filled by volunteering/nearby.js), projects within NEAR_KM of it.
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
 
     def __init__(self, *args, districts=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -23,9 +23,13 @@ def _upcoming_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}ends_at__gt": timezone.now()})
 
 
+NEAR_KM = 3.0  # "nearby": within this distance of the volunteer (a box of that half-width, on site or community)
+
+
 def projects_public(*, text: str = "", category: str = "", day: dt.date | None = None,
-                    district: Region | None = None):
-    """Open projects with sessions still to come, anyone may browse; each with `open_places` and `next_start`."""
+                    district: Region | None = None, near: tuple[float, float] | None = None):
+    """Open projects with sessions still to come, anyone may browse; each with `open_places` and `next_start`.
+    `near` (lat, lon) keeps those whose site (else community) lies within NEAR_KM of it."""
     upcoming = _upcoming_q("sessions__")
     if day is not None:
         start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
@@ -38,6 +42,15 @@ def projects_public(*, text: str = "", category: str = "", day: dt.date | None =
         qs = qs.filter(category=category)
     if district is not None:
         qs = qs.filter(region__path__startswith=district.path)
+    if near is not None:
+        import math
+
+        lat, lon = near
+        dlat = NEAR_KM / 111.0
+        dlon = NEAR_KM / (111.0 * max(0.1, math.cos(math.radians(lat))))
+        box = lambda p: Q(**{f"{p}lat__gte": lat - dlat, f"{p}lat__lte": lat + dlat,  # noqa: E731
+                             f"{p}lon__gte": lon - dlon, f"{p}lon__lte": lon + dlon})
+        qs = qs.filter(box("site__") | (Q(site__lat__isnull=True) & box("region__")))
     qs = qs.annotate(
         open_places=Coalesce(Sum(F("sessions__places") - F("sessions__taken"), filter=upcoming,
                                  output_field=IntegerField()), 0),

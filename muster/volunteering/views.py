@@ -51,10 +51,11 @@ def projects(request):
     districts = list(selectors.districts())
     form = SearchForm(request.GET or None, districts=districts)
     d = form.cleaned_data if form.is_valid() else {}
+    near = (d["lat"], d["lon"]) if d.get("lat") is not None and d.get("lon") is not None else None
     qs = selectors.projects_public(text=d.get("q", ""), category=d.get("category", ""), day=d.get("day"),
-                                   district=_district(d.get("district", "")))
+                                   district=_district(d.get("district", "")), near=near)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    return render(request, "volunteering/projects.html", {"form": form, "page": page,
+    return render(request, "volunteering/projects.html", {"form": form, "page": page, "near": near,
                                                           "volunteer": selectors.volunteer_of(request.user)})
 
 

@@ -62,3 +62,17 @@ def test_minor_without_consent_on_the_public_page(client, world):
     assert r.status_code in (200, 422) and "监护人" in r.content.decode()
     from muster.volunteering.models import Volunteer
     assert not Volunteer.objects.exists()
+
+
+def test_nearby_keeps_projects_within_three_km(world, client):
+    from muster.geo.models import Region
+    from muster.volunteering import selectors
+
+    Region.objects.filter(pk=world.puanli.pk).update(lat=39.86, lon=116.42)
+    p, _s = project(world, title="蒲安里敲门")
+    near = [x.pk for x in selectors.projects_public(near=(39.87, 116.42))]
+    far = [x.pk for x in selectors.projects_public(near=(40.2, 116.42))]
+    assert p.pk in near and p.pk not in far
+    page = client.get("/volunteering/?lat=39.87&lon=116.42").content.decode()
+    assert "蒲安里敲门" in page and 'id="near-on"' in page
+    assert "蒲安里敲门" not in client.get("/volunteering/?lat=40.2&lon=116.42").content.decode()

@@ -62,6 +62,34 @@ class SyncOut(Schema):
     results: list[ItemOut]
 
 
+class DoorIn(Schema):
+    building: int
+    unit: str = ""
+    room: str
+
+
+class DoorOut(Schema):
+    id: int
+    building: str
+    unit: str
+    room: str
+    status: str
+    status_label: str
+    rounds: int
+    people: list[dict]
+
+
+@router.post("/lists/{int:list_id}/doors", response={201: DoorOut}, url_name="canvass_door_add")
+def door_add(request: HttpRequest, list_id: int, payload: DoorIn):
+    """A household the registry lacks, found at the door: added to the registry and to this walk list."""
+    wl = selectors.my_list(request.user, list_id)
+    door = actions.door_add(actor=request.user, walk_list=wl, building=selectors.building_of(wl.campaign, payload.building),
+                            unit=payload.unit, room=payload.room)
+    return 201, {"id": door.pk, "building": door.building.name if door.building else "", "unit": door.unit,
+                 "room": door.household.room, "status": door.status, "status_label": door.get_status_display(),
+                 "rounds": 0, "people": []}
+
+
 @router.get("/lists", response=list[ListOut])
 def my_lists(request: HttpRequest):
     return [{"id": wl.pk, "campaign": wl.campaign.name, "number": wl.number, "total": wl.total, "done": wl.done}  # type: ignore[attr-defined]

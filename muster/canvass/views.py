@@ -165,13 +165,14 @@ def walk(request, pk: int):
             "results": [{"code": k, "label": str(v)} for k, v in Visit.Result.choices],
             "doors": [{"id": d.pk, "building": d.building.name if d.building else "", "unit": d.unit, "room": d.household.room,
                        "status": d.status, "status_label": d.get_status_display(), "rounds": d.rounds,
-                       "people": people.get(d.pk, [])} for d in doors]}
+                       "building_id": d.building_id, "people": people.get(d.pk, [])} for d in doors]}
     words = {"online": _("Online"), "offline": _("Offline: visits are kept on this phone"), "yes": _("yes"), "no": _("no"),
              "name": _("Name"), "met": _("Met at the door"), "pick": _("Choose a result."),
              "saved": _("Visit saved on this phone."), "sent": _("All visits sent."),
              "conflict": _("Already completed by someone else: sent to the leader."),
              "signedOut": _("Signed out: sign in again to send."), "queued": _("not sent yet"), "round": _("round"),
-             "stale": _("The security token is out of date: reload the page.")}
+             "stale": _("The security token is out of date: reload the page."),
+             "needsNetwork": _("Adding a household needs the network; record it on the paper sheet for now.")}
     return render(request, "canvass/walk.html", {"wl": wl, "data": data, "words": words})
 
 

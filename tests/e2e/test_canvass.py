@@ -104,6 +104,18 @@ def test_visitor_in_english_on_a_phone(browse, world, canvass, shots):
     expect(phone.locator("#cv-queue")).to_have_text("0")
     assert Visit.objects.filter(result="vacant").count() == 1
     assert "All visits sent." in phone.inner_text("#cv-msg")
+    # A household the registry lacks, found at the door.
+    phone.click("#cv-add-door summary")
+    phone.fill("#cv-new-unit", "1")
+    phone.fill("#cv-new-room", "909")
+    phone.click("#cv-door-form button[type=submit]")
+    phone.wait_for_selector("#cv-form:not([hidden])")
+    assert "909" in phone.inner_text("#cv-door-title")
+    phone.check("#cv-results input[value=not_home]")
+    phone.click("#cv-save")
+    expect(phone.locator("#cv-queue")).to_have_text("0")
+    assert phone.locator("#cv-doors button").count() == 4
+    assert Visit.objects.filter(door__household__room="909", result="not_home").count() == 1
     _fits(phone)
     phone.screenshot(path=str(shots / "canvass_phone_en.png"), full_page=True)
     # Someone else's list is not there for this visitor.

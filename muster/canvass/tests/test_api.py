@@ -102,3 +102,21 @@ def test_my_lists(client, world):
     client.force_login(v0)
     r = client.get("/api/v1/canvass/lists")
     assert r.status_code == 200 and [x["id"] for x in r.json()] == [wls[0].pk]
+
+
+def test_household_added_at_the_door_through_the_api(client, world):
+    c, wls, (v0, v1) = campaign(world)
+    b = wls[0].doors.first().building
+    url = f"/api/v1/canvass/lists/{wls[0].pk}/doors"
+    client.force_login(v0)
+    r = client.post(url, data=json.dumps({"building": b.pk, "unit": "1", "room": "1001"}), content_type="application/json")
+    assert r.status_code == 201 and r.json()["room"] == "1001"
+    again = client.post(url, data=json.dumps({"building": b.pk, "unit": "1", "room": "1001"}), content_type="application/json")
+    assert again.status_code == 409
+    bad = client.post(url, data=json.dumps({"building": b.pk, "unit": "1", "room": ""}), content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["field"] == "room"
+    client.force_login(v1)  # not their list
+    r = client.post(url, data=json.dumps({"building": b.pk, "unit": "1", "room": "1002"}), content_type="application/json")
+    assert r.status_code == 404
+    r = _sync(client, [_v(Door.objects.get(household__room="1001"))])
+    assert r.json()["results"][0]["status"] == 403

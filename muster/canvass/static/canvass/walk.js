@@ -174,6 +174,26 @@
     people.push({ id: null, name: "" });
     document.getElementById("cv-people").appendChild(personBox(people[people.length - 1], people.length - 1));
   });
+  // A household the registry lacks: added online only (it needs a door id from the server).
+  var bsel = document.getElementById("cv-new-building"), seenB = {};
+  data.doors.forEach(function (d) {
+    if (d.building_id && !seenB[d.building_id]) { seenB[d.building_id] = 1; bsel.appendChild(el("option", { value: d.building_id }, d.building)); }
+  });
+  document.getElementById("cv-door-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var out = document.getElementById("cv-door-msg");
+    fetch(ev.target.dataset.url, { method: "POST", credentials: "same-origin", redirect: "manual",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf() },
+      body: JSON.stringify({ building: parseInt(bsel.value, 10), unit: document.getElementById("cv-new-unit").value.trim(),
+                             room: document.getElementById("cv-new-room").value.trim() }) })
+      .then(function (r) { return r.json().then(function (b) { return { status: r.status, body: b }; }); })
+      .then(function (a) {
+        if (a.status === 201) {
+          data.doors.push(a.body); renderDoors(); out.textContent = "";
+          document.getElementById("cv-new-room").value = ""; open(a.body);
+        } else { out.textContent = (a.body && a.body.title) || String(a.status); }
+      }, function () { out.textContent = T.needsNetwork; });
+  });
   window.addEventListener("online", function () { net(true); flush(); });
   window.addEventListener("offline", function () { net(false); });
   setInterval(flush, 15000);

@@ -9,7 +9,8 @@ city (common.desk_city), signs a clerk in, and times --n requests of each kind t
   healthz   GET /healthz/node, no session
   noop      POST /api/bench/points/{id}/noop: session, user, CSRF, ninja auth, the body schema
   scope     the no-op plus the user's grants and the point (selectors.point_get)
-  desk      POST .../scan as the desk sends it (one statement, permission inside)
+  desk      POST .../scan as the desk sends it (one statement, permission inside), with a POST .../tubes
+            before every tenth scan (one statement too: the tube, its permission and its audit event)
   desk_full POST .../scan by the general path (grants, point, then desk_scan's statement)
 
 with the database session engine and with the cached_db engine on Redis (REDIS_URL). Prints

@@ -57,9 +57,11 @@ def build(ctx) -> None:
                 actions.visit_record(actor=user, data=actions.VisitData(key=f"demo-{d.pk}-2", door_id=d.pk, result="not_home",
                                                                         recorded_at=at + dt.timedelta(minutes=30)))
     # Two visitors at the same door: the leader moved a building after the first had completed a household there.
-    done = Door.objects.filter(campaign=c, status=Door.Status.COMPLETED).select_related("walk_list").first()
-    if done is not None and done.building is not None and len(lists) > 1:
-        other = next(wl for wl in lists if wl.pk != done.walk_list_id)
+    # (The last list's, so that canvass01, the login the demo prints, keeps a full list.)
+    done = (Door.objects.filter(campaign=c, status=Door.Status.COMPLETED, walk_list=lists[-1]).select_related("building")
+            .order_by("pk").first())
+    if done is not None and done.building is not None and len(lists) > 2:
+        other = lists[-2]
         actions.building_move(actor=leader, campaign=c, building=done.building, to_list=other)
         actions.visit_record(actor=other.assignee, data=actions.VisitData(key=f"demo-{done.pk}-conflict", door_id=done.pk,
                                                                           result="not_home", recorded_at=now))

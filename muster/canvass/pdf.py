@@ -27,7 +27,7 @@ def walk_sheet(walk_list, doors) -> bytes:
     p = ParagraphStyle("p", fontName=font, fontSize=9, leading=12)
     codes = " · ".join(f"{i + 1} {label}" for i, (_code, label) in enumerate(Visit.Result.choices))
     story = [Paragraph(printable(_("Walk sheet %(n)s: %(campaign)s") % {"n": walk_list.number, "campaign": c.name}), h),
-             Paragraph(printable(f"{c.purpose} · {_('Printed')} {timezone.localtime():%Y-%m-%d %H:%M}"), p),
+             Paragraph(printable(c.purpose + " · " + _("Printed %(at)s") % {"at": f"{timezone.localtime():%Y-%m-%d %H:%M}"}), p),
              Paragraph(printable(_("Result codes: %(codes)s") % {"codes": codes}), p), Spacer(1, 4 * mm)]
     head = [_("Building"), _("Unit"), _("Room"), _("Round 1"), _("Round 2"), _("Round 3"), _("People met, answers")]
     rows = [[printable(str(x)) for x in head]]

@@ -100,3 +100,80 @@ def test_browse_in_english_on_a_phone(browse, world, projects, shots):
     assert "To sign up, sign in or register as a volunteer." in pg.inner_text("main")
     _fits(pg)
     pg.screenshot(path=str(shots / "volunteering-project-en.png"), full_page=True)
+
+
+@pytest.fixture
+def served(world):
+    """A volunteer (account vol-e2e) who served a 4-hour session: one captured record; and a session going on now
+    with them and another volunteer confirmed, for the leader's attendance page."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from muster.accounts.models import User
+    from muster.volunteering import actions
+    from muster.volunteering.models import Session
+    from muster.volunteering.tests.helpers import project, volunteer
+
+    p, s = project(world, title="敲门行动：蒲安里入户登记", places=3, hours=4, description="逐户敲门登记")
+    user = volunteer(world, name="王小明")
+    other = volunteer(world, name="赵小红")
+    actions.signup_create(actor=user, session=s)
+    actions.attendance_scan(actor=user, code=s.code, now=s.starts_at)
+    actions.attendance_scan(actor=user, code=s.code, now=s.ends_at)
+    _p2, now_s = project(world, title="核酸采样点秩序维护", category="sampling_order", places=3, hours=4)
+    actions.signup_create(actor=user, session=now_s)
+    actions.signup_create(actor=other, session=now_s)
+    start = timezone.now().replace(microsecond=0) - dt.timedelta(hours=1)
+    Session.objects.filter(pk=now_s.pk).update(starts_at=start, ends_at=start + dt.timedelta(hours=4))
+    User.objects.filter(pk=user.pk).update(username="vol-e2e")
+    user.set_password("volunteer-pass-1")
+    user.save(update_fields=["password"])
+    return user, now_s
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_records_certificate_and_leaders_attendance_on_a_phone(browse, world, served, shots, locale):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from muster.volunteering import actions
+    from muster.volunteering.models import Certificate, Signup
+    from tests.e2e.conftest import log_in
+
+    user, now_s = served
+    tag = "zh" if locale.startswith("zh") else "en"
+    pg = browse(locale=locale, width=360, height=740, mobile=True)
+    log_in(pg, "vol-e2e", "volunteer-pass-1")
+    pg.goto(pg.base + "/volunteering/me/")
+    pg.wait_for_selector("#hours-total")
+    assert "4" in pg.inner_text("#hours-total")
+    assert ("志愿服务证明" if tag == "zh" else "Certificate of service") in pg.inner_text("main")
+    _fits(pg)
+    pg.screenshot(path=str(shots / f"volunteering-records-{tag}.png"), full_page=True)
+    # The helper's session lies two days ahead: the period must reach it.
+    pg.fill("#certificate-form #id_period_to", f"{timezone.localdate() + dt.timedelta(days=10):%Y-%m-%d}")
+    with pg.expect_download() as dl:
+        pg.click("#certificate-form button[type=submit]")
+    assert dl.value.suggested_filename.startswith("certificate-") and Certificate.objects.count() == 1
+    c = Certificate.objects.get()
+    pg.goto(pg.base + f"/volunteering/verify/{c.number}/?d={c.digest[:16]}")
+    pg.wait_for_selector("#verdict.verdict-valid")
+    _fits(pg)
+    pg.screenshot(path=str(shots / f"volunteering-verify-{tag}.png"), full_page=True)
+    Certificate.objects.all().delete()
+
+    leader = browse(locale=locale, width=360, height=740, mobile=True)
+    log_in(leader, "coordinator")
+    leader.goto(leader.base + f"/volunteering/manage/s/{now_s.pk}/attendance/")
+    leader.wait_for_selector(".vol-qr svg")
+    leader.fill("#id_scan-personal", actions.personal_code(user.person))
+    leader.click("form:has(#id_scan-personal) button[type=submit]")
+    leader.wait_for_selector(".messages")
+    other = Signup.objects.filter(session=now_s).exclude(person=user.person).get()
+    leader.click(f"#att-{other.pk} button[name=no_show]")
+    leader.wait_for_selector("#no-shows")
+    assert "1" in leader.inner_text("#no-shows")
+    _fits(leader)
+    leader.screenshot(path=str(shots / f"volunteering-attendance-{tag}.png"), full_page=True)

@@ -150,6 +150,7 @@ def me(request):
     cert_form = CertificateForm(initial={"period_from": today.replace(month=1, day=1), "period_to": today})
     return render(request, "volunteering/me.html", {"v": v, "form": form, "signups": rows, "now": timezone.now(),
                                                     "stars": stars, "star_marks": "★" * stars, "cert_form": cert_form,
+                                                    "has_backfilled": records.filter(backfilled=True).exists(),
                                                     "honours": selectors.honours_mine(request.user)[:50],
                                                     "records": records[:100], "total": selectors.hours_total(records),
                                                     "ACTIVE": Signup.ACTIVE, "personal": personal,

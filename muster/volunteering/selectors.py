@@ -16,7 +16,7 @@ from django.utils import timezone
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core.errors import NotFound
 from muster.geo.models import Region
-from muster.volunteering.models import Membership, Project, Session, Signup, Team, Volunteer
+from muster.volunteering.models import Certificate, Membership, Project, Session, Signup, Team, Volunteer
 
 
 def _upcoming_q(prefix: str = "") -> Q:
@@ -307,20 +307,17 @@ def correction_managed(user, pk: int):
 
 
 def certificate_mine(user, pk: int):
-    from muster.volunteering.models import Certificate
-
     row = Certificate.objects.select_related("person").filter(pk=pk, person_id=getattr(user, "person_id", None) or 0).first()
     if row is None:
         raise NotFound()
     return row
 
 
-def certificate_check(number: str, shown: str = "") -> tuple[str, object]:
+def certificate_check(number: str, shown: str = "") -> tuple[str, Certificate | None]:
     """Verify a certificate by its number (and the digest its QR carries): ("valid", cert) when the stored
     statement still matches its keyed digest and the shown digest (if any) matches; ("invalid", None) otherwise."""
 
     from muster.volunteering.certificates import certificate_digest, certificate_statement
-    from muster.volunteering.models import Certificate
 
     c = Certificate.objects.select_related("person").filter(number=(number or "").strip().upper()[:24]).first()
     if c is None:

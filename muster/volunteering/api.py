@@ -149,3 +149,74 @@ def attend(request, body: AttendIn):
     return {"action": scan.action, "session_id": a.signup.session_id, "signed_in_at": a.signed_in_at,
             "signed_out_at": a.signed_out_at, "hours": float(a.hours) if a.hours is not None else None,
             "credited": a.credited}
+
+
+class RecordOut(Schema):
+    id: int
+    activity: str
+    date: dt.date
+    place: str
+    content: str
+    hours: float
+    organiser: str
+    leader: str
+    backfilled: bool
+
+
+def _record(r) -> dict:
+    return {"id": r.pk, "activity": r.activity, "date": r.date, "place": r.place, "content": r.content,
+            "hours": float(r.hours), "organiser": r.organiser, "leader": r.leader, "backfilled": r.backfilled}
+
+
+@router.get("/records/mine", response=Paged[RecordOut], summary="My service records (the hours ledger), latest first")
+def my_records(request, limit: int = 50, offset: int = 0):
+    return paged(selectors.records_mine(request.user), limit, offset, _record)
+
+
+class CorrectionIn(Schema):
+    reason: str
+    hours: float | None = None
+
+
+class CorrectionOut(Schema):
+    id: int
+    record_id: int
+    status: str
+    reason: str
+    hours: float | None
+
+
+@router.post("/records/{int:record_id}/correction", response={201: CorrectionOut},
+             summary="Ask the organiser to correct one of my records (404 for anyone else's)")
+def correction(request, record_id: int, body: CorrectionIn):
+    record = selectors.record_mine(request.user, record_id)
+    c = actions.correction_request(actor=request.user, record=record, reason=body.reason[:1000],
+                                   hours=None if body.hours is None else str(body.hours))
+    return 201, {"id": c.pk, "record_id": record.pk, "status": c.status, "reason": c.reason,
+                 "hours": float(c.hours) if c.hours is not None else None}
+
+
+class CertificateIn(Schema):
+    period_from: dt.date
+    period_to: dt.date
+
+
+class CertificateOut(Schema):
+    number: str
+    hours: float
+    records: int
+    units: str
+    pdf_url: str
+    verify_url: str
+
+
+@router.post("/certificates", response={201: CertificateOut}, summary="Issue my certificate of service for a period")
+def certificate(request, body: CertificateIn):
+    from django.urls import reverse
+
+    from muster.core.links import absolute
+
+    c = actions.certificate_issue(actor=request.user, period_from=body.period_from, period_to=body.period_to)
+    verify = absolute(reverse("volunteering:verify_number", args=[c.number]) + f"?d={c.digest[:16]}")
+    return 201, {"number": c.number, "hours": float(c.hours), "records": c.records, "units": c.units,
+                 "pdf_url": absolute(reverse("volunteering:certificate_pdf", args=[c.pk])), "verify_url": verify}

@@ -60,3 +60,33 @@ def test_api_refusals_are_json_problems(client, world):
     anon = _post(client, f"/api/v1/volunteering/sessions/{s.pk}/signup", {}, key="f")
     assert anon.status_code == 401 and anon.json()["status"] == 401
     assert client.get("/api/v1/volunteering/signups/mine").status_code == 401
+
+
+def test_records_correction_and_certificate_through_the_api(client, world, settings):
+    import datetime as dt
+
+    from muster.volunteering import actions
+    from muster.volunteering.models import Certificate, Correction
+
+    settings.SITE_URL = "https://muster.example.cn"
+    _p, s = project(world, places=2, hours=4)
+    user, other = volunteer(world), volunteer(world)
+    actions.signup_create(actor=user, session=s)
+    actions.attendance_scan(actor=user, code=s.code, now=s.starts_at)
+    actions.attendance_scan(actor=user, code=s.code, now=s.ends_at)
+    client.force_login(user)
+    mine = client.get("/api/v1/volunteering/records/mine").json()["items"]
+    assert len(mine) == 1 and mine[0]["hours"] == 4.0 and not mine[0]["backfilled"]
+    r = _post(client, f"/api/v1/volunteering/records/{mine[0]['id']}/correction", {"reason": "实际 4.5 小时", "hours": 4.5})
+    assert r.status_code == 201 and r.json()["status"] == "open"
+    again = _post(client, f"/api/v1/volunteering/records/{mine[0]['id']}/correction", {"reason": "again"})
+    assert again.status_code == 409
+    day = s.starts_at.date()
+    c = _post(client, "/api/v1/volunteering/certificates", {"period_from": f"{day - dt.timedelta(days=3)}",
+                                                              "period_to": f"{day + dt.timedelta(days=3)}"})
+    assert c.status_code == 201 and c.json()["verify_url"].startswith("https://muster.example.cn/volunteering/verify/")
+    none = _post(client, "/api/v1/volunteering/certificates", {"period_from": "2020-06-01", "period_to": "2020-07-01"})
+    assert none.status_code == 404 and Certificate.objects.count() == 1
+    client.force_login(other)
+    assert _post(client, f"/api/v1/volunteering/records/{mine[0]['id']}/correction", {"reason": "x"}).status_code == 404
+    assert Correction.objects.count() == 1

@@ -13,6 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MIN_REGISTER_AGE = 14  # below this nobody registers
 ADULT_AGE = 18  # below this a guardian's consent must be on record
@@ -70,7 +71,7 @@ class Team(models.Model):
     class JoinMode(models.TextChoices):
         INVITATION = "invitation", _("By invitation")  # managers add members
         APPROVAL = "approval", _("On approval")  # anyone asks, a manager approves
-        OPEN = "open", _("Open")  # anyone joins
+        OPEN = "open", pgettext_lazy("join mode", "Open")  # anyone joins
 
     name = models.CharField(max_length=120, verbose_name=_("name"))
     region = models.ForeignKey("geo.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"))

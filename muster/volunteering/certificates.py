@@ -15,6 +15,14 @@ def certificate_statement(c, name: str) -> str:
                      str(c.records), c.units))
 
 
-def certificate_digest(statement: str) -> str:
-    key = hashlib.sha256(f"muster.volunteering.certificate:{settings.SECRET_KEY}".encode()).digest()
+def certificate_digest(statement: str, secret: str | None = None) -> str:
+    key = hashlib.sha256(f"muster.volunteering.certificate:{secret or settings.SECRET_KEY}".encode()).digest()
     return hmac.new(key, statement.encode(), hashlib.sha256).hexdigest()
+
+
+def certificate_digest_matches(statement: str, digest: str) -> bool:
+    """Whether `digest` is the statement's digest under the site's key or one it rotated away from
+    (`SECRET_KEY_FALLBACKS`, as Django's own signatures): a rotated key must not void every certificate
+    already printed."""
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(hmac.compare_digest(certificate_digest(statement, s), digest) for s in secrets)

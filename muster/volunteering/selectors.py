@@ -317,12 +317,12 @@ def certificate_check(number: str, shown: str = "") -> tuple[str, Certificate | 
     """Verify a certificate by its number (and the digest its QR carries): ("valid", cert) when the stored
     statement still matches its keyed digest and the shown digest (if any) matches; ("invalid", None) otherwise."""
 
-    from muster.volunteering.certificates import certificate_digest, certificate_statement
+    from muster.volunteering.certificates import certificate_digest_matches, certificate_statement
 
     c = Certificate.objects.select_related("person").filter(number=(number or "").strip().upper()[:24]).first()
     if c is None:
         return "invalid", None
-    if not hmac.compare_digest(certificate_digest(certificate_statement(c, c.person.name)), c.digest):
+    if not certificate_digest_matches(certificate_statement(c, c.person.name), c.digest):
         return "invalid", None
     if shown and not hmac.compare_digest(c.digest[:len(shown)], shown) or (shown and len(shown) < 16):
         return "invalid", None

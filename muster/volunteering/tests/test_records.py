@@ -109,6 +109,18 @@ def test_certificate_pdf_in_chinese_and_verify(world, served, login, settings):
     assert "verdict-invalid" in anon.get(f"/volunteering/verify/{c.number}/?d={c.digest[:16]}").content.decode()
 
 
+def test_a_certificate_still_verifies_after_the_site_key_is_rotated(world, served, settings):
+    from muster.volunteering import selectors
+
+    user, _record = served
+    c = actions.certificate_issue(actor=user, period_from=dt.date(2020, 1, 1), period_to=timezone.localdate() + dt.timedelta(days=9))
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-" + "x" * 40, [old]
+    assert selectors.certificate_check(c.number, c.digest[:16])[0] == "valid"
+    settings.SECRET_KEY_FALLBACKS = []  # the old key dropped altogether: nothing vouches for it any more
+    assert selectors.certificate_check(c.number, c.digest[:16])[0] == "invalid"
+
+
 def test_certificate_for_nobodys_hours_refused(world):
     user = volunteer(world)
     with pytest.raises(NotFound) as e:

@@ -100,11 +100,23 @@ class Membership(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Member")  # in the team
         PENDING = "pending", _("Asked to join")  # awaits a manager (approval mode)
+        INVITED = "invited", _("Invited")  # a manager invited them; awaits the volunteer's answer
+        REFUSED = "refused", _("Request refused")  # a manager refused the request, with a reason
+        DECLINED = "declined", _("Invitation declined")  # the volunteer declined the invitation
+        LEFT = "left", _("Left the team")  # was a member, left
+
+    # Rows in these states tie the person to the team: its managers see them (and decide on them).
+    OPEN = (Status.ACTIVE, Status.PENDING, Status.INVITED)
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="volunteer_memberships")
     role = models.CharField(max_length=8, choices=Role.choices, default=Role.MEMBER, verbose_name=_("role"))
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE, verbose_name=_("status"))
+    # The manager's reason for refusing a request (the volunteer sees it); when and by whom it last changed state.
+    reason = models.CharField(max_length=200, blank=True, verbose_name=_("reason"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -209,6 +221,8 @@ class Signup(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # When it joined the waiting list (the list's order) or last changed state.
     changed_at = models.DateTimeField(auto_now=True)
+    # When the reminder before the session was sent: claimed by a conditional UPDATE, so it goes out once.
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -226,6 +240,32 @@ class Signup(models.Model):
             return self.attendance
         except ObjectDoesNotExist:
             return None
+
+
+class Insurance(models.Model):
+    """A volunteer's accident insurance policy (志愿者意外伤害保险): a project that requires it admits to its
+    sessions only volunteers with a policy covering the session's day."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="volunteer_insurances")
+    insurer = models.CharField(max_length=100, verbose_name=_("insurer"))
+    policy_number = models.CharField(max_length=60, verbose_name=_("policy number"))
+    valid_from = models.DateField(verbose_name=_("valid from"))
+    valid_until = models.DateField(verbose_name=_("valid until"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-valid_until", "-pk"]
+        verbose_name = _("accident insurance")
+        verbose_name_plural = _("accident insurance")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "insurer", "policy_number"], name="insurance_policy_once"),
+            models.CheckConstraint(condition=Q(valid_until__gte=F("valid_from")), name="insurance_valid_span"),
+        ]
+        indexes = [models.Index(fields=["person", "valid_until"], name="insurance_person_until")]
+
+    def __str__(self) -> str:
+        return f"{self.insurer} {self.policy_number}"
 
 
 # Attendance counts hours only when at least this share of the session was covered.

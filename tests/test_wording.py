@@ -180,3 +180,24 @@ def test_words_other_catalogues_had_taken_over(world, login, gate_post):
     assert "Log out" in page(client, "/needs/board/", EN)
     cover = page(client, f"/rosters/{gate_post.pk}/cover/")
     assert "人数" in cover
+
+
+def test_no_msgid_is_translated_two_ways_across_the_apps():
+    """Django merges every app's catalogue and the first app wins, so a msgid two apps translate
+    differently shows the wrong Chinese on one of them: use the same words, or a context (pgettext)."""
+    import gettext
+    from collections import defaultdict
+
+    seen: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    catalogues = sorted((Path(__file__).resolve().parents[1] / "muster").glob("*/locale/zh_Hans/LC_MESSAGES/django.mo"))
+    assert len(catalogues) > 5, catalogues
+    for mo in catalogues:
+        with mo.open("rb") as f:
+            catalogue = gettext.GNUTranslations(f)._catalog  # keys of context strings hold "context\x04msgid"
+        for msgid, msgstr in catalogue.items():
+            if msgid:
+                key = msgid[0] if isinstance(msgid, tuple) else msgid
+                seen[key][msgstr].append(mo.parents[3].name)
+    clashes = [f"{msgid!r}: " + "; ".join(f"{s!r} in {', '.join(apps)}" for s, apps in found.items())
+               for msgid, found in sorted(seen.items()) if len(found) > 1]
+    assert not clashes, "\n".join(clashes)

@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.canvass import planning, questions
@@ -210,7 +211,7 @@ def _clean_visit(actor, data: VisitData) -> tuple[Door, list[PersonMet]]:
     if door is None or door.walk_list is None or door.walk_list.assignee_id != actor.pk:
         raise Forbidden(_("This household is not on your walk lists."), code="not_your_list")
     if door.campaign.status != Campaign.Status.OPEN:
-        raise Conflict(_("This campaign is closed."), code="campaign_closed")
+        raise Conflict(pgettext("canvass", "This campaign is closed."), code="campaign_closed")
     if data.result not in Visit.Result.values:
         raise InvalidInput(_("Unknown visit result."), field="result")
     rec = data.recorded_at

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from muster.canvass.models import Finding
 from muster.canvass.questions import templates
@@ -26,7 +27,7 @@ class CampaignForm(forms.Form):
 class AssignForm(forms.Form):
     number = forms.IntegerField(min_value=1)
     assignee = forms.CharField(max_length=150, required=False, label=_("Visitor's user name"))
-    team = forms.CharField(max_length=60, required=False, label=_("Team"))
+    team = forms.CharField(max_length=60, required=False, label=pgettext_lazy("canvass", "Team"))
 
 
 class MoveForm(forms.Form):

@@ -52,8 +52,8 @@ class WalkList(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="walk_lists")
     number = models.PositiveIntegerField()
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+", verbose_name=_("visitor"))
-    team = models.CharField(max_length=60, blank=True, verbose_name=_("team"))
+                                 related_name="+", verbose_name=pgettext_lazy("canvass", "visitor"))
+    team = models.CharField(max_length=60, blank=True, verbose_name=pgettext_lazy("canvass", "team"))
 
     class Meta:
         ordering = ["campaign", "number"]
@@ -135,7 +135,7 @@ class Visit(models.Model):
         OTHER = "other", pgettext_lazy("canvass", "Other")
 
     class State(models.TextChoices):
-        ACCEPTED = "accepted", _("Accepted")  # counted on the door
+        ACCEPTED = "accepted", pgettext_lazy("canvass visit", "Accepted")  # counted on the door
         CONFLICT = "conflict", _("Conflict")  # the door was already completed by someone else: the leader decides
         RESOLVED = "resolved", _("Resolved")  # a conflict the leader has looked at
 

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from muster.canvass import actions, pdf, questions, selectors, svgmap
@@ -170,7 +171,7 @@ def walk(request, pk: int):
              "name": _("Name"), "met": _("Met at the door"), "pick": _("Choose a result."),
              "saved": _("Visit saved on this phone."), "sent": _("All visits sent."),
              "conflict": _("Already completed by someone else: sent to the leader."),
-             "signedOut": _("Signed out: sign in again to send."), "queued": _("not sent yet"), "round": _("round"),
+             "signedOut": _("Signed out: sign in again to send."), "queued": _("not sent yet"), "round": pgettext("canvass", "round"),
              "stale": _("The security token is out of date: reload the page."),
              "needsNetwork": _("Adding a household needs the network; record it on the paper sheet for now.")}
     return render(request, "canvass/walk.html", {"wl": wl, "data": data, "words": words})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,9 +27,10 @@ def walk_sheet(walk_list, doors) -> bytes:
     h = ParagraphStyle("h", fontName=font, fontSize=14, leading=18)
     p = ParagraphStyle("p", fontName=font, fontSize=9, leading=12)
     codes = " · ".join(f"{i + 1} {label}" for i, (_code, label) in enumerate(Visit.Result.choices))
-    story = [Paragraph(printable(_("Walk sheet %(n)s: %(campaign)s") % {"n": walk_list.number, "campaign": c.name}), h),
-             Paragraph(printable(c.purpose + " · " + _("Printed %(at)s") % {"at": f"{timezone.localtime():%Y-%m-%d %H:%M}"}), p),
-             Paragraph(printable(_("Result codes: %(codes)s") % {"codes": codes}), p), Spacer(1, 4 * mm)]
+    # Paragraph reads markup: what coordinators typed (the campaign's name and purpose) is escaped.
+    story = [Paragraph(escape(printable(_("Walk sheet %(n)s: %(campaign)s") % {"n": walk_list.number, "campaign": c.name})), h),
+             Paragraph(escape(printable(c.purpose + " · " + _("Printed %(at)s") % {"at": f"{timezone.localtime():%Y-%m-%d %H:%M}"})), p),
+             Paragraph(escape(printable(_("Result codes: %(codes)s") % {"codes": codes})), p), Spacer(1, 4 * mm)]
     head = [_("Building"), _("Unit"), _("Room"), _("Round 1"), _("Round 2"), _("Round 3"), _("People met, answers")]
     rows = [[printable(str(x)) for x in head]]
     for d in doors:

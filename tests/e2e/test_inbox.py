@@ -38,6 +38,7 @@ def test_the_coordinator_opens_an_item_and_marks_the_rest_read(page, world, wait
     badge = page.locator("nav.main [data-inbox-unread]")
     assert badge.inner_text() == "2"
     page.click("nav.main a[href='/notifications/inbox/']")
+    page.wait_for_url(page.base + "/notifications/inbox/")  # count() does not wait for the new page
     assert page.locator(".inbox-item.unread").count() == 2
     assert page.locator(".inbox-item.urgent").count() == 2
     assert "南门帐篷" in page.inner_text("ul.inbox") and "张秀英" in page.inner_text("ul.inbox")

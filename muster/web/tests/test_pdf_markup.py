@@ -56,3 +56,16 @@ def test_every_module_building_paragraphs_escapes():
                  if "tests" not in p.parts and re.search(r"\bParagraph\(", p.read_text())
                  and "from xml.sax.saxutils import escape" not in p.read_text()]
     assert offenders == []
+
+
+def test_walk_sheet_prints_markup_in_campaign_name_as_text(client, world):
+    from muster.canvass.models import Campaign
+    from muster.canvass.tests.helpers import campaign
+
+    c, wls, _visitors = campaign(world)
+    Campaign.objects.filter(pk=c.pk).update(name=f"{HOSTILE}敲门", purpose=f"{HOSTILE}排查")
+    client.force_login(world.coordinator)
+    r = client.get(f"/canvass/l/{wls[0].pk}/sheet.pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    text = pdf_text(r.content)
+    assert f"{HOSTILE}敲门" in text and f"{HOSTILE}排查" in text

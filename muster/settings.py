@@ -306,6 +306,8 @@ LOOKUP_LOCK_SECONDS = int(os.environ.get("LOOKUP_LOCK_SECONDS", str(24 * 3600)))
 PREREGISTER_RATE_IP = os.environ.get("PREREGISTER_RATE_IP", "10/h")
 VOLUNTEER_REGISTER_RATE_IP = os.environ.get("VOLUNTEER_REGISTER_RATE_IP", "10/h")
 VERIFY_RATE_IP = os.environ.get("VERIFY_RATE_IP", "120/h")
+# A confirmed volunteer is reminded once, this many hours before their session starts (the day before by default).
+VOLUNTEER_REMIND_HOURS = float(os.environ.get("VOLUNTEER_REMIND_HOURS", "24"))
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

@@ -25,6 +25,13 @@ class Audit(enum.StrEnum):
     HONOUR_RECORD = "volunteer_honour.record"
     CERTIFICATE_ISSUE = "volunteer_certificate.issue"
     REPORT_EXPORT = "volunteer_report.export"
+    TEAM_JOIN = "volunteer_team.join"
+    TEAM_JOIN_DECIDE = "volunteer_team.join_decide"
+    TEAM_INVITE = "volunteer_team.invite"
+    TEAM_INVITE_ANSWER = "volunteer_team.invite_answer"
+    TEAM_LEAVE = "volunteer_team.leave"
+    INSURANCE_RECORD = "volunteer_insurance.record"
+    SESSION_REMIND = "volunteer_signup.remind"
 
 
 # What each action means, in the audit trail's words (muster.core.auditwords shows them).
@@ -48,4 +55,11 @@ LABELS = {
     Audit.CERTIFICATE_ISSUE: pgettext_lazy("audit action", "Certificate of service issued"),
     Audit.REPORT_EXPORT: pgettext_lazy("audit action", "Volunteer hours report exported"),
     Audit.RECORD_COLLECT: pgettext_lazy("audit action", "Service hours recorded from another service"),
+    Audit.TEAM_JOIN: pgettext_lazy("audit action", "Joined or asked to join a volunteer team"),
+    Audit.TEAM_JOIN_DECIDE: pgettext_lazy("audit action", "Request to join a volunteer team approved or refused"),
+    Audit.TEAM_INVITE: pgettext_lazy("audit action", "Volunteer invited to a team"),
+    Audit.TEAM_INVITE_ANSWER: pgettext_lazy("audit action", "Invitation to a volunteer team accepted or declined"),
+    Audit.TEAM_LEAVE: pgettext_lazy("audit action", "Left a volunteer team"),
+    Audit.INSURANCE_RECORD: pgettext_lazy("audit action", "Volunteer's accident insurance recorded"),
+    Audit.SESSION_REMIND: pgettext_lazy("audit action", "Reminder sent before a volunteer session"),
 }

@@ -49,3 +49,38 @@ def corrections_to_decide(user):
 
 
 register("volunteering.corrections", corrections_to_decide)
+
+
+def team_requests_to_decide(user):
+    """One item per team the user manages with requests to join awaiting them; a new request makes it unread again."""
+    from muster.volunteering import selectors_teams
+
+    if not (Scope.of(user).has_role(MANAGERS) or getattr(user, "person_id", None)):
+        return
+    for t in selectors_teams.teams_with_requests(user)[:LIMIT]:
+        values = {"n": t.waiting, "team": t.name}
+        yield InboxItem(key=f"volunteering.team_requests:{t.pk}:{t.newest}", kind="volunteering.team_requests",
+                        title=ngettext("%(n)d request to join %(team)s", "%(n)d requests to join %(team)s",
+                                       t.waiting) % values,
+                        detail=_("Approve them, or refuse with a reason the volunteer will see."),
+                        url=reverse("volunteering:team", args=[t.pk]), at=t.last_at, urgent=False)
+
+
+register("volunteering.team_requests", team_requests_to_decide)
+
+
+def team_invitations(user):
+    """The volunteer's open invitations to join a team."""
+    from muster.volunteering import selectors_teams
+
+    if not getattr(user, "person_id", None):
+        return
+    for m in selectors_teams.invitations_mine(user)[:LIMIT]:
+        at = m.changed_at or m.created_at
+        yield InboxItem(key=f"volunteering.invitation:{m.pk}:{int(at.timestamp())}", kind="volunteering.invitations",
+                        title=_("%(team)s invites you to join the team.") % {"team": m.team.name},
+                        detail=_("Accept or decline the invitation on your teams page."),
+                        url=reverse("volunteering:teams_mine"), at=at, urgent=False)
+
+
+register("volunteering.invitations", team_invitations)

@@ -143,7 +143,8 @@ def team_get(user, pk: int) -> Team:
 
 
 def team_members(team: Team):
-    return team.memberships.select_related("person", "person__volunteer").order_by("-role", "person__name")
+    return (team.memberships.filter(status=Membership.Status.ACTIVE).select_related("person", "person__volunteer")
+            .order_by("-role", "person__name"))
 
 
 def volunteers_visible(user):
@@ -152,7 +153,8 @@ def volunteers_visible(user):
     teams = _managed_team_ids(user)
     q = scope.region_q("region", MANAGERS)
     if teams:
-        q |= Q(person__volunteer_memberships__team_id__in=teams)
+        q |= Q(person__volunteer_memberships__team_id__in=teams,
+               person__volunteer_memberships__status__in=Membership.OPEN)
     return Volunteer.objects.filter(q).select_related("person", "region").distinct()
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+import muster.volunteering.views_teams as views_teams
 from muster.volunteering import views, views_records
 
 app_name = "volunteering"
@@ -24,4 +25,10 @@ urlpatterns = [
     path("certificates/<int:pk>.pdf", views_records.certificate_download, name="certificate_pdf"),
     path("verify/", views_records.verify, name="verify"),
     path("verify/<str:number>/", views_records.verify, name="verify_number"),
+    path("teams/", views_teams.teams_mine, name="teams_mine"),
+    path("teams/<int:pk>/join/", views_teams.team_join, name="team_join"),
+    path("teams/m/<int:pk>/", views_teams.membership_answer, name="membership_answer"),
+    path("manage/teams/<int:pk>/requests/", views_teams.team_requests, name="team_requests"),
+    path("insurance/", views_teams.insurance_mine, name="insurance_mine"),
+    path("manage/volunteers/<int:person_pk>/insurance/", views_teams.insurance_of, name="insurance_of"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from muster.core.errors import DomainError, Forbidden, InvalidInput
 from muster.core.links import absolute
-from muster.volunteering import actions, selectors
+from muster.volunteering import actions, selectors, selectors_teams
 from muster.volunteering.forms import (
     AttendForm,
     BackfillForm,
@@ -347,7 +347,8 @@ def session_attendance(request, pk: int):
     return render(request, "volunteering/session_attendance.html", {
         "s": s, "p": s.project, "rows": rows, "scan_form": scan_form, "fill_form": fill_form, "url": url,
         "qr": qr.svg(url, scale=5, border=2), "now": timezone.now(),
-        "no_shows": sum(1 for r in rows if r.status == Signup.Status.NO_SHOW)})
+        "no_shows": sum(1 for r in rows if r.status == Signup.Status.NO_SHOW),
+        "uncovered": selectors_teams.uncovered_person_ids(s)})
 
 
 @login_required

@@ -17,6 +17,7 @@ from muster.core.transactions import atomic
 from muster.people.models import Person
 from muster.volunteering import ledger
 from muster.volunteering.actions.core import may_manage_project
+from muster.volunteering.actions.insurance import insurance_require
 from muster.volunteering.audits import Audit
 from muster.volunteering.models import CREDIT_SHARE, Attendance, ServiceRecord, Session, Signup
 
@@ -91,6 +92,7 @@ def _attend(actor, signup: Signup, now: dt.datetime, method: str) -> Scan:
         if att is None:
             if now > session.ends_at:
                 raise Conflict(_("This session is over: sign-in is closed."), field="code", code="over")
+            insurance_require(signup)
             att = Attendance.objects.create(signup=signup, signed_in_at=now, method=method)
             audit.record(actor=actor, action=Audit.ATTENDANCE_IN, obj=session.project, region=session.project.region,
                          changes={"session": session.pk, "person": signup.person.name, "method": method})

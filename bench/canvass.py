@@ -10,7 +10,7 @@ Stages (each timed):
   campaign  one district campaign over Fengtai (muster.canvass.actions.campaign_create: a door per household);
   cut       walk lists of about --per-list households (actions.lists_cut: the pure planner plus the updates),
             one visitor account per list;
-  sync      every door visited once through the sync endpoint's code (muster.canvass.api._one → visit_record),
+  sync      every door visited once through the sync endpoint's code (muster.canvass.api._batch → visits_sync),
             in batches of 50 per visitor as the phone sends them, by --procs processes; two thirds completed with
             answers (some matching a rule), the rest the other survey codes;
   board     one gunicorn node (DEBUG=0, --workers); a district command user signs in; GET of the campaign board
@@ -108,7 +108,7 @@ def _sync_worker(url: str, list_ids: list[int], q) -> None:
 
     from django.utils import timezone
 
-    from muster.canvass.api import PersonIn, VisitIn, _one
+    from muster.canvass.api import PersonIn, VisitIn, _batch
     from muster.canvass.models import Door, WalkList
 
     rng = random.Random(list_ids[0] if list_ids else 0)
@@ -117,14 +117,15 @@ def _sync_worker(url: str, list_ids: list[int], q) -> None:
     for wl in WalkList.objects.filter(pk__in=list_ids).select_related("assignee"):
         doors = list(Door.objects.filter(walk_list=wl).values_list("id", flat=True))
         for i in range(0, len(doors), 50):
+            batch = []
             for d in doors[i:i + 50]:
                 r = rng.random()
                 result = "completed" if r < 0.66 else "not_home" if r < 0.86 else rng.choice(
                     ["no_respondent", "refused", "vacant", "not_found", "other"])
                 people = [PersonIn(name="住户", answers={"market": rng.random() < 0.01, "symptoms": rng.random() < 0.003})] \
                     if result == "completed" else []
-                out = _one(wl.assignee, VisitIn(key=uuid.uuid4().hex, door=d, result=result, recorded_at=timezone.now(),
-                                                people=people))
+                batch.append(VisitIn(key=uuid.uuid4().hex, door=d, result=result, recorded_at=timezone.now(), people=people))
+            for out in _batch(wl.assignee, batch):
                 if out["outcome"] == "recorded":
                     ok += 1
                 else:

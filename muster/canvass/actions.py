@@ -202,11 +202,11 @@ class VisitData:
     note: str = ""
 
 
-def _clean_visit(actor, data: VisitData) -> tuple[Door, list[PersonMet]]:
+def _clean_visit(actor, data: VisitData, door: Door | None, residents: set[int]) -> list[PersonMet]:
+    """Check one visit against its door (fetched, with the household's residents, for the whole batch)."""
     key = (data.key or "").strip()
     if not key or len(key) > 100:
         raise InvalidInput(_("An idempotency key of 1 to 100 characters is required."), field="key")
-    door = Door.objects.select_related("campaign", "walk_list").filter(pk=data.door_id).first()
     # A door outside the visitor's lists reads as unknown: it tells nothing about other lists.
     if door is None or door.walk_list is None or door.walk_list.assignee_id != actor.pk:
         raise Forbidden(_("This household is not on your walk lists."), code="not_your_list")
@@ -225,78 +225,147 @@ def _clean_visit(actor, data: VisitData) -> tuple[Door, list[PersonMet]]:
         raise InvalidInput(_("Answers are recorded only for a completed visit."), field="people")
     if len(people) > MAX_PEOPLE:
         raise InvalidInput(_("At most %(n)d people per household.") % {"n": MAX_PEOPLE}, field="people")
-    residents = set(Person.objects.filter(household_id=door.household_id).values_list("id", flat=True)) if people else set()
     seen = set()
+    clean = []
     for i, p in enumerate(people):
+        name = ""
         if p.person_id is not None:
             if p.person_id not in residents or p.person_id in seen:
                 raise InvalidInput(_("This person is not registered in this household."), field=f"people.{i}.person_id")
             seen.add(p.person_id)
         else:
-            p.name = (p.name or "").strip()
-            if not p.name or len(p.name) > 60:
+            name = (p.name or "").strip()
+            if not name or len(name) > 60:
                 raise InvalidInput(_("Give the name of a person not in the registry (at most 60 characters)."),
                                    field=f"people.{i}.name")
-        p.answers = questions.clean_answers(door.campaign.questions, p.answers, field=f"people.{i}.answers")
-    return door, people
+        answers = questions.clean_answers(door.campaign.questions, p.answers, field=f"people.{i}.answers")
+        clean.append(PersonMet(person_id=p.person_id, name=name, answers=answers))
+    return clean
 
 
 def visit_record(*, actor, data: VisitData) -> tuple[Visit, bool]:
-    """Record one visit from a visitor's phone; returns (visit, created).
-
-    The same key again returns the first visit (a phone that resends after losing its answer). A visit
-    to a door someone else already completed is kept as a conflict for the leader, not merged. A door
-    not reached is visited again in the next round; after the campaign's last round it gets a notice.
-    """
-    existing = Visit.objects.filter(key=(data.key or "").strip()).first()
-    if existing is not None:
-        if existing.visitor_id != actor.pk:
-            raise InvalidInput(_("This idempotency key was used by someone else."), field="key")
-        return existing, False
-    door, people = _clean_visit(actor, data)
-    campaign = door.campaign
-    try:
-        with atomic():
-            door = Door.objects.select_for_update().get(pk=door.pk)
-            clash = door.status == Door.Status.COMPLETED and door.completed_by_id != actor.pk
-            visit = Visit.objects.create(campaign=campaign, door=door, round=door.rounds + (0 if clash else 1),
-                                         result=data.result, key=data.key.strip(), visitor=actor, recorded_at=data.recorded_at,
-                                         note=(data.note or "").strip(),
-                                         state=Visit.State.CONFLICT if clash else Visit.State.ACCEPTED)
-            met = VisitPerson.objects.bulk_create([VisitPerson(visit=visit, person_id=p.person_id, name=p.name, answers=p.answers)
-                                                   for p in people])
-            if clash:
-                audit.record(actor=actor, action=Audit.VISIT_CONFLICT, obj=visit, region=door.region,
-                             changes={"door": door.pk, "result": data.result})
-                return visit, True
-            _apply(door, visit, campaign, actor)
-            _findings(campaign, door, met)
-            audit.record(actor=actor, action=Audit.VISIT_RECORD, obj=visit, region=door.region,
-                         changes={"door": door.pk, "result": data.result, "round": visit.round, "people": len(met)})
-    except IntegrityError:
-        # The same key raced in from a second connection: its visit won, ours rolled back whole.
-        existing = Visit.objects.filter(key=data.key.strip()).first()
-        if existing is None or existing.visitor_id != actor.pk:
-            raise
-        return existing, False
-    return visit, True
+    """Record one visit from a visitor's phone; returns (visit, created). A batch of one: see `visits_sync`."""
+    visit, created, error = visits_sync(actor=actor, items=[data])[0]
+    if error is not None:
+        raise error
+    assert visit is not None
+    return visit, created
 
 
 def visits_sync(*, actor, items: list[VisitData]) -> list[tuple[Visit | None, bool, DomainError | None]]:
-    """A phone's batch: each visit recorded on its own (one refused never holds back the others), in one commit.
+    """A phone's batch: each visit answered on its own (one refused never holds back the others), in one commit.
 
-    Each visit runs in a savepoint of the batch's transaction, so a batch of 50 costs one commit rather than
-    50; what one visit breaks is rolled back alone. Returns (visit, created, error) per item, in order.
+    The same key again returns the first visit (a phone that resends after losing its answer), also within
+    one batch. A visit to a door someone else already completed is kept as a conflict for the leader, not
+    merged. A door not reached is visited again in the next round; after the campaign's last round it gets
+    a notice. Every visit is checked before anything is written, then the batch is written set-wise (a few
+    queries per batch, not a dozen per visit). Returns (visit, created, error) per item, in order.
     """
-    out: list[tuple[Visit | None, bool, DomainError | None]] = []
+    for _attempt in range(3):
+        try:
+            return _sync_once(actor, items)
+        except IntegrityError:
+            # A key of this batch raced in from a second connection: the batch rolled back whole and is
+            # answered again, that key now as a replay.
+            continue
+    return _sync_once(actor, items)
+
+
+def _sync_once(actor, items: list[VisitData]) -> list[tuple[Visit | None, bool, DomainError | None]]:
+    keys = [(d.key or "").strip() for d in items]
+    out: list[tuple[Visit | None, bool, DomainError | None]] = [(None, False, None)] * len(items)
     with atomic():
-        for data in items:
+        known = {v.key: v for v in Visit.objects.filter(key__in=[k for k in keys if k])}
+        # Lock the batch's doors in one order, so that two batches over the same doors wait rather than deadlock.
+        door_ids = sorted({d.door_id for d in items if isinstance(d.door_id, int)})
+        doors = {d.pk: d for d in Door.objects.select_for_update().filter(pk__in=door_ids).order_by("pk")}
+        campaigns = {c.pk: c for c in Campaign.objects.filter(pk__in={d.campaign_id for d in doors.values()})}
+        lists = {w.pk: w for w in WalkList.objects.filter(pk__in={d.walk_list_id for d in doors.values()})}
+        regions = {r.pk: r for r in Region.objects.filter(pk__in={d.region_id for d in doors.values()})}
+        for d in doors.values():
+            d.campaign, d.walk_list, d.region = campaigns[d.campaign_id], lists.get(d.walk_list_id), regions[d.region_id]
+        households = {doors[d.door_id].household_id for d in items if d.people and d.door_id in doors}
+        residents: dict[int, set[int]] = {}
+        for pid, hid in Person.objects.filter(household_id__in=households).values_list("id", "household_id"):
+            residents.setdefault(hid, set()).add(pid)
+        now = timezone.now()
+        fresh: list[tuple[int, Visit, list[PersonMet]]] = []
+        batch_keys: dict[str, int] = {}
+        touched: dict[int, str] = {}
+        for i, (key, data) in enumerate(zip(keys, items, strict=True)):
+            first = known.get(key)
+            if first is not None:
+                if first.visitor_id != actor.pk:
+                    out[i] = (None, False, InvalidInput(_("This idempotency key was used by someone else."), field="key"))
+                else:
+                    out[i] = (first, False, None)
+                continue
+            if key and key in batch_keys:
+                out[i] = ("again", batch_keys[key], None)  # type: ignore[assignment] - resolved below
+                continue
+            door = doors.get(data.door_id)
             try:
-                visit, created = visit_record(actor=actor, data=data)
-                out.append((visit, created, None))
+                people = _clean_visit(actor, data, door, residents.get(door.household_id, set()) if door else set())
             except DomainError as e:
-                out.append((None, False, e))
+                out[i] = (None, False, e)
+                continue
+            assert door is not None
+            clash = door.status == Door.Status.COMPLETED and door.completed_by_id != actor.pk
+            visit = Visit(campaign=door.campaign, door=door, round=door.rounds + (0 if clash else 1), result=data.result, key=key,
+                          visitor=actor, recorded_at=data.recorded_at, note=(data.note or "").strip(), synced_at=now,
+                          state=Visit.State.CONFLICT if clash else Visit.State.ACCEPTED)
+            if not clash:
+                touched.setdefault(door.pk, door.status)
+                _advance(door, visit, door.campaign, actor, now)
+            batch_keys[key] = i
+            fresh.append((i, visit, people))
+        if fresh:
+            _write(actor, fresh, doors, touched)
+        for i, v, _people in fresh:
+            out[i] = (v, True, None)
+        for i, row in enumerate(out):
+            if row[0] == "again":
+                out[i] = (out[row[1]][0], False, None)  # type: ignore[index]
     return out
+
+
+def _write(actor, fresh: list[tuple[int, Visit, list[PersonMet]]], doors: dict[int, Door], touched: dict[int, str]) -> None:
+    """Write a checked batch: visits, people met, findings, doors, tallies and audit events, set-wise."""
+    Visit.objects.bulk_create([v for _i, v, _p in fresh])
+    met = [(v, VisitPerson(visit=v, person_id=p.person_id, name=p.name, answers=p.answers)) for _i, v, people in fresh for p in people]
+    VisitPerson.objects.bulk_create([vp for _v, vp in met])
+    Finding.objects.bulk_create([Finding(campaign=v.campaign, visit_person=vp, rule=r["key"], label=r["label"], region_id=v.door.region_id)
+                                 for v, vp in met if v.state == Visit.State.ACCEPTED
+                                 for r in questions.matches(v.campaign.rules, vp.answers)])
+    changed = [doors[pk] for pk in touched]
+    # One UPDATE per outcome (status, round, who completed), not bulk_update's CASE per door: a batch has few outcomes.
+    outcomes: dict[tuple, list[int]] = {}
+    for d in changed:
+        outcomes.setdefault((d.status, d.rounds, d.completed_by_id, d.changed_at), []).append(d.pk)
+    for (status, rounds, completed_by, changed_at), ids in outcomes.items():
+        Door.objects.filter(pk__in=ids).update(status=status, rounds=rounds, completed_by=completed_by, changed_at=changed_at)
+    moves: dict[tuple[int, int, str], int] = {}
+    for d in changed:
+        if touched[d.pk] != d.status:
+            moves[(d.campaign_id, d.region_id, touched[d.pk])] = moves.get((d.campaign_id, d.region_id, touched[d.pk]), 0) - 1
+            moves[(d.campaign_id, d.region_id, d.status)] = moves.get((d.campaign_id, d.region_id, d.status), 0) + 1
+    for (campaign_id, region_id, status), n in sorted(moves.items()):
+        _tally_add(campaign_id, region_id, status, n)
+    people_of = {}
+    for v, _vp in met:
+        people_of[v.pk] = people_of.get(v.pk, 0) + 1
+    audit.record_many([
+        audit.entry(actor=actor, action=Audit.VISIT_CONFLICT, obj=v, region=v.door.region,
+                    changes={"door": v.door_id, "result": v.result})
+        if v.state == Visit.State.CONFLICT else
+        audit.entry(actor=actor, action=Audit.VISIT_RECORD, obj=v, region=v.door.region,
+                    changes={"door": v.door_id, "result": v.result, "round": v.round, "people": people_of.get(v.pk, 0)})
+        for _i, v, _p in fresh])
+
+
+def _tally_add(campaign_id: int, region_id: int, status: str, n: int) -> None:
+    if n and not Tally.objects.filter(campaign_id=campaign_id, region_id=region_id, status=status).update(n=F("n") + n):
+        Tally.objects.create(campaign_id=campaign_id, region_id=region_id, status=status, n=n)
 
 
 def _tally(campaign_id: int, region_id: int, old: str | None, new: str) -> None:
@@ -309,13 +378,18 @@ def _tally(campaign_id: int, region_id: int, old: str | None, new: str) -> None:
         Tally.objects.create(campaign_id=campaign_id, region_id=region_id, status=new, n=1)
 
 
-def _apply(door: Door, visit: Visit, campaign: Campaign, actor) -> None:
-    old = door.status
+def _advance(door: Door, visit: Visit, campaign: Campaign, actor, now: dt.datetime) -> None:
+    """The door as this accepted visit leaves it (in memory; the caller saves it)."""
     status = visit.result
     if status in Door.REVISIT and visit.round >= campaign.max_rounds:
         status = Door.Status.NOTICE
-    door.status, door.rounds, door.changed_at = status, max(door.rounds, visit.round), timezone.now()
+    door.status, door.rounds, door.changed_at = status, max(door.rounds, visit.round), now
     door.completed_by = actor if status == Door.Status.COMPLETED else None
+
+
+def _apply(door: Door, visit: Visit, campaign: Campaign, actor) -> None:
+    old = door.status
+    _advance(door, visit, campaign, actor, timezone.now())
     door.save(update_fields=["status", "rounds", "changed_at", "completed_by"])
     _tally(campaign.pk, door.region_id, old, door.status)
 

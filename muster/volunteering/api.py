@@ -14,6 +14,7 @@ from ninja import Router, Schema
 from muster.core.api import Paged, paged
 from muster.core.idempotency import run_once
 from muster.volunteering import actions, selectors
+from muster.volunteering.api_teams import router as teams_router
 from muster.volunteering.models import Category
 
 router = Router(tags=["volunteering"])
@@ -220,3 +221,7 @@ def certificate(request, body: CertificateIn):
     verify = absolute(reverse("volunteering:verify_number", args=[c.number]) + f"?d={c.digest[:16]}")
     return 201, {"number": c.number, "hours": float(c.hours), "records": c.records, "units": c.units,
                  "pdf_url": absolute(reverse("volunteering:certificate_pdf", args=[c.pk])), "verify_url": verify}
+
+
+# Teams (joining, requests, invitations) and accident insurance: their own module, under the same prefix.
+router.add_router("", teams_router)

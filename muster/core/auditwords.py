@@ -13,15 +13,15 @@ its label, a time in Asia/Shanghai, a yes/no in words.
 from __future__ import annotations
 
 import datetime as dt
-from importlib import import_module
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone
-from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
+
+from muster.core.registry import app_modules
 
 _LABELS: dict[str, Any] = {}
 _discovered = False
@@ -32,10 +32,9 @@ def discover() -> None:
     global _discovered
     if _discovered:
         return
-    for config in apps.get_app_configs():
-        if config.name.startswith("muster.") and module_has_submodule(config.module, "audits"):
-            for action, label in getattr(import_module(f"{config.name}.audits"), "LABELS", {}).items():
-                _LABELS.setdefault(str(action), label)
+    for module in app_modules("audits"):
+        for action, label in getattr(module, "LABELS", {}).items():
+            _LABELS.setdefault(str(action), label)
     _discovered = True
 
 

@@ -20,12 +20,10 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.db import close_old_connections, connection
-from django.utils.module_loading import module_has_submodule
 
+from muster.core.registry import app_modules
 from muster.core.resilience import Backoff, drop_connections, outage_errors
 
 log = logging.getLogger("muster.core")
@@ -63,9 +61,7 @@ def discover() -> None:
     global _discovered
     if _discovered:
         return
-    for config in apps.get_app_configs():
-        if config.name.startswith("muster.") and module_has_submodule(config.module, "jobs"):
-            import_module(f"{config.name}.jobs")
+    app_modules("jobs")
     _discovered = True
 
 

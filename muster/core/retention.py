@@ -43,11 +43,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
 from django.db.models import QuerySet
-from django.utils.module_loading import module_has_submodule
+
+from muster.core.registry import app_modules
 
 PLACEHOLDER = "已清除"  # what a purged name reads as, in every language (it is data, not interface)
 
@@ -117,9 +116,7 @@ def discover() -> None:
     global _discovered
     if _discovered:
         return
-    for config in apps.get_app_configs():
-        if config.name.startswith("muster.") and module_has_submodule(config.module, "retention"):
-            import_module(f"{config.name}.retention")
+    app_modules("retention")
     _discovered = True
 
 

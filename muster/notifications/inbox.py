@@ -22,10 +22,8 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
-from django.utils.module_loading import module_has_submodule
+from muster.core.registry import app_modules
 
 log = logging.getLogger("muster.notifications")
 
@@ -68,10 +66,7 @@ def discover() -> None:
     global _discovered
     if _discovered:
         return
-    for config in apps.get_app_configs():
-        if config.name.startswith("muster.") and config.name != "muster.notifications" \
-                and module_has_submodule(config.module, "inbox"):
-            import_module(f"{config.name}.inbox")
+    app_modules("inbox", skip=("muster.notifications",))
     _discovered = True
 
 

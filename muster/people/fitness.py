@@ -40,16 +40,14 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.formats import date_format
-from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
 
 from muster.core.errors import Conflict
+from muster.core.registry import app_modules
 
 DEFAULT_MIN_AGE = 18  # a duty that says nothing: adults only
 NIGHT_MIN_AGE = 18  # a night duty never goes below this, whatever the duty's own minimum
@@ -201,9 +199,7 @@ def discover() -> None:
     global _discovered
     if _discovered:
         return
-    for config in apps.get_app_configs():
-        if config.name.startswith("muster.") and module_has_submodule(config.module, "fitness"):
-            import_module(f"{config.name}.fitness")
+    app_modules("fitness")
     _discovered = True
 
 

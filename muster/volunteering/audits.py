@@ -32,6 +32,8 @@ class Audit(enum.StrEnum):
     TEAM_LEAVE = "volunteer_team.leave"
     INSURANCE_RECORD = "volunteer_insurance.record"
     SESSION_REMIND = "volunteer_signup.remind"
+    NEED_PUBLISH = "volunteer_project.publish_need"
+    SESSION_INVITE = "volunteer_signup.invite"
 
 
 # What each action means, in the audit trail's words (muster.core.auditwords shows them).
@@ -62,4 +64,6 @@ LABELS = {
     Audit.TEAM_LEAVE: pgettext_lazy("audit action", "Left a volunteer team"),
     Audit.INSURANCE_RECORD: pgettext_lazy("audit action", "Volunteer's accident insurance recorded"),
     Audit.SESSION_REMIND: pgettext_lazy("audit action", "Reminder sent before a volunteer session"),
+    Audit.NEED_PUBLISH: pgettext_lazy("audit action", "Community need published as a volunteer project"),
+    Audit.SESSION_INVITE: pgettext_lazy("audit action", "Volunteer signed up for a session by its organiser"),
 }

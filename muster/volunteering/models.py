@@ -159,6 +159,9 @@ class Project(models.Model):
                                   related_name="+", verbose_name=_("emergency"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The community need it was published from (actions.need_publish): one project per need, however often published.
+    need = models.OneToOneField("needs.Need", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("need"))
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import muster.volunteering.views_teams as views_teams
-from muster.volunteering import views, views_records
+from muster.volunteering import views, views_proposals, views_records
 
 app_name = "volunteering"
 urlpatterns = [
@@ -25,6 +25,9 @@ urlpatterns = [
     path("certificates/<int:pk>.pdf", views_records.certificate_download, name="certificate_pdf"),
     path("verify/", views_records.verify, name="verify"),
     path("verify/<str:number>/", views_records.verify, name="verify_number"),
+    path("manage/needs/<int:pk>/publish/", views_proposals.need_publish, name="need_publish"),
+    path("manage/s/<int:pk>/proposals/", views_proposals.session_proposals, name="session_proposals"),
+    path("manage/s/<int:pk>/invite/", views_proposals.session_invite, name="session_invite"),
     path("teams/", views_teams.teams_mine, name="teams_mine"),
     path("teams/<int:pk>/join/", views_teams.team_join, name="team_join"),
     path("teams/m/<int:pk>/", views_teams.membership_answer, name="membership_answer"),

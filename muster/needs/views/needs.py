@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core.errors import DomainError, Forbidden
 from muster.core.links import absolute
-from muster.needs import actions, dispatching, selectors
+from muster.needs import actions, dispatching, elsewhere, selectors
 from muster.needs.forms import NeedForm
 from muster.needs.models import Need
 from muster.needs.views.common import back
@@ -81,7 +81,8 @@ def _scan_url(request, need: Need) -> str:
 def detail(request, pk: int):
     need = selectors.need_get(request.user, pk)
     can_manage = Scope.of(request.user).covers(need.region, MANAGERS)
-    ctx = {"section": "needs", "need": need, "can_manage": can_manage}
+    ctx = {"section": "needs", "need": need, "can_manage": can_manage,
+           "elsewhere": elsewhere.links(request.user, need, can_manage)}
     if can_manage:
         ctx["reports"] = list(selectors.reports_live(need))
         ctx["withdrawn"] = selectors.reports_withdrawn(need)

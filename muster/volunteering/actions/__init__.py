@@ -5,6 +5,8 @@ training and awards (`records`). Callers use `actions.<name>`."""
 from muster.volunteering.actions.attendance import *  # noqa: F403
 from muster.volunteering.actions.core import *  # noqa: F403
 from muster.volunteering.actions.insurance import *  # noqa: F403
+from muster.volunteering.actions.proposals import *  # noqa: F403
+from muster.volunteering.actions.publish import *  # noqa: F403
 from muster.volunteering.actions.records import *  # noqa: F403
 from muster.volunteering.actions.reminders import *  # noqa: F403
 from muster.volunteering.actions.teams import *  # noqa: F403

@@ -38,6 +38,7 @@ class Audit(enum.StrEnum):
     RECALL_CONTACT = "recall.contact"
     REPORT_ISSUE = "testing.report"
     RESULT_LOOKUP = "result.lookup"
+    SHIFT_RECORD = "campaign.shift_record"
 
 
 # What each action means, in the audit trail's words (muster.core.auditwords shows them).
@@ -68,4 +69,5 @@ LABELS = {
     Audit.RECALL_CONTACT: pgettext_lazy("audit action", "Recalled person contacted"),
     Audit.REPORT_ISSUE: pgettext_lazy("audit action", "Test report issued"),
     Audit.RESULT_LOOKUP: pgettext_lazy("audit action", "Result looked up"),
+    Audit.SHIFT_RECORD: pgettext_lazy("audit action", "Shift at a collection point recorded"),
 }

@@ -108,6 +108,18 @@ class TeamAddForm(_PersonPick):
     role = forms.ChoiceField(label=pgettext_lazy("a job to do", "Role"), choices=TeamMember.Role.choices, initial=TeamMember.Role.SAMPLER)
 
 
+class ShiftForm(forms.Form):
+    """One line of a collection point's staff roll: a team member, from when to when."""
+
+    person = forms.TypedChoiceField(label=_("Team member"), coerce=int, choices=())
+    starts_at = forms.DateTimeField(label=pgettext_lazy("shift", "From"), widget=DateTimeInput)
+    ends_at = forms.DateTimeField(label=pgettext_lazy("shift", "To"), widget=DateTimeInput)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(m.person_id, f"{m.person.name} · {m.get_role_display()}") for m in members]
+
+
 class FlagForm(_PersonPick):
     reason = forms.ChoiceField(label=_("Reason"), choices=SingleTubeFlag.Reason.choices, initial=SingleTubeFlag.Reason.CONTACT)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

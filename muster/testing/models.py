@@ -100,6 +100,31 @@ class TeamMember(models.Model):
         return f"{self.person_id} {self.role}"
 
 
+class Shift(models.Model):
+    """The point's staff roll: a team member on duty at a collection point from when to when, as the point's lead
+    (or the campaign's coordinator) recorded it after the shift. Samplers never scan at the desk, so the desk's
+    own rows cannot tell who served; this roll is what the hours ledger (testing/service.py) records."""
+
+    point = models.ForeignKey(CollectionPoint, on_delete=models.CASCADE, related_name="shifts")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person"))
+    role = models.CharField(max_length=8, choices=TeamMember.Role.choices, verbose_name=_("role"))
+    starts_at = models.DateTimeField(verbose_name=_("start"))
+    ends_at = models.DateTimeField(verbose_name=_("end"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("shift at a collection point")
+        verbose_name_plural = _("shifts at collection points")
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"),
+                       models.UniqueConstraint(fields=["person", "starts_at"], name="shift_once_per_start")]
+        indexes = [models.Index(fields=["ends_at"], name="shift_ends_at")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}@{self.point_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
 class Registration(models.Model):
     """A resident's pre-registration for a campaign; `code` is their personal QR payload."""
 

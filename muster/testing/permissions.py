@@ -11,7 +11,7 @@ from muster.accounts.models import Role
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core.errors import Forbidden
 from muster.geo.models import Region, Site
-from muster.testing.models import Campaign, CollectionPoint
+from muster.testing.models import Campaign, CollectionPoint, TeamMember
 
 DESK_ROLES = frozenset({Role.SITE_LEAD, Role.SAMPLER, Role.CLERK})
 LAB_ROLES = frozenset({Role.LAB_TECH})
@@ -59,3 +59,12 @@ def can_work_lab(actor, lab: Site) -> bool:
 def require_lab(actor, lab: Site) -> None:
     if not can_work_lab(actor, lab):
         raise Forbidden(_("You do not work at this lab."))
+
+
+def may_record_shifts(user, point: CollectionPoint) -> bool:
+    """The point's team leads and the campaign's coordinators keep the point's staff roll."""
+    if Scope.of(user).covers(point.campaign.region, MANAGERS):
+        return True
+    person_id = getattr(user, "person_id", None)
+    return bool(person_id) and TeamMember.objects.filter(point=point, person_id=person_id,
+                                                         role=TeamMember.Role.LEAD).exists()

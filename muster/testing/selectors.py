@@ -6,7 +6,7 @@ import datetime as dt
 import statistics
 from collections.abc import Iterator
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,11 +30,12 @@ from muster.testing.models import (
     Registration,
     Report,
     Sample,
+    Shift,
     SingleTubeFlag,
     TeamMember,
     Tube,
 )
-from muster.testing.permissions import DESK_ROLES, LAB_ROLES
+from muster.testing.permissions import DESK_ROLES, LAB_ROLES, may_record_shifts
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -493,3 +494,30 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+# --- the point's staff roll (actions/shifts.py) ---------------------------------------------------
+
+def point_for_roll(user, pk: int) -> CollectionPoint:
+    """A collection point whose roll the user keeps (its team lead, the campaign's coordinators); 404 otherwise."""
+    point = CollectionPoint.objects.filter(pk=pk).select_related("campaign", "campaign__region", "site",
+                                                                 "site__region").first()
+    if point is None or not may_record_shifts(user, point):
+        raise NotFound()
+    return point
+
+
+def shifts_of(point: CollectionPoint, limit: int = 200) -> list[Shift]:
+    return list(Shift.objects.filter(point=point).select_related("person", "recorded_by")
+                .order_by("-starts_at", "-pk")[:limit])
+
+
+def desk_spans(point: CollectionPoint, day) -> dict[int, tuple[dt.datetime, dt.datetime, int]]:
+    """Per team member with an account: their first and last desk scan at the point on `day` (local) and how many.
+    A hint for the lead keeping the roll, never the record itself: it misses setting up, breaks and closing."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    rows = (Sample.objects.filter(point=point, registered_at__gte=start, registered_at__lt=start + dt.timedelta(days=1),
+                                  registered_by__person__isnull=False)
+            .values("registered_by__person_id").annotate(first=Min("registered_at"), last=Max("registered_at"), n=Count("pk")))
+    return {r["registered_by__person_id"]: (r["first"], r["last"], r["n"]) for r in rows}
+

@@ -18,6 +18,7 @@ urlpatterns = [
     path("recall-items/<int:item_id>/contact/", campaigns.recall_contact, name="recall_contact"),
     path("points/<int:point_id>/team/", teams.team, name="team"),
     path("points/<int:point_id>/team/<int:member_id>/remove/", teams.team_remove, name="team_remove"),
+    path("points/<int:point_id>/roll/", teams.roll, name="roll"),
     path("flags/", teams.flags, name="flags"),
     path("flags/add/", teams.flag_add, name="flag_add"),
     path("flags/import/", teams.flags_import, name="flags_import"),

@@ -20,6 +20,7 @@ from muster.testing.actions.direct import desk_scan_direct, tube_open_direct
 from muster.testing.actions.lab import results_enter, results_import, run_create
 from muster.testing.actions.recalls import recall_contact, recalls_follow_up
 from muster.testing.actions.residents import new_code, preregister, preregister_self, report_issue
+from muster.testing.actions.shifts import may_record_shifts, shift_record
 from muster.testing.actions.teams import TEAM_GRANTS, flag_set, flags_import, team_add, team_remove
 
 # What callers of the lab's actions build their input with (bench/campaign.py, other apps' tests).
@@ -30,5 +31,6 @@ __all__ = [
     "campaign_apply_plan", "campaign_create", "campaign_set_status", "desk_scan", "desk_scan_direct", "flag_set", "flags_import", "new_code",
     "parse_result_text", "point_add", "preregister", "preregister_self", "recall_contact", "recalls_follow_up",
     "report_issue", "resolve_person", "results_enter", "results_import", "run_create", "team_add", "team_remove",
+    "may_record_shifts", "shift_record",
     "tube_close", "tube_open", "tube_open_direct", "walkin_register",
 ]

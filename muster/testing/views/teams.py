@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -15,7 +16,7 @@ from muster.core.errors import DomainError
 from muster.core.models import ImportJob
 from muster.people import selectors as people_selectors
 from muster.testing import actions, permissions, selectors
-from muster.testing.forms import FlagForm, FlagImportForm, PersonSearchForm, TeamAddForm
+from muster.testing.forms import FlagForm, FlagImportForm, PersonSearchForm, ShiftForm, TeamAddForm
 from muster.testing.models import SingleTubeFlag, TeamMember
 from muster.web.forms import add_domain_error
 from muster.web.paging import page_of
@@ -154,3 +155,28 @@ def flags_import(request):
                 messages.success(request, text)
                 return redirect("testing:flags")
     return _flags_page(request, upload=upload, report=report)
+
+
+@login_required
+def roll(request, point_id: int):
+    """The point's staff roll: the lead records who of the team was on duty from when to when (the hours ledger
+    takes each shift once); the desk's first and last scans of today are shown as a hint."""
+    point = selectors.point_for_roll(request.user, point_id)
+    members = list(selectors.team_of(point))
+    form = ShiftForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        person = next(m.person for m in members if m.person_id == d["person"])
+        try:
+            actions.shift_record(actor=request.user, point=point, person=person, starts_at=d["starts_at"],
+                                 ends_at=d["ends_at"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Shift recorded for %(name)s.") % {"name": person.name})
+            return redirect("testing:roll", point.pk)
+    spans = selectors.desk_spans(point, timezone.localdate())
+    hints = [(m, spans[m.person_id]) for m in members if m.person_id in spans]
+    return render(request, "testing/roll.html", {
+        "section": "testing", "point": point, "c": point.campaign, "form": form, "shifts": selectors.shifts_of(point),
+        "hints": hints}, status=422 if form.errors else 200)

@@ -35,9 +35,13 @@ def signup_remind(*, signup: Signup, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     session = signup.session
     project = session.project
+    if session.starts_at <= now:
+        return False
     with atomic():
-        claimed = Signup.objects.filter(pk=signup.pk, status=Signup.Status.CONFIRMED, reminded_at__isnull=True,
-                                        session__starts_at__gt=now).update(reminded_at=now)
+        # Only the row's own columns in the WHERE: a condition through a join makes Django write `id IN (subquery)`,
+        # which PostgreSQL does not re-check after waiting for a concurrent claim, so both workers would win.
+        claimed = Signup.objects.filter(pk=signup.pk, status=Signup.Status.CONFIRMED,
+                                        reminded_at__isnull=True).update(reminded_at=now)
         if not claimed:
             return False
         start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)

@@ -128,3 +128,64 @@ def _batch(user, visits: list[VisitIn]) -> list[dict]:
     """A batch as the endpoint answers it (the benchmark's in-process path too)."""
     done = actions.visits_sync(actor=user, items=[_data(v) for v in visits])
     return [_item(v.key, *r) for v, r in zip(visits, done, strict=True)]
+
+
+class FollowUpOut(Schema):
+    id: int
+    campaign: int
+    kind: str
+    label: str
+    status: str
+    every_hours: int
+    due_at: dt.datetime
+    overdue: bool
+    assignee: str | None = None
+    last_checked_at: dt.datetime | None = None
+    last_checked_by: str | None = None
+    last_result: str | None = None
+
+
+class CheckIn(Schema):
+    key: str
+    result: str
+    note: str = ""
+    checked_at: dt.datetime | None = None
+
+
+class CheckOut(Schema):
+    id: int
+    follow_up: int
+    result: str
+    checked_at: dt.datetime
+    follow_up_status: str
+    next_due_at: dt.datetime
+
+
+def _followup(f) -> dict:
+    last = f.last_check
+    return {"id": f.pk, "campaign": f.campaign_id, "kind": f.kind, "label": f.label, "status": f.status,
+            "every_hours": f.every_hours, "due_at": f.due_at, "overdue": f.overdue,
+            "assignee": f.assignee.get_username() if f.assignee else None,
+            "last_checked_at": last.checked_at if last else None, "last_checked_by": last.checked_by.get_username() if last else None,
+            "last_result": last.result if last else None}
+
+
+@router.get("/campaigns/{int:campaign_id}/followups", response=list[FollowUpOut], url_name="canvass_followups")
+def followups(request: HttpRequest, campaign_id: int):
+    """A campaign's open follow-ups (leaders), overdue ones flagged, with the last check: who, when, what."""
+    return [_followup(f) for f in selectors.followups(request.user, selectors.campaign_for_leader(request.user, campaign_id))]
+
+
+@router.get("/followups/mine", response=list[FollowUpOut], url_name="canvass_my_followups")
+def my_followups(request: HttpRequest):
+    return [_followup(f) for f in selectors.my_followups(request.user)]
+
+
+@router.post("/followups/{int:followup_id}/checks", response={200: CheckOut, 201: CheckOut}, url_name="canvass_followup_check")
+def followup_check(request: HttpRequest, followup_id: int, payload: CheckIn):
+    """Record a check; the same key again answers 200 with the first check."""
+    fu = selectors.followup_for(request.user, followup_id)
+    check, created = actions.followup_check(actor=request.user, follow_up=fu, key=payload.key, result=payload.result,
+                                            note=payload.note, checked_at=payload.checked_at)
+    return (201 if created else 200), {"id": check.pk, "follow_up": fu.pk, "result": check.result, "checked_at": check.checked_at,
+                                       "follow_up_status": fu.status, "next_due_at": fu.due_at}

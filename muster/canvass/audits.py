@@ -18,6 +18,9 @@ class Audit(enum.StrEnum):
     ANSWERS_READ = "canvass_answers.read"
     EXPORT = "canvass.export"
     SHEET_PRINT = "canvass_list.print"
+    FOLLOWUP_OPEN = "canvass_followup.open"
+    FOLLOWUP_CHECK = "canvass_followup.check"
+    FOLLOWUP_CLOSE = "canvass_followup.close"
 
 
 LABELS = {
@@ -33,4 +36,7 @@ LABELS = {
     Audit.ANSWERS_READ: pgettext_lazy("audit action", "Door-knocking answers viewed"),
     Audit.EXPORT: pgettext_lazy("audit action", "Door-knocking lists exported"),
     Audit.SHEET_PRINT: pgettext_lazy("audit action", "Paper walk sheet printed"),
+    Audit.FOLLOWUP_OPEN: pgettext_lazy("audit action", "Households put on a follow-up list"),
+    Audit.FOLLOWUP_CHECK: pgettext_lazy("audit action", "Follow-up check recorded"),
+    Audit.FOLLOWUP_CLOSE: pgettext_lazy("audit action", "Follow-up ended"),
 }

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from muster.canvass.models import Finding
+from muster.canvass.models import Finding, FollowUpCheck
 from muster.canvass.questions import templates
 from muster.web.widgets import RegionCodeField
 
@@ -45,3 +45,25 @@ class ActForm(forms.Form):
 
     def act_choices(self):
         return Finding.Action.choices
+
+
+class FollowUpOpenForm(forms.Form):
+    what = forms.ChoiceField(label=_("Who is followed up"), choices=())
+    every_hours = forms.IntegerField(min_value=1, max_value=168, required=False, label=_("Check every (hours)"),
+                                     help_text=_("Empty: daily after a finding, twice a day for door notices."))
+    assignee = forms.CharField(max_length=150, required=False, label=_("Checked by (user name)"))
+
+    def __init__(self, *args, rules=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["what"].choices = [("notices", _("Doors with a notice (after the last round)")),
+                                       *[(r["key"], r["label"]) for r in rules]]  # type: ignore[attr-defined]
+
+
+class FollowUpCheckForm(forms.Form):
+    key = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    result = forms.ChoiceField(label=_("Result"), choices=())
+    note = forms.CharField(max_length=200, required=False, label=_("Note"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = FollowUpCheck.Result.choices  # type: ignore[attr-defined]

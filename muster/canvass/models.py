@@ -199,3 +199,63 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class FollowUp(models.Model):
+    """A household checked again and again after the door-knock: a finding's person (daily), or a door with a
+    notice after the last round (twice a day) until someone there reports."""
+
+    class Kind(models.TextChoices):
+        FINDING = "finding", _("Daily check after a finding")
+        NOTICE = "notice", _("Twice-daily check of a door notice")
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("canvass follow-up", "Open")  # checked on schedule
+        CLOSED = "closed", pgettext_lazy("canvass follow-up", "Closed")  # someone reported, or the leader ended it
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="follow_ups")
+    door = models.ForeignKey(Door, on_delete=models.CASCADE, related_name="follow_ups")
+    finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    label = models.CharField(max_length=120)
+    every_hours = models.PositiveSmallIntegerField(default=24)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    due_at = models.DateTimeField()
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["finding"], condition=Q(kind="finding"), name="followup_one_per_finding"),
+            models.UniqueConstraint(fields=["door"], condition=Q(kind="notice"), name="followup_one_notice_per_door"),
+        ]
+        indexes = [models.Index(fields=["campaign", "status", "due_at"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class FollowUpCheck(models.Model):
+    """One check of a follow-up: who, when, what they found."""
+
+    class Result(models.TextChoices):
+        WELL = "well", _("Checked, all well")
+        HELP = "help", _("Needs help")
+        NO_ANSWER = "no_answer", _("No answer")
+        REPORTED = "reported", _("Someone reported")  # closes a door-notice follow-up
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="checks")
+    result = models.CharField(max_length=9, choices=Result.choices)
+    note = models.CharField(max_length=200, blank=True)
+    key = models.CharField(max_length=100, unique=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.follow_up_id} {self.result}"

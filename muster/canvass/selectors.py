@@ -6,9 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from muster.accounts.scoping import MANAGERS, Scope
-from muster.canvass.models import Campaign, Door, Finding, Tally, Visit, VisitPerson, WalkList
+from muster.canvass.models import (
+    Campaign,
+    Door,
+    Finding,
+    FollowUp,
+    FollowUpCheck,
+    Tally,
+    Visit,
+    VisitPerson,
+    WalkList,
+)
 from muster.core.errors import Forbidden, NotFound
 from muster.geo.models import Building, Region
 
@@ -258,3 +269,39 @@ def buildings_of(campaign: Campaign) -> list[dict]:
     return list(Door.objects.filter(campaign=campaign, building__isnull=False)
                 .values("building_id", "building__name", "walk_list__number").annotate(n=Count("id"))
                 .order_by("building__name"))  # type: ignore[arg-type]
+
+
+def followups(user, campaign: Campaign, status: str = "open") -> list[FollowUp]:
+    """A campaign's follow-up list for its leaders: each with its last check and whether it is overdue."""
+    if not is_leader(user, campaign):
+        raise NotFound()
+    rows = list(FollowUp.objects.filter(campaign=campaign, status=status).select_related("assignee").order_by("due_at", "id")[:500])
+    _with_last_check(rows, timezone.now())
+    return rows
+
+
+def my_followups(user) -> list[FollowUp]:
+    """The follow-ups assigned to the user, in open campaigns, due first."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    rows = list(FollowUp.objects.filter(assignee=user, status=FollowUp.Status.OPEN, campaign__status=Campaign.Status.OPEN)
+                .select_related("campaign").order_by("due_at", "id")[:200])
+    _with_last_check(rows, timezone.now())
+    return rows
+
+
+def _with_last_check(rows: list, now) -> None:
+    last: dict[int, FollowUpCheck] = {}
+    for c in FollowUpCheck.objects.filter(follow_up__in=rows).select_related("checked_by").order_by("follow_up_id", "-checked_at", "-id"):
+        last.setdefault(c.follow_up_id, c)
+    for r in rows:
+        r.last_check = last.get(r.pk)
+        r.overdue = r.status == "open" and r.due_at < now
+
+
+def followup_for(user, pk: int) -> FollowUp:
+    """One follow-up, for the campaign's leaders or the person it is assigned to."""
+    fu = FollowUp.objects.select_related("campaign__region").filter(pk=pk).first()
+    if fu is None or (fu.assignee_id != user.pk and not is_leader(user, fu.campaign)):
+        raise NotFound()
+    return fu

@@ -14,6 +14,10 @@ urlpatterns = [
     path("visits/<int:pk>/resolve/", views.resolve, name="resolve"),
     path("findings/<int:pk>/act/", views.act, name="act"),
     path("mine/", views.mine, name="mine"),
+    path("c/<int:pk>/followups/", views.followups, name="followups"),
+    path("followups/mine/", views.my_followups, name="my_followups"),
+    path("followups/<int:pk>/check/", views.followup_check, name="followup_check"),
+    path("followups/<int:pk>/close/", views.followup_close, name="followup_close"),
     path("l/<int:pk>/", views.walk, name="walk"),
     path("l/<int:pk>/sheet.pdf", views.sheet, name="sheet"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,15 @@ from django.views.decorators.http import require_POST
 
 from muster.canvass import actions, pdf, questions, selectors, svgmap
 from muster.canvass.audits import Audit
-from muster.canvass.forms import ActForm, AssignForm, CampaignForm, CutForm, MoveForm
+from muster.canvass.forms import (
+    ActForm,
+    AssignForm,
+    CampaignForm,
+    CutForm,
+    FollowUpCheckForm,
+    FollowUpOpenForm,
+    MoveForm,
+)
 from muster.canvass.models import Visit
 from muster.core.errors import DomainError
 from muster.web.decorators import managers_only
@@ -185,3 +194,66 @@ def sheet(request, pk: int):
     resp = HttpResponse(body, content_type="application/pdf")
     resp["Content-Disposition"] = f'inline; filename="walk-{wl.campaign_id}-{wl.number}.pdf"'
     return resp
+
+
+@managers_only
+def followups(request, pk: int):
+    """The leader's follow-up list: open it from a finding or the door notices, see who checked when, overdue first."""
+    c = selectors.campaign_for_leader(request.user, pk)
+    form = FollowUpOpenForm(request.POST or None, rules=c.rules)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            who = selectors.visitor_named(request.user, d["assignee"]) if d["assignee"] else None
+            rows = actions.followups_open(actor=request.user, campaign=c, rule="" if d["what"] == "notices" else d["what"],
+                                          notices=d["what"] == "notices", every_hours=d["every_hours"], assignee=who)
+            messages.success(request, _("%(n)d households added to the follow-up list.") % {"n": len(rows)})
+            return redirect("canvass:followups", c.pk)
+        except DomainError as e:
+            add_domain_error(form, e, aliases={"rule": "what"})
+    rows = _keyed(selectors.followups(request.user, c))
+    return render(request, "canvass/followups.html", {"c": c, "form": form, "rows": rows, "check": FollowUpCheckForm(),
+                                                      "overdue": sum(1 for r in rows if r.overdue), "back": ""})
+
+
+def _keyed(rows: list) -> list:
+    # Each check form carries its own idempotency key: a double tap or a resent form records one check.
+    for r in rows:
+        r.form_key = uuid.uuid4().hex
+    return rows
+
+
+@login_required
+def my_followups(request):
+    return render(request, "canvass/followups.html", {"rows": _keyed(selectors.my_followups(request.user)), "check": FollowUpCheckForm(),
+                                                      "back": "mine"})
+
+
+@login_required
+@require_POST
+def followup_check(request, pk: int):
+    fu = selectors.followup_for(request.user, pk)
+    form = FollowUpCheckForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Some of the data is not valid."))
+    else:
+        try:
+            d = form.cleaned_data
+            actions.followup_check(actor=request.user, follow_up=fu, key=d["key"], result=d["result"], note=d["note"])
+            messages.success(request, _("Saved."))
+        except DomainError as e:
+            messages.error(request, str(e.message))
+    if request.POST.get("back") == "mine":
+        return redirect("canvass:my_followups")
+    return redirect("canvass:followups", fu.campaign_id)
+
+
+@managers_only
+@require_POST
+def followup_close(request, pk: int):
+    fu = selectors.followup_for(request.user, pk)
+    try:
+        actions.followup_close(actor=request.user, follow_up=fu)
+    except DomainError as e:
+        messages.error(request, str(e.message))
+    return redirect("canvass:followups", fu.campaign_id)

@@ -497,3 +497,6 @@ def sheet_printed(*, actor, walk_list: WalkList) -> None:
     with atomic():
         audit.record(actor=actor, action=Audit.SHEET_PRINT, obj=walk_list.campaign, region=walk_list.campaign.region,
                      kind=AuditEvent.Kind.READ, changes={"list": walk_list.number})
+
+
+from muster.canvass.actions.followups import followup_check, followup_close, followups_open  # noqa: E402,F401 - re-exported

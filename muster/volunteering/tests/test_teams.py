@@ -154,3 +154,51 @@ def test_a_request_is_decided_only_by_managers_of_that_team(world):
     assert selectors_teams.membership_managed(world.street_coordinator, req.pk) == req
     with pytest.raises(NotFound):
         selectors_teams.membership_mine(world.volunteer, req.pk)
+
+
+def _race(fns) -> list[str]:
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(fns))
+    outcomes = []
+
+    def run(fn):
+        try:
+            barrier.wait(timeout=20)
+            fn()
+            outcomes.append("ok")
+        except Conflict as exc:
+            outcomes.append(exc.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(fn,)) for fn in fns]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_asks_once_and_two_managers_decide_once(world):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises all writers, so there is no concurrent write to race")
+    manager = volunteer(world)
+    team = _team(world, Team.JoinMode.APPROVAL, managers=[manager.person])
+    asker = volunteer(world)
+    outcomes = _race([lambda: actions.team_join(actor=asker, team=Team.objects.get(pk=team.pk))] * 4)
+    assert sorted(outcomes) == ["ok"] + ["pending"] * 3
+    assert Membership.objects.filter(team=team, person=asker.person).count() == 1
+    row = Membership.objects.get(team=team, person=asker.person)
+    outcomes = _race([
+        lambda: actions.team_join_decide(actor=manager, membership=Membership.objects.get(pk=row.pk), approve=True),
+        lambda: actions.team_join_decide(actor=world.coordinator, membership=Membership.objects.get(pk=row.pk),
+                                         approve=False, reason="不合适"),
+    ])
+    assert sorted(outcomes) == ["not_pending", "ok"]
+    assert AuditEvent.objects.filter(action=Audit.TEAM_JOIN_DECIDE).count() == 1

@@ -404,8 +404,9 @@ def signup_create(*, actor, session: Session, waitlist: bool = False) -> Signup:
             if row is None:
                 row = Signup.objects.create(session=session, person=person, status=status)
             else:
-                row.status = status
-                row.save(update_fields=["status", "changed_at"])
+                # A fresh sign-up after a withdrawal is reminded afresh.
+                row.status, row.reminded_at = status, None
+                row.save(update_fields=["status", "reminded_at", "changed_at"])
             audit.record(actor=actor, action=Audit.SIGNUP_CREATE, obj=session.project, region=session.project.region,
                          changes={"session": session.pk, "status": status})
     except IntegrityError:

@@ -106,3 +106,17 @@ def test_two_workers_at_once_remind_each_volunteer_once(world, settings):
     assert sum(counts) == 6
     for u in users:
         assert Notification.objects.filter(person=u.person, event="volunteering.reminder", channel="sms").count() == 1
+
+
+def test_signing_up_again_after_withdrawing_is_reminded_again(world, settings):
+    settings.VOLUNTEER_REMIND_HOURS = 24
+    _p, s = project(world, places=2, in_days=2)
+    user = volunteer(world)
+    row = actions.signup_create(actor=user, session=s)
+    assert jobs.session_reminders_send(now=s.starts_at - dt.timedelta(hours=20)) == 1
+    actions.signup_withdraw(actor=user, signup=row)
+    assert jobs.session_reminders_send(now=s.starts_at - dt.timedelta(hours=10)) == 0
+    again = actions.signup_create(actor=user, session=s)
+    assert again.pk == row.pk and again.reminded_at is None
+    assert jobs.session_reminders_send(now=s.starts_at - dt.timedelta(hours=5)) == 1
+    assert Notification.objects.filter(person=user.person, event="volunteering.reminder", channel="sms").count() == 2

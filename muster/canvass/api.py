@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from muster.canvass import actions, selectors
+from muster.canvass import actions, proposals, selectors
 from muster.canvass.models import Visit
 from muster.core.errors import InvalidInput
 
@@ -189,3 +189,43 @@ def followup_check(request: HttpRequest, followup_id: int, payload: CheckIn):
                                             note=payload.note, checked_at=payload.checked_at)
     return (201 if created else 200), {"id": check.pk, "follow_up": fu.pk, "result": check.result, "checked_at": check.checked_at,
                                        "follow_up_status": fu.status, "next_due_at": fu.due_at}
+
+
+class LineOut(Schema):
+    walk_list: int
+    number: int
+    kind: str  # user | team
+    id: int
+    name: str
+    metres: int
+
+
+class ProposalOut(Schema):
+    lines: list[LineOut]
+    left: int
+
+
+class LineIn(Schema):
+    walk_list: int
+    kind: str
+    id: int
+
+
+class ApplyIn(Schema):
+    lines: list[LineIn]
+
+
+@router.get("/campaigns/{int:campaign_id}/proposal", response=ProposalOut, url_name="canvass_proposal")
+def proposal(request: HttpRequest, campaign_id: int):
+    """The dispatch engine's proposal for the campaign's unassigned walk lists (nothing is written)."""
+    lines, left = proposals.propose(selectors.campaign_for_leader(request.user, campaign_id))
+    return {"lines": [{"walk_list": ln.walk_list.pk, "number": ln.walk_list.number, "kind": ln.kind, "id": ln.target_id,
+                       "name": ln.name, "metres": ln.metres} for ln in lines], "left": left}
+
+
+@router.post("/campaigns/{int:campaign_id}/proposal/apply", response=dict, url_name="canvass_proposal_apply")
+def proposal_apply(request: HttpRequest, campaign_id: int, payload: ApplyIn):
+    """Apply the reviewed lines in one step: all or nothing."""
+    c = selectors.campaign_for_leader(request.user, campaign_id)
+    return {"assigned": actions.lists_apply(actor=request.user, campaign=c,
+                                            lines=[(ln.walk_list, ln.kind, ln.id) for ln in payload.lines])}

@@ -21,6 +21,8 @@ class Audit(enum.StrEnum):
     FOLLOWUP_OPEN = "canvass_followup.open"
     FOLLOWUP_CHECK = "canvass_followup.check"
     FOLLOWUP_CLOSE = "canvass_followup.close"
+    TEAM_CREATE = "canvass_team.create"
+    LISTS_APPLY = "canvass_campaign.apply_proposal"
 
 
 LABELS = {
@@ -39,4 +41,6 @@ LABELS = {
     Audit.FOLLOWUP_OPEN: pgettext_lazy("audit action", "Households put on a follow-up list"),
     Audit.FOLLOWUP_CHECK: pgettext_lazy("audit action", "Follow-up check recorded"),
     Audit.FOLLOWUP_CLOSE: pgettext_lazy("audit action", "Follow-up ended"),
+    Audit.TEAM_CREATE: pgettext_lazy("audit action", "Door-knocking team set up"),
+    Audit.LISTS_APPLY: pgettext_lazy("audit action", "Proposed walk list assignments applied"),
 }

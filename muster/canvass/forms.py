@@ -67,3 +67,9 @@ class FollowUpCheckForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["result"].choices = FollowUpCheck.Result.choices  # type: ignore[attr-defined]
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(max_length=60, label=pgettext_lazy("canvass", "Team name"))
+    leader = forms.CharField(max_length=150, label=_("Team leader (user name)"))
+    members = forms.CharField(max_length=2000, required=False, label=_("Members (user names, separated by commas)"))

@@ -259,3 +259,20 @@ class FollowUpCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follow_up_id} {self.result}"
+
+
+class Team(models.Model):
+    """A campaign team: a named group of visitors with a leader; a walk list given to a team goes to its leader."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=60, verbose_name=_("name"))
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "name"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "name"], name="canvass_team_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -16,6 +16,7 @@ from muster.canvass.models import (
     FollowUp,
     FollowUpCheck,
     Tally,
+    Team,
     Visit,
     VisitPerson,
     WalkList,
@@ -305,3 +306,9 @@ def followup_for(user, pk: int) -> FollowUp:
     if fu is None or (fu.assignee_id != user.pk and not is_leader(user, fu.campaign)):
         raise NotFound()
     return fu
+
+
+def teams_of(user, campaign: Campaign) -> list[Team]:
+    if not is_leader(user, campaign):
+        raise NotFound()
+    return list(Team.objects.filter(campaign=campaign).select_related("leader").prefetch_related("members"))

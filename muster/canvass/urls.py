@@ -14,6 +14,7 @@ urlpatterns = [
     path("visits/<int:pk>/resolve/", views.resolve, name="resolve"),
     path("findings/<int:pk>/act/", views.act, name="act"),
     path("mine/", views.mine, name="mine"),
+    path("c/<int:pk>/teams/", views.teams, name="teams"),
     path("c/<int:pk>/followups/", views.followups, name="followups"),
     path("followups/mine/", views.my_followups, name="my_followups"),
     path("followups/<int:pk>/check/", views.followup_check, name="followup_check"),

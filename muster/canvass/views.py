@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from muster.canvass import actions, pdf, questions, selectors, svgmap
+from muster.canvass import actions, pdf, proposals, questions, selectors, svgmap
 from muster.canvass.audits import Audit
 from muster.canvass.forms import (
     ActForm,
@@ -24,6 +24,7 @@ from muster.canvass.forms import (
     FollowUpCheckForm,
     FollowUpOpenForm,
     MoveForm,
+    TeamForm,
 )
 from muster.canvass.models import Visit
 from muster.core.errors import DomainError
@@ -257,3 +258,34 @@ def followup_close(request, pk: int):
     except DomainError as e:
         messages.error(request, str(e.message))
     return redirect("canvass:followups", fu.campaign_id)
+
+
+@managers_only
+def teams(request, pk: int):
+    """Teams of the campaign, and the dispatch engine's proposal of who walks which unassigned list (reviewed, then
+    applied in one step)."""
+    c = selectors.campaign_for_leader(request.user, pk)
+    form = TeamForm(request.POST or None) if request.POST.get("do") == "team" else TeamForm()
+    if request.method == "POST" and request.POST.get("do") == "team" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            leader = selectors.visitor_named(request.user, d["leader"])
+            members = [selectors.visitor_named(request.user, n) for n in d["members"].replace("，", ",").split(",") if n.strip()]
+            actions.team_create(actor=request.user, campaign=c, name=d["name"], leader=leader, members=members)
+            messages.success(request, _("Saved."))
+            return redirect("canvass:teams", c.pk)
+        except DomainError as e:
+            add_domain_error(form, e, aliases={"assignee": "members"})
+    if request.method == "POST" and request.POST.get("do") == "apply":
+        try:
+            lines = [tuple(x.split(":")) for x in request.POST.getlist("line")]
+            n = actions.lists_apply(actor=request.user, campaign=c, lines=[(int(a), k, int(b)) for a, k, b in lines])
+            messages.success(request, _("%(n)d walk lists assigned.") % {"n": n})
+        except (ValueError, TypeError):
+            messages.error(request, _("Some of the data is not valid."))
+        except DomainError as e:
+            messages.error(request, str(e.message))
+        return redirect("canvass:teams", c.pk)
+    lines, left = proposals.propose(c) if request.GET.get("propose") else (None, 0)
+    return render(request, "canvass/teams.html", {"c": c, "form": form, "teams": selectors.teams_of(request.user, c),
+                                                  "lines": lines, "left": left})

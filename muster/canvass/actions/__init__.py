@@ -500,3 +500,4 @@ def sheet_printed(*, actor, walk_list: WalkList) -> None:
 
 
 from muster.canvass.actions.followups import followup_check, followup_close, followups_open  # noqa: E402,F401 - re-exported
+from muster.canvass.actions.teams import lists_apply, team_create  # noqa: E402,F401 - re-exported

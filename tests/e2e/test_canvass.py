@@ -124,3 +124,33 @@ def test_visitor_in_english_on_a_phone(browse, world, canvass, shots):
     # Someone else's list is not there for this visitor.
     r = phone.goto(phone.base + f"/canvass/l/{wls[1].pk}/")
     assert r.status == 404
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en-US"])
+def test_follow_up_checks_and_proposal_on_a_phone(browse, world, canvass, shots, lang):
+    from muster.canvass import actions
+    from muster.canvass.models import FollowUpCheck
+    from muster.canvass.tests.helpers import visit
+
+    c, wls, (v0, v1) = canvass
+    door = wls[0].doors.order_by("pk").first()
+    visit(v0, door, people=[{"name": "赵大爷", "answers": {"needs": ["elderly_alone"]}}])
+    actions.followups_open(actor=world.coordinator, campaign=c, rule="elderly_alone", assignee=v1)
+    phone = browse(locale=lang, width=360, height=740, mobile=True)
+    log_in(phone, v1.username)
+    phone.goto(phone.base + "/canvass/followups/mine/")
+    phone.wait_for_selector("#followups .cv-check")
+    _fits(phone)
+    phone.select_option("#followups select[name=result]", "well")
+    phone.fill("#followups input[name=note]", "ok")
+    phone.click("#followups .cv-check button")
+    expect(phone.locator("#followups")).to_contain_text("ok")
+    assert FollowUpCheck.objects.filter(checked_by=v1, result="well").count() == 1
+    phone.screenshot(path=str(shots / f"canvass_followups_phone_{lang}.png"), full_page=True)
+    leader = browse(locale=lang, width=360, height=740, mobile=True)
+    log_in(leader, world.coordinator.username)
+    actions.list_assign(actor=world.coordinator, walk_list=wls[1], assignee=None)
+    leader.goto(leader.base + f"/canvass/c/{c.pk}/teams/?propose=1")
+    _fits(leader)
+    leader.goto(leader.base + f"/canvass/c/{c.pk}/followups/")
+    _fits(leader)

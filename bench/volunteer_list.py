@@ -7,7 +7,8 @@ at the scenario's scale (7,683 projects with sessions, 228,000 sign-ups) in Post
 Stages: a scratch database `<name>_bench_volunteer_list` beside DATABASE_URL, loaded set-wise (bench/volunteer_city.py);
 one gunicorn node (DEBUG=0); then, one client, --requests of each page in turn after a warm-up: the list unfiltered,
 with text + category, with a date and a district, "nearby" (a position in the district), and /volunteering/me/ of a
-signed-in volunteer. Prints JSON with p50/p95/max per page and whether the target (every p95 < 150 ms) is met.
+signed-in volunteer. Prints JSON with p50/p95/max per page (and a baseline: /healthz/node, no query, through the same stack in the same run) and
+whether the target (every page's p95 < 150 ms) is met.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ def main(argv=None) -> int:
         day = (dt.date.today() + dt.timedelta(days=3)).isoformat()
         lat, lon = city["centre"]
         pages = {
+            # The same stack answering without a query: what the machine's load alone costs each request.
+            "baseline": "/healthz/node",
             "list": "/volunteering/",
             "search": "/volunteering/?q=%E6%95%B2%E9%97%A8&category=door_knocking",
             "date_district": f"/volunteering/?day={day}&district={city['district']}",
@@ -78,7 +81,7 @@ def main(argv=None) -> int:
         print(json.dumps({"projects": city["projects"], "sessions": city["sessions"], "signups": city["signups"],
                           "volunteers": city["volunteers"], "load_s": round(load_s, 1), "workers": args.workers,
                           "requests_each": args.requests, "pages": figures, "target_p95_ms": TARGET_MS,
-                          "target_met": all(f["p95_ms"] < TARGET_MS for f in figures.values())}, ensure_ascii=False))
+                          "target_met": all(f["p95_ms"] < TARGET_MS for k, f in figures.items() if k != "baseline")}, ensure_ascii=False))
     return 0
 
 

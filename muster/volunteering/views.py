@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +34,7 @@ from muster.volunteering.forms import (
 from muster.volunteering.models import Signup
 from muster.web import qr
 from muster.web.forms import add_domain_error
+from muster.web.paging import page_of
 
 
 def _too_many(request, group: str, rate: str) -> bool:
@@ -52,9 +52,11 @@ def projects(request):
     form = SearchForm(request.GET or None, districts=districts)
     d = form.cleaned_data if form.is_valid() else {}
     near = (d["lat"], d["lon"]) if d.get("lat") is not None and d.get("lon") is not None else None
-    qs = selectors.projects_public(text=d.get("q", ""), category=d.get("category", ""), day=d.get("day"),
-                                   district=_district(d.get("district", "")), near=near)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    rows = selectors.project_rows(text=d.get("q", ""), category=d.get("category", ""), day=d.get("day"),
+                                  district=_district(d.get("district", "")), near=near)
+    # Paged without a COUNT: counting the matching projects cost as much as finding the page's 20.
+    page = page_of(rows, request.GET.get("page"), size=20)
+    page.items = selectors.projects_of_rows(page.items)
     return render(request, "volunteering/projects.html", {"form": form, "page": page, "near": near,
                                                           "volunteer": selectors.volunteer_of(request.user)})
 

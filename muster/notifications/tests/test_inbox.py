@@ -372,7 +372,8 @@ def test_the_inbox_asks_a_fixed_number_of_queries_however_many_items(world, djan
     post = rosters.post_create(actor=world.coordinator, site=world.gate, name="南门帐篷")
     checkpoints.passage_record(actor=world.coordinator, post=post, data=data(temperature="38.1"))
     inbox.gather(world.coordinator)  # providers discovered once per process
-    with django_assert_max_num_queries(13) as one:  # one query per provider (13: volunteering corrections)
+    # At most one query per provider, whichever apps register them (the test's own user fetch aside).
+    with django_assert_max_num_queries(len(inbox.kinds()) + 1) as one:
         assert len(inbox.gather(User.objects.get(pk=world.coordinator.pk))) == 1
     for t in ("38.2", "38.3", "38.4", "38.5"):
         checkpoints.passage_record(actor=world.coordinator, post=post, data=data(temperature=t))

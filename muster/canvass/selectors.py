@@ -84,12 +84,10 @@ def within_region(campaign: Campaign, region_id) -> Region | None:
 
 def _doors(campaign: Campaign, within: Region | None = None) -> QuerySet[Door]:
     qs = Door.objects.filter(campaign=campaign)
-    if within is not None:
-        if within.level == Region.Level.COMMUNITY:
-            return qs.filter(region=within)
-        ids = list(Region.objects.filter(path__startswith=within.path, level=Region.Level.COMMUNITY).values_list("id", flat=True))
-        qs = qs.filter(region_id__in=ids)
-    return qs
+    if within is not None and within.level == Region.Level.COMMUNITY:
+        return qs.filter(region=within)
+    ids = _communities(within)
+    return qs if ids is None else qs.filter(region_id__in=ids)
 
 
 def _from_tally(campaign: Campaign, by: str, within: Region | None) -> list[dict]:
@@ -147,9 +145,24 @@ def coverage(campaign: Campaign, by: str = "region", within: Region | None = Non
     return out
 
 
-def finding_counts(campaign: Campaign, by: str = "region") -> dict:
+def _communities(within: Region | None) -> list[int] | None:
+    """The communities a board looks at (None: the whole campaign)."""
+    if within is None:
+        return None
+    if within.level == Region.Level.COMMUNITY:
+        return [within.pk]
+    return list(Region.objects.filter(path__startswith=within.path, level=Region.Level.COMMUNITY).values_list("id", flat=True))
+
+
+def _findings_within(campaign: Campaign, within: Region | None) -> QuerySet[Finding]:
+    qs = Finding.objects.filter(campaign=campaign)
+    ids = _communities(within)
+    return qs if ids is None else qs.filter(region_id__in=ids)
+
+
+def finding_counts(campaign: Campaign, by: str = "region", within: Region | None = None) -> dict:
     field = {"street": "region__parent_id", "region": "region_id", "building": "visit_person__visit__door__building_id"}[by]
-    return dict(Finding.objects.filter(campaign=campaign).values_list(field).annotate(n=Count("id")).order_by())
+    return dict(_findings_within(campaign, within).values_list(field).annotate(n=Count("id")).order_by())
 
 
 def totals(campaign: Campaign, within: Region | None = None) -> dict:
@@ -175,10 +188,11 @@ def conflicts(campaign: Campaign) -> QuerySet[Visit]:
             .select_related("door__household__building", "door__building", "visitor", "door__completed_by").order_by("recorded_at"))
 
 
-def findings(user, campaign: Campaign) -> QuerySet[Finding]:
+def findings(user, campaign: Campaign, within: Region | None = None) -> QuerySet[Finding]:
+    """A campaign's findings for its leaders, those in `within` only when the board looks at a street or community."""
     if not is_leader(user, campaign):
         raise Forbidden()
-    return (Finding.objects.filter(campaign=campaign)
+    return (_findings_within(campaign, within)
             .select_related("visit_person__person", "visit_person__visit__door__household__building",
                             "acted_by", "region").order_by("action", "-created_at"))
 
@@ -261,13 +275,17 @@ def hotels(user, campaign: Campaign) -> QuerySet:
     return Site.objects.filter(Scope.of(user).region_q("region", MANAGERS), kind=Site.Kind.HOTEL, active=True).order_by("name")
 
 
-def lists_of(campaign: Campaign) -> QuerySet[WalkList]:
-    return (campaign.walk_lists.select_related("assignee")
+def lists_of(campaign: Campaign, within: Region | None = None) -> QuerySet[WalkList]:
+    """Walk lists with their doors counted; with `within`, only lists with doors there (not every list of a district)."""
+    qs = campaign.walk_lists.all()
+    if within is not None:
+        qs = qs.filter(id__in=_doors(campaign, within).values("walk_list_id"))
+    return (qs.select_related("assignee")
             .annotate(total=Count("doors"), done=Count("doors", filter=~Q(doors__status=Door.Status.PENDING))))
 
 
-def buildings_of(campaign: Campaign) -> list[dict]:
-    return list(Door.objects.filter(campaign=campaign, building__isnull=False)
+def buildings_of(campaign: Campaign, within: Region | None = None) -> list[dict]:
+    return list(_doors(campaign, within).filter(building__isnull=False)
                 .values("building_id", "building__name", "walk_list__number").annotate(n=Count("id"))
                 .order_by("building__name"))  # type: ignore[arg-type]
 

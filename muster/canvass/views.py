@@ -62,15 +62,15 @@ def campaign(request, pk: int):
     by = request.GET.get("by") if request.GET.get("by") in ("street", "region", "building", "unit", "list") else default
     rows = selectors.coverage(c, by, within)
     if by in ("street", "region", "building"):
-        found = selectors.finding_counts(c, by)
+        found = selectors.finding_counts(c, by, within)
         for r in rows:
             r["findings"] = found.get(r[{"street": "region__parent_id", "region": "region_id"}.get(by, "building_id")], 0)
     small = top.level == "community"
     full = c.region.level != "district" or within is not None
     ctx = {"c": c, "within": within, "t": selectors.totals(c, within), "by": by, "rows": rows,
            # A district campaign's thousands of lists and its revisit list are read per street or community.
-           "lists": selectors.lists_of(c)[:300] if full else [], "buildings": selectors.buildings_of(c) if small else [],
-           "findings": selectors.findings(request.user, c)[:200],
+           "lists": selectors.lists_of(c, within)[:300] if full else [], "buildings": selectors.buildings_of(c, within) if small else [],
+           "findings": selectors.findings(request.user, c, within)[:200],
            "conflicts": selectors.conflicts(c)[:200], "revisits": selectors.revisits(c, within)[:500] if full else [],
            "dots": svgmap.layout(selectors.map_points(c, within)) if small else [], "W": svgmap.WIDTH, "H": svgmap.HEIGHT,
            "hotels": selectors.hotels(request.user, c), "assign": AssignForm(), "move": MoveForm(), "cutform": CutForm()}

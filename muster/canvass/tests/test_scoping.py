@@ -65,3 +65,41 @@ def test_planning_imports_no_django():
     code = "import sys; sys.modules['django'] = None; import muster.canvass.planning as p; print(len(p.cut([p.Unit(1, '1', 3)], 2)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "1"
+
+
+def test_a_street_board_looked_at_per_community_shows_that_community_only(client, world):
+    """A street or district campaign's board read for one community lists that community's findings,
+    walk lists and buildings, not the whole campaign's (which at district scale is what made it slow)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from muster.canvass import actions
+    from muster.canvass.tests.helpers import estate
+    from muster.geo.models import Building, Household
+
+    estate(world, buildings=1, units=1, rooms=2)
+    far = Building.objects.create(region=world.neighbour, name="邻区9号楼", lat=39.8631, lon=116.4147)
+    for r in ("101", "201"):
+        Household.objects.create(region=world.neighbour, building=far, unit="1", room=r)
+    now = timezone.now()
+    c = actions.campaign_create(actor=world.street_coordinator, name="街道敲门", region=world.street, purpose_text="排查",
+                                template="market", starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(days=1))
+    wls = actions.lists_cut(actor=world.street_coordinator, campaign=c, lists=2)
+    for wl in wls:
+        actions.list_assign(actor=world.street_coordinator, walk_list=wl, assignee=world.street_coordinator)
+    mine = {wl.pk: wl.doors.first() for wl in wls}
+    for door in mine.values():
+        visit(world.street_coordinator, door, people=[{"name": f"居民{door.household.room}{door.region.name}",
+                                                       "answers": {"market": True}}])
+    here = next(d for d in mine.values() if d.region_id == world.puanli.pk)
+    there = next(d for d in mine.values() if d.region_id == world.neighbour.pk)
+    client.force_login(world.street_coordinator)
+    whole = client.get(f"/canvass/c/{c.pk}/").content.decode()
+    assert "蒲安里第二社区" in whole and "蒲安里第一社区" in whole
+    page = client.get(f"/canvass/c/{c.pk}/?in={world.puanli.pk}")
+    assert page.status_code == 200
+    findings = page.context["findings"]
+    assert [f.region_id for f in findings] == [world.puanli.pk]
+    assert {wl.pk for wl in page.context["lists"]} == {here.walk_list_id} != {there.walk_list_id}
+    assert {b["building__name"] for b in page.context["buildings"]} == {"1号楼"}

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
-from django.utils.module_loading import module_has_submodule
+from muster.core.registry import app_modules
 
 
 @dataclass(frozen=True)
@@ -46,9 +44,7 @@ def discover() -> None:
     global _discovered
     if _discovered:
         return
-    for config in apps.get_app_configs():
-        if config.name.startswith("muster.") and module_has_submodule(config.module, "needpage"):
-            import_module(f"{config.name}.needpage")
+    app_modules("needpage")
     _discovered = True
 
 

@@ -21,10 +21,8 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import import_module
 
-from django.apps import apps
-from django.utils.module_loading import module_has_submodule
+from muster.core.registry import app_modules
 
 log = logging.getLogger("muster.volunteering")
 
@@ -71,9 +69,7 @@ def discover() -> None:
     global _discovered
     if _discovered:
         return
-    for config in apps.get_app_configs():
-        if config.name.startswith("muster.") and module_has_submodule(config.module, "service"):
-            import_module(f"{config.name}.service")
+    app_modules("service")
     _discovered = True
 
 

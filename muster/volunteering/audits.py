@@ -53,7 +53,7 @@ LABELS = {
     Audit.SIGNUP_NO_SHOW: pgettext_lazy("audit action", "Volunteer marked as not having come"),
     Audit.CORRECTION_REQUEST: pgettext_lazy("audit action", "Correction of a service record asked for"),
     Audit.CORRECTION_DECIDE: pgettext_lazy("audit action", "Correction of a service record decided"),
-    Audit.HONOUR_RECORD: pgettext_lazy("audit action", "Volunteer's training or award recorded"),
+    Audit.HONOUR_RECORD: pgettext_lazy("audit action", "Volunteer's training, award or evaluation recorded"),
     Audit.CERTIFICATE_ISSUE: pgettext_lazy("audit action", "Certificate of service issued"),
     Audit.REPORT_EXPORT: pgettext_lazy("audit action", "Volunteer hours report exported"),
     Audit.RECORD_COLLECT: pgettext_lazy("audit action", "Service hours recorded from another service"),

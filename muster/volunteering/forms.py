@@ -174,6 +174,8 @@ class HonourForm(forms.Form):
     organiser = forms.CharField(label=_("Organising unit"), max_length=120)
     hours = forms.DecimalField(label=_("Training hours"), required=False, min_value=Decimal("0.01"), max_digits=5,
                                decimal_places=2)
+    rating = forms.ChoiceField(label=_("Rating (for an evaluation)"), required=False,
+                               choices=[("", "—"), *Honour.Rating.choices])
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -368,14 +368,23 @@ class Correction(models.Model):
 
 
 class Honour(models.Model):
-    """A training a volunteer took or an award they received, recorded by the organiser (培训记录, 表彰奖励)."""
+    """A training a volunteer took, an award they received or the organiser's evaluation of their service,
+    recorded by the organiser (培训记录, 表彰奖励, 服务评价)."""
 
     class Kind(models.TextChoices):
         TRAINING = "training", _("Training")
         AWARD = "award", _("Award")
+        EVALUATION = "evaluation", _("Evaluation of service")
+
+    class Rating(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellent")
+        GOOD = "good", _("Good")
+        SATISFACTORY = "satisfactory", _("Satisfactory")
+        POOR = "poor", _("Unsatisfactory")
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="volunteer_honours")
-    kind = models.CharField(max_length=8, choices=Kind.choices, verbose_name=_("kind"))
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
+    rating = models.CharField(max_length=12, choices=Rating.choices, blank=True, verbose_name=_("rating"))
     title = models.CharField(max_length=120, verbose_name=_("title"))
     date = models.DateField(verbose_name=_("date"))
     hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, verbose_name=_("training hours"))
@@ -386,8 +395,8 @@ class Honour(models.Model):
 
     class Meta:
         ordering = ["-date", "-pk"]
-        verbose_name = _("training or award")
-        verbose_name_plural = _("trainings and awards")
+        verbose_name = _("training, award or evaluation")
+        verbose_name_plural = _("trainings, awards and evaluations")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.title}"

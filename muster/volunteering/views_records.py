@@ -132,7 +132,7 @@ def honour_add(request, team_pk: int):
             if member is None:
                 raise Forbidden(_("You do not organise this volunteer."))
             actions.honour_record(actor=request.user, person=member.person, kind=d["kind"], title=d["title"],
-                                  date=d["date"], organiser=d["organiser"], hours=d["hours"])
+                                  date=d["date"], organiser=d["organiser"], hours=d["hours"], rating=d["rating"])
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

@@ -99,19 +99,23 @@ def _may_record_for(actor, person: Person) -> Volunteer:
 
 
 def honour_record(*, actor, person: Person, kind: str, title: str, date: dt.date, organiser: str,
-                  hours: Decimal | None = None) -> Honour:
-    """Record a training the volunteer took or an award they received."""
+                  hours: Decimal | None = None, rating: str = "") -> Honour:
+    """Record a training the volunteer took, an award they received or an evaluation of their service (with its rating)."""
     v = _may_record_for(actor, person)
     if kind not in Honour.Kind.values:
-        raise InvalidInput(_("Choose training or award."), field="kind")
+        raise InvalidInput(_("Choose training, award or evaluation."), field="kind")
+    if kind == Honour.Kind.EVALUATION and rating not in Honour.Rating.values:
+        raise InvalidInput(_("An evaluation needs a rating."), field="rating")
     title = _text(title, "title", _("Give the title."), 120)
     organiser = _text(organiser, "organiser", _("Give the organising unit."), 120)
     if date > timezone.localdate():
         raise InvalidInput(_("The date cannot be in the future."), field="date")
     with atomic():
         h = Honour.objects.create(person=person, kind=kind, title=title, date=date, organiser=organiser,
-                                  hours=hours if kind == Honour.Kind.TRAINING else None, region=v.region, recorded_by=actor)
-        audit.record(actor=actor, action=Audit.HONOUR_RECORD, obj=h, region=v.region, changes={"kind": kind, "title": title})
+                                  hours=hours if kind == Honour.Kind.TRAINING else None,
+                                  rating=rating if kind == Honour.Kind.EVALUATION else "", region=v.region, recorded_by=actor)
+        audit.record(actor=actor, action=Audit.HONOUR_RECORD, obj=h, region=v.region,
+                     changes={"kind": kind, "title": title, "rating": h.rating})
     return h
 
 

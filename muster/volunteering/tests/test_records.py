@@ -81,6 +81,26 @@ def test_training_and_award_recorded_by_the_organiser(world, served):
                               organiser="x")
 
 
+def test_evaluation_of_service_needs_a_rating_and_shows_on_the_volunteers_page(world, served, login):
+    from muster.core.errors import InvalidInput
+    from muster.volunteering.models import Honour
+
+    user, _record = served
+    with pytest.raises(InvalidInput) as e:
+        actions.honour_record(actor=world.coordinator, person=user.person, kind="evaluation", title="值守认真",
+                              date=timezone.localdate(), organiser="蒲安里社区")
+    assert e.value.field == "rating" and not Honour.objects.exists()
+    h = actions.honour_record(actor=world.coordinator, person=user.person, kind="evaluation", title="值守认真，主动补位",
+                              date=timezone.localdate(), organiser="蒲安里社区", rating="excellent")
+    assert (h.kind, h.rating) == ("evaluation", "excellent")
+    # A training carries no rating even if one is sent.
+    t = actions.honour_record(actor=world.coordinator, person=user.person, kind="training", title="培训",
+                              date=timezone.localdate(), organiser="蒲安里社区", rating="poor")
+    assert t.rating == ""
+    page = login(user).get("/volunteering/me/").content.decode()
+    assert "服务评价 (优秀) · 值守认真，主动补位" in page
+
+
 def test_certificate_pdf_in_chinese_and_verify(world, served, login, settings):
     settings.SITE_URL = "https://muster.example.cn"
     user, record = served

@@ -11,6 +11,7 @@ class Audit(enum.StrEnum):
     TEAM_CREATE = "volunteer_team.create"
     TEAM_MEMBER_ADD = "volunteer_team.member_add"
     PROJECT_CREATE = "volunteer_project.create"
+    PROJECT_CLOSE = "volunteer_project.close"
     SESSION_ADD = "volunteer_session.add"
     SIGNUP_CREATE = "volunteer_signup.create"
     SIGNUP_WITHDRAW = "volunteer_signup.withdraw"
@@ -43,6 +44,7 @@ LABELS = {
     Audit.TEAM_CREATE: pgettext_lazy("audit action", "Volunteer team set up"),
     Audit.TEAM_MEMBER_ADD: pgettext_lazy("audit action", "Member added to a volunteer team"),
     Audit.PROJECT_CREATE: pgettext_lazy("audit action", "Volunteer project published"),
+    Audit.PROJECT_CLOSE: pgettext_lazy("audit action", "Volunteer project closed"),
     Audit.SESSION_ADD: pgettext_lazy("audit action", "Session added to a volunteer project"),
     Audit.SIGNUP_CREATE: pgettext_lazy("audit action", "Signed up for a volunteer session"),
     Audit.SIGNUP_WITHDRAW: pgettext_lazy("audit action", "Withdrew from a volunteer session"),

@@ -214,6 +214,7 @@ class Signup(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")  # by the volunteer; the place went to the next
         DECLINED = "declined", _("Declined")  # by the organiser
         NO_SHOW = "no_show", _("Did not come")  # confirmed, never signed in; marked by the leader after the start
+        CANCELLED = "cancelled", _("Project closed")  # the project was closed before the session; the volunteer was told
 
     HOLDING = (Status.CONFIRMED, Status.PENDING)
     ACTIVE = (Status.CONFIRMED, Status.PENDING, Status.WAITING)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("signups/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("manage/", views.manage, name="manage"),
     path("manage/p/<int:pk>/", views.project_manage, name="project_manage"),
+    path("manage/p/<int:pk>/close/", views.project_close, name="project_close"),
     path("manage/s/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
     path("manage/signups/<int:pk>/decide/", views.decide, name="decide"),
     path("manage/teams/<int:pk>/", views.team, name="team"),

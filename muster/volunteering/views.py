@@ -302,6 +302,20 @@ def project_manage(request, pk: int):
 
 
 @login_required
+@require_POST
+def project_close(request, pk: int):
+    """The organiser closes the project, with the reason the volunteers signed up are told."""
+    p = selectors.project_managed(request.user, pk)
+    try:
+        actions.project_close(actor=request.user, project=p, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Project closed; the volunteers signed up were told."))
+    return redirect("volunteering:project_manage", p.pk)
+
+
+@login_required
 def session_attendance(request, pk: int):
     """The leader's attendance page for one session: its QR and code, scanning volunteers' personal codes,
     back-filled hours with a reason, no-shows."""

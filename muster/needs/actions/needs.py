@@ -21,6 +21,7 @@ from muster.core.transactions import atomic
 from muster.geo.models import Region, Site
 from muster.needs.audits import Audit
 from muster.needs.models import Need, NeedRole, Report
+from muster.needs.signals import need_status_changed
 from muster.people.models import Organisation, Person, Skill
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: codes are typed on phones
@@ -241,6 +242,8 @@ def need_set_status(*, actor, need: Need, verb: str, reason: str = "") -> Need:
                      changes={"status": [old, target], **({"reason": reason} if reason else {})})
         for person in told:
             tell(person, _("Cancelled: %(need)s") % {"need": need}, reason, need, "need.cancel")
+        # Work published from the need elsewhere (a volunteer project) follows it, in this transaction.
+        need_status_changed.send(sender=Need, need=need, actor=actor, verb=verb, reason=reason)
     return need
 
 

@@ -3,6 +3,7 @@
 training and awards (`records`). Callers use `actions.<name>`."""
 
 from muster.volunteering.actions.attendance import *  # noqa: F403
+from muster.volunteering.actions.closing import *  # noqa: F403
 from muster.volunteering.actions.core import *  # noqa: F403
 from muster.volunteering.actions.insurance import *  # noqa: F403
 from muster.volunteering.actions.proposals import *  # noqa: F403

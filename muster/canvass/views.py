@@ -53,6 +53,10 @@ def campaigns(request):
     return render(request, "canvass/campaigns.html", {"rows": rows, "form": form})
 
 
+# Findings cards on the board (those awaiting review first); a district's thousands are read per street or community.
+FINDINGS_SHOWN = 60
+
+
 @managers_only
 def campaign(request, pk: int):
     c = selectors.campaign_for_leader(request.user, pk)
@@ -70,7 +74,7 @@ def campaign(request, pk: int):
     ctx = {"c": c, "within": within, "t": selectors.totals(c, within), "by": by, "rows": rows,
            # A district campaign's thousands of lists and its revisit list are read per street or community.
            "lists": selectors.lists_of(c, within)[:300] if full else [], "buildings": selectors.buildings_of(c, within) if small else [],
-           "findings": selectors.findings(request.user, c, within)[:200],
+           "findings": selectors.findings(request.user, c, within)[:FINDINGS_SHOWN], "findings_shown": FINDINGS_SHOWN,
            "conflicts": selectors.conflicts(c)[:200], "revisits": selectors.revisits(c, within)[:500] if full else [],
            "dots": svgmap.layout(selectors.map_points(c, within)) if small else [], "W": svgmap.WIDTH, "H": svgmap.HEIGHT,
            "hotels": selectors.hotels(request.user, c), "assign": AssignForm(), "move": MoveForm(), "cutform": CutForm()}

@@ -103,3 +103,19 @@ def test_a_street_board_looked_at_per_community_shows_that_community_only(client
     assert [f.region_id for f in findings] == [world.puanli.pk]
     assert {wl.pk for wl in page.context["lists"]} == {here.walk_list_id} != {there.walk_list_id}
     assert {b["building__name"] for b in page.context["buildings"]} == {"1号楼"}
+
+
+def test_the_board_shows_the_first_findings_awaiting_review_and_says_how_many_more(client, world, monkeypatch):
+    from muster.canvass import views
+
+    monkeypatch.setattr(views, "FINDINGS_SHOWN", 1)
+    c, wls, (v0, _v1) = campaign(world)
+    doors = list(wls[0].doors.all()[:2])
+    visit(v0, doors[0], people=[{"name": "甲", "answers": {"market": True}}])
+    visit(v0, doors[1], people=[{"name": "乙", "answers": {"market": True}}])
+    first = Finding.objects.order_by("created_at").first()
+    client.force_login(world.coordinator)
+    client.post(f"/canvass/findings/{first.pk}/act/", {"action": "dismissed"})
+    page = client.get(f"/canvass/c/{c.pk}/")
+    assert [f.action for f in page.context["findings"]] == [""]  # the one still to review comes first
+    assert "共 2 条发现，此处显示前 1 条" in page.content.decode()

@@ -65,3 +65,11 @@ def build(ctx) -> None:
         actions.building_move(actor=leader, campaign=c, building=done.building, to_list=other)
         actions.visit_record(actor=other.assignee, data=actions.VisitData(key=f"demo-{done.pk}-conflict", door_id=done.pk,
                                                                           result="not_home", recorded_at=now))
+    # The first three visitors as a team, the elderly living alone found at the door on a daily check list
+    # (one check done), and the doors given a notice after the last round checked twice a day.
+    if len(visitors) >= 3:
+        actions.team_create(actor=leader, campaign=c, name="物业一组", leader=visitors[0], members=visitors[:3])
+    daily = actions.followups_open(actor=leader, campaign=c, rule="elderly_alone", assignee=visitors[0] if visitors else None)
+    if daily and visitors:
+        actions.followup_check(actor=visitors[0], follow_up=daily[0], key="demo-followup-1", result="well", note="老人状态良好，已送药")
+    actions.followups_open(actor=leader, campaign=c, notices=True)

@@ -41,6 +41,16 @@ def build(ctx) -> None:
     c.labs.set([lab])
     point = CollectionPoint.objects.create(campaign=c, site=collection, desks=6)
     clerk = ctx.users["clerk"]
+    # The point's team and its staff roll: the morning shift is over and recorded, so its hours are in the
+    # volunteer ledger (testing/service.py) once the worker collects them.
+    from muster.testing.actions.shifts import shift_record
+    from muster.testing.actions.teams import team_add
+
+    roll = list(Person.objects.filter(region=puanli).order_by("pk")[200:204])
+    for person, role in zip(roll, ("lead", "sampler", "sampler", "clerk"), strict=False):
+        team_add(actor=ctx.users["fengtai"], point=point, person=person, role=role)
+    for person in roll[:3]:
+        shift_record(actor=ctx.users["fengtai"], point=point, person=person, starts_at=start, ends_at=start + dt.timedelta(hours=4))
     residents = list(Person.objects.filter(region=puanli).order_by("pk")[:120])
     contact = residents[-1]
     SingleTubeFlag.objects.create(person=contact, reason=SingleTubeFlag.Reason.CONTACT, note="新发地市场")

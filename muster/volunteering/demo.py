@@ -7,9 +7,11 @@ door-knocking, order at sampling sites, making up test kits). Times are relative
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.utils import timezone
 
+from muster.accounts.scoping import MANAGERS, Scope
 from muster.core import pii
 from muster.core.errors import DomainError
 from muster.volunteering import actions
@@ -60,3 +62,34 @@ def build(ctx) -> None:
             actions.signup_create(actor=ctx.users["volunteer"], session=project.sessions.order_by("starts_at").first())
         except DomainError:
             pass  # unfit in this demo (a recall or quarantine drawn for her): she simply is not signed up
+
+    # The team leader's accident insurance (the sampling-site project asks for it), and what her organisers
+    # recorded about her: a training, an award and an evaluation of her service.
+    me = ctx.users["volunteer"].person
+    today = timezone.localdate()
+    actions.insurance_record(actor=coordinator, person=me, insurer="中国人民财产保险股份有限公司", policy_number="PICC-2020-0615-0001",
+                             valid_from=today - dt.timedelta(days=30), valid_until=today + dt.timedelta(days=335))
+    actions.honour_record(actor=coordinator, person=me, kind="training", title="疫情防控知识与个人防护培训",
+                          date=today - dt.timedelta(days=12), organiser="西关社区居委会", hours=Decimal("2"))
+    actions.honour_record(actor=coordinator, person=me, kind="award", title="抗击疫情优秀志愿者", date=today - dt.timedelta(days=3),
+                          organiser="西关社区居委会")
+    actions.honour_record(actor=coordinator, person=me, kind="evaluation", title="分装认真细致，主动补位",
+                          date=today - dt.timedelta(days=1), organiser="西关社区居委会", rating="excellent")
+    # A community team that asks its manager first: her request to join waits in the Bajiao coordinator's inbox.
+    community_team = actions.team_create(actor=ctx.users["bajiao"], name="八角中里社区志愿服务队", region=bajiao,
+                                         join_mode="approval")
+    try:
+        actions.team_join(actor=ctx.users["volunteer"], team=community_team)
+    except DomainError:
+        pass
+    # A community need published as a volunteer project in one step (the first open need still to come).
+    from muster.needs.models import Need
+
+    need = Need.objects.filter(status=Need.Status.OPEN, start__gt=timezone.now()).order_by("start").first()
+    if need is not None:
+        publisher = next((u for u in ctx.users.values() if Scope.of(u).covers(need.region, MANAGERS)), None)
+        if publisher is not None:
+            try:
+                actions.need_publish(actor=publisher, need=need)
+            except DomainError:
+                pass  # already full: nothing left to recruit for

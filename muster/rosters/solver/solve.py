@@ -3,8 +3,9 @@
 The search runs in phases in one process (two CP-SAT workers by default):
 
 1. *small rosters* (up to a few thousand shift variables): the whole model,
-   with the run-length flow formulation for a strong bound; these usually
-   finish proven optimal;
+   with the run-length flow formulation for a strong bound, for a share of
+   the time; these usually finish proven optimal, and when they do not, the
+   neighbourhoods (4) take over from its roster and keep its bound;
 2. *construct*: a first roster meeting every hard rule. When no hard rule
    links employees, a depth-first greedy builds each person's roster in turn
    (CP-SAT only where it gives up); otherwise the whole model without costs,
@@ -53,6 +54,8 @@ LP_BOUND_SHARE = 0.25  # of the time limit, at most 15 s
 FULL_MODEL_MAX = 200000  # beyond this the whole model is never built
 RINS_FINAL_SHARE = 0.0  # of the time limit for a closing relaxation-induced solve (off: did not pay)
 LNS_EPOCH = 15.0  # seconds before the neighbourhood statistics restart
+SMALL_MAX = 3000  # largest model (in shift variables) solved whole first
+SMALL_FULL_SHARE = 0.4  # of the time limit for that first whole-model solve (then neighbourhoods)
 
 
 def _independent(p: Problem) -> bool:
@@ -162,8 +165,15 @@ def full_solve(st: State, workers: int, seed: int, limit: float) -> str:
     st.stats["full_seconds"] = round(st.stats.get("full_seconds", 0) + time.monotonic() - t_start, 2)
     if res.array is not None:
         st.offer(res.array, "full")
-    if res.bound is not None:
-        st.bound = max(st.bound or 0, res.bound)
+    bound = res.bound
+    if bound is None and res.status == "UNKNOWN" and res.solver is not None:
+        # no roster within its share, but the bound it proved still holds (kept for the rosters the
+        # later phases find; never shown without one)
+        b = res.solver.best_objective_bound
+        if math.isfinite(b) and b > 0:
+            bound = int(math.ceil(b - 1e-6))
+    if bound is not None:
+        st.bound = max(st.bound or 0, bound)
     if res.status == "OPTIMAL" and res.array is not None:
         st.optimal = True
         st.bound = st.best_obj
@@ -215,9 +225,11 @@ def solve(inp: RosterInput, time_limit: float = 60.0, *, workers: int = 2, seed:
             st.offer(st.hint, "hint")
     size = model_size(p)
     st.stats["variables"] = size
-    if size <= 3000:
-        # small: the whole model usually proves the best roster within seconds
-        status = full_solve(st, workers, seed, st.left())
+    if size <= SMALL_MAX:
+        # small: the whole model usually proves the best roster within seconds; when it does not,
+        # its search stalls (it runs no neighbourhoods of its own with two workers) and the
+        # neighbourhoods below take over from its best roster, keeping its bound
+        status = full_solve(st, workers, seed, SMALL_FULL_SHARE * time_limit)
         if status == "INFEASIBLE":
             return _infeasible(inp, st, explain)
     if st.best is None and not st.done():

@@ -26,6 +26,8 @@ from muster.people.models import Person
 MAX_PEOPLE = 20
 # A phone may have been offline for a day or two; a visit dated further back (or in the future) is a wrong clock.
 MAX_AGE = dt.timedelta(days=7)
+# The need-role a need raised from a finding asks for (seeded by muster/needs/migrations/0002_seed_roles.py).
+NEED_ROLE = "errands"
 
 
 def _require_leader(actor, campaign: Campaign) -> None:
@@ -466,9 +468,13 @@ def finding_act(*, actor, finding: Finding, act: FindingAct) -> Finding:
             from muster.needs.actions import NeedData, need_post
             from muster.needs.models import NeedRole
 
-            role = NeedRole.objects.filter(code="errands").first()
-            if role is None:
-                raise InvalidInput(_("Choose a role from the catalogue."), field="role")
+            role = NeedRole.objects.filter(code=NEED_ROLE).first()
+            if role is None or not role.active:
+                # The leader chose no role here: name the one missing from the catalogue and who can put it back.
+                raise InvalidInput(_("Cannot raise a need: the need-role catalogue has no active role \"%(code)s\" "
+                                     "(errands), which a need raised from a finding asks for. Ask a system administrator "
+                                     "to add it to the catalogue or switch it back on, then act on this finding again.")
+                                   % {"code": NEED_ROLE}, field="role", code="need_role_missing")
             start = act.need_start or (timezone.now() + dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
             hh = vp.visit.door.household
             needs = need_post(actor=actor, data=NeedData(role=role, region=finding.region, start=start,

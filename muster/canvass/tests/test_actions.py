@@ -172,3 +172,26 @@ def test_tally_follows_every_change_of_a_door(world):
     assert tally == expected
     row = selectors.coverage(c, "region")[0]
     assert row["total"] == 13 and row["visited"] == 2 and row["vacant"] == 1 and row["refused"] == 1
+
+
+@pytest.mark.parametrize("gone", ["deleted", "inactive"])
+def test_raising_a_need_without_the_errands_role_says_what_is_missing_and_what_to_do(world, gone):
+    from django.utils import translation
+
+    from muster.needs.models import NeedRole
+
+    c, wls, (v0, _v1) = campaign(world)
+    visit(v0, wls[0].doors.order_by("pk").first(), people=[{"name": "赵大爷", "answers": {"needs": ["elderly_alone"]}}])
+    finding = Finding.objects.get(rule="elderly_alone")
+    role = NeedRole.objects.filter(code="errands")
+    role.delete() if gone == "deleted" else role.update(active=False)
+    said = {}
+    for lang in ("zh-hans", "en"):
+        with translation.override(lang), pytest.raises(InvalidInput) as e:
+            actions.finding_act(actor=world.coordinator, finding=finding, act=actions.FindingAct(action="need"))
+        assert e.value.code == "need_role_missing" and e.value.field == "role"
+        said[lang] = str(e.value.message)
+    assert "岗位目录中没有启用的“errands”（代购跑腿）岗位" in said["zh-hans"] and "系统管理员" in said["zh-hans"]
+    assert 'no active role "errands"' in said["en"] and "Ask a system administrator" in said["en"]
+    finding.refresh_from_db()
+    assert finding.action == ""  # nothing was done: the leader can act again once the role is back

@@ -106,20 +106,28 @@ class Door(models.Model):
 class Tally(models.Model):
     """Doors of a campaign per community and status, kept with every change of a door's status.
 
-    The district and street boards read these few hundred rows instead of grouping 800,000 doors;
+    The district and street boards read these few thousand rows instead of grouping 800,000 doors;
     building and unit figures still come from the doors of one community.
+
+    A community's count is the sum of its SHARDS rows: a change is added to the shard of the door's walk
+    list (walk_list_id % SHARDS), so visitors of one community syncing at once add to different rows instead
+    of queueing on one row lock. A shard's own n means nothing (it goes below zero when a door leaves
+    "pending" on another shard than the one it was counted on); only the sum is exact.
     """
+
+    SHARDS = 8
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=13, choices=Door.Status.choices)
+    shard = models.PositiveSmallIntegerField(default=0)
     n = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["campaign", "region", "status"], name="tally_unique")]
+        constraints = [models.UniqueConstraint(fields=["campaign", "region", "status", "shard"], name="tally_unique_shard")]
 
     def __str__(self) -> str:
-        return f"{self.campaign_id}:{self.region_id}:{self.status}={self.n}"
+        return f"{self.campaign_id}:{self.region_id}:{self.status}[{self.shard}]={self.n}"
 
 
 class Visit(models.Model):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError
-from django.db.models import Count, F
+from django.db import IntegrityError, connection
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -181,7 +181,7 @@ def door_add(*, actor, walk_list: WalkList, building: Building, unit: str, room:
             "walk_list": walk_list, "building": building, "unit": unit, "region": building.region, "added_at_door": created})
         if not made:
             raise Conflict(_("This household is already on a walk list."), field="room")
-        _tally(campaign.pk, door.region_id, None, Door.Status.PENDING)
+        _tally(door, None, Door.Status.PENDING)
         audit.record(actor=actor, action=Audit.HOUSEHOLD_ADD, obj=door.household, region=building.region,
                      changes={"campaign": campaign.pk, "list": walk_list.number, "new_in_registry": created})
     return door
@@ -346,13 +346,13 @@ def _write(actor, fresh: list[tuple[int, Visit, list[PersonMet]]], doors: dict[i
         outcomes.setdefault((d.status, d.rounds, d.completed_by_id, d.changed_at), []).append(d.pk)
     for (status, rounds, completed_by, changed_at), ids in outcomes.items():
         Door.objects.filter(pk__in=ids).update(status=status, rounds=rounds, completed_by=completed_by, changed_at=changed_at)
-    moves: dict[tuple[int, int, str], int] = {}
+    moves: dict[tuple[int, int, str, int], int] = {}
     for d in changed:
         if touched[d.pk] != d.status:
-            moves[(d.campaign_id, d.region_id, touched[d.pk])] = moves.get((d.campaign_id, d.region_id, touched[d.pk]), 0) - 1
-            moves[(d.campaign_id, d.region_id, d.status)] = moves.get((d.campaign_id, d.region_id, d.status), 0) + 1
-    for (campaign_id, region_id, status), n in sorted(moves.items()):
-        _tally_add(campaign_id, region_id, status, n)
+            shard = _shard(d)
+            moves[(d.campaign_id, d.region_id, touched[d.pk], shard)] = moves.get((d.campaign_id, d.region_id, touched[d.pk], shard), 0) - 1
+            moves[(d.campaign_id, d.region_id, d.status, shard)] = moves.get((d.campaign_id, d.region_id, d.status, shard), 0) + 1
+    _tally_add(moves)
     people_of = {}
     for v, _vp in met:
         people_of[v.pk] = people_of.get(v.pk, 0) + 1
@@ -365,19 +365,37 @@ def _write(actor, fresh: list[tuple[int, Visit, list[PersonMet]]], doors: dict[i
         for _i, v, _p in fresh])
 
 
-def _tally_add(campaign_id: int, region_id: int, status: str, n: int) -> None:
-    if n and not Tally.objects.filter(campaign_id=campaign_id, region_id=region_id, status=status).update(n=F("n") + n):
-        Tally.objects.create(campaign_id=campaign_id, region_id=region_id, status=status, n=n)
+def _shard(door: Door) -> int:
+    """The tally shard a door's changes are added to: its walk list's, so that the visitors of one community
+    (each on their own list) add to different rows. Any shard would count right: the board sums them."""
+    return (door.walk_list_id or 0) % Tally.SHARDS
 
 
-def _tally(campaign_id: int, region_id: int, old: str | None, new: str) -> None:
-    """Move one door from `old` to `new` in the community's tally (rows made with the campaign)."""
+def _tally_add(moves: dict[tuple[int, int, str, int], int]) -> None:
+    """Add {(campaign, region, status, shard): n} to the tally in one statement, a row made where none is.
+
+    An upsert adding to the row (not read-then-write): exact under concurrent batches, each row locked only for
+    the rest of its transaction, and always in the same (sorted) order, so two batches wait rather than deadlock.
+    """
+    rows = [(c, r, st, sh, n) for (c, r, st, sh), n in sorted(moves.items()) if n]
+    if not rows:
+        return
+    table = connection.ops.quote_name(Tally._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {table} (campaign_id, region_id, status, shard, n) VALUES {values} "  # noqa: S608 - no input in it
+                    f"ON CONFLICT (campaign_id, region_id, status, shard) DO UPDATE SET n = {table}.n + EXCLUDED.n",
+                    [x for row in rows for x in row])
+
+
+def _tally(door: Door, old: str | None, new: str) -> None:
+    """Move one door from `old` to `new` in its community's tally."""
     if old == new:
         return
+    moves = {(door.campaign_id, door.region_id, new, _shard(door)): 1}
     if old is not None:
-        Tally.objects.filter(campaign_id=campaign_id, region_id=region_id, status=old).update(n=F("n") - 1)
-    if not Tally.objects.filter(campaign_id=campaign_id, region_id=region_id, status=new).update(n=F("n") + 1):
-        Tally.objects.create(campaign_id=campaign_id, region_id=region_id, status=new, n=1)
+        moves[(door.campaign_id, door.region_id, old, _shard(door))] = -1
+    _tally_add(moves)
 
 
 def _advance(door: Door, visit: Visit, campaign: Campaign, actor, now: dt.datetime) -> None:
@@ -393,7 +411,7 @@ def _apply(door: Door, visit: Visit, campaign: Campaign, actor) -> None:
     old = door.status
     _advance(door, visit, campaign, actor, timezone.now())
     door.save(update_fields=["status", "rounds", "changed_at", "completed_by"])
-    _tally(campaign.pk, door.region_id, old, door.status)
+    _tally(door, old, door.status)
 
 
 def _findings(campaign: Campaign, door: Door, met: list[VisitPerson]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import connection
+from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -20,6 +21,11 @@ def _data(door, result="completed", key=None, people=None):
                              people=[actions.PersonMet(**p) for p in (people or [])])
 
 
+def _tally(c) -> dict:
+    """The campaign's doors per status as the tally counts them (its shards summed)."""
+    return {st: n for st, n in Tally.objects.filter(campaign=c).values_list("status").annotate(n=Sum("n")).order_by() if n}
+
+
 def test_a_batch_costs_a_few_queries_not_a_dozen_per_visit(world):
     c, wls, visitors = campaign(world, lists=1, buildings=4, units=2, rooms=6)
     doors = list(Door.objects.filter(walk_list=wls[0]).order_by("pk"))
@@ -33,7 +39,7 @@ def test_a_batch_costs_a_few_queries_not_a_dozen_per_visit(world):
     assert Visit.objects.filter(campaign=c).count() == 48
     assert AuditEvent.objects.filter(action="canvass_visit.record").count() == 48
     assert Finding.objects.filter(campaign=c).count() == sum(1 for i in range(48) if i % 2 and i % 5 == 0)
-    tally = {t.status: t.n for t in Tally.objects.filter(campaign=c)}
+    tally = _tally(c)
     assert tally.get("completed") == 24 and tally.get("not_home") == 24 and tally.get("pending", 0) == 0
 
 
@@ -50,7 +56,7 @@ def test_a_key_twice_in_one_batch_is_one_visit_and_a_door_twice_moves_on_a_round
     # Resent whole: every item a replay, nothing counted twice.
     again = actions.visits_sync(actor=visitors[0], items=[first, _data(door, "completed", key="k-2")])
     assert [created for _v, created, _e in again] == [False, False]
-    assert {t.status: t.n for t in Tally.objects.filter(campaign=c) if t.n}.get("completed") == 1
+    assert _tally(c).get("completed") == 1
 
 
 def test_one_bad_visit_in_a_batch_is_refused_alone(world):
@@ -73,3 +79,19 @@ def test_a_conflict_in_a_batch_leaves_the_door_and_tally_alone(world):
     door.refresh_from_db()
     assert door.status == Door.Status.COMPLETED and door.completed_by == visitors[0]
     assert AuditEvent.objects.filter(action="canvass_visit.conflict").count() == 1
+
+
+def test_two_lists_of_one_community_add_to_different_tally_rows_and_the_board_sums_them(world):
+    """Parallel syncs of one community's visitors do not queue on one row: each list adds to its own shard."""
+    from muster.canvass import selectors
+
+    c, wls, visitors = campaign(world, lists=2)
+    assert wls[0].pk % Tally.SHARDS != wls[1].pk % Tally.SHARDS
+    for wl, v in zip(wls, visitors, strict=True):
+        actions.visits_sync(actor=v, items=[_data(d, "completed" if i % 2 else "not_home")
+                                            for i, d in enumerate(Door.objects.filter(walk_list=wl).order_by("pk"))])
+    written = set(Tally.objects.filter(campaign=c, status="completed").exclude(n=0).values_list("shard", flat=True))
+    assert written == {wl.pk % Tally.SHARDS for wl in wls}
+    row = selectors.coverage(c, "region")[0]
+    assert (row["total"], row["visited"], row["completed"], row["not_reached"]) == (12, 12, 6, 6)
+    assert _tally(c) == {"completed": 6, "not_home": 6}

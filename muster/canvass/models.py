@@ -96,7 +96,11 @@ class Door(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "household"], name="door_unique_household")]
-        indexes = [models.Index(fields=["campaign", "region", "status"]), models.Index(fields=["walk_list", "status"]),
+        # (campaign, region, status, walk_list): a street's or community's doors by status, and which walk lists
+        # they are on, read from the index alone (the board's lists and revisits); (walk_list, status): a list's
+        # doors counted.
+        indexes = [models.Index(fields=["campaign", "region", "status", "walk_list"], name="door_area_status_list"),
+                   models.Index(fields=["walk_list", "status"]),
                    models.Index(fields=["campaign", "building", "unit"])]
 
     def __str__(self) -> str:

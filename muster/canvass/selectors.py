@@ -178,10 +178,29 @@ def totals(campaign: Campaign, within: Region | None = None) -> dict:
     return t
 
 
-def revisits(campaign: Campaign, within: Region | None = None) -> QuerySet[Door]:
-    return (_doors(campaign, within).filter(status__in=[*Door.REVISIT, Door.Status.NOTICE])
-            .select_related("household", "building", "walk_list").order_by("walk_list__number", "building__name", "unit",
-                                                                           "household__room"))
+def revisits(campaign: Campaign, within: Region | None = None, limit: int = 500) -> list[Door]:
+    """The first `limit` doors to visit again (or with a notice), by walk list, building, unit and room.
+
+    Set-wise and scoped: one GROUP BY counts the area's doors to revisit per walk list (index-only on door
+    (campaign, region, status, walk_list)); then only the first lists by number that hold `limit` such doors are
+    read with their household and building and sorted, not every door to revisit of a street (ten thousand joined
+    rows for the first 500).
+    """
+    todo = _doors(campaign, within).filter(status__in=[*Door.REVISIT, Door.Status.NOTICE])
+    per_list = sorted(todo.values("walk_list_id", "walk_list__number").annotate(n=Count("id")).order_by(),
+                      key=lambda r: (r["walk_list__number"] is None, r["walk_list__number"] or 0))
+    chosen, n = [], 0
+    for r in per_list:
+        if n >= limit:
+            break
+        chosen.append(r["walk_list_id"])
+        n += r["n"]
+    if not chosen:
+        return []
+    ids = [i for i in chosen if i is not None]
+    narrowed = todo.filter(Q(walk_list_id__in=ids) | Q(walk_list__isnull=True)) if None in chosen else todo.filter(walk_list_id__in=ids)
+    return list(narrowed.select_related("household", "building", "walk_list")
+                .order_by("walk_list__number", "building__name", "unit", "household__room")[:limit])
 
 
 def conflicts(campaign: Campaign) -> QuerySet[Visit]:
@@ -276,13 +295,25 @@ def hotels(user, campaign: Campaign) -> QuerySet:
     return Site.objects.filter(Scope.of(user).region_q("region", MANAGERS), kind=Site.Kind.HOTEL, active=True).order_by("name")
 
 
-def lists_of(campaign: Campaign, within: Region | None = None) -> QuerySet[WalkList]:
-    """Walk lists with their doors counted; with `within`, only lists with doors there (not every list of a district)."""
+def lists_of(campaign: Campaign, within: Region | None = None, limit: int = 300) -> list[WalkList]:
+    """The first `limit` walk lists by number with their doors counted (`total`, `done`); with `within`, only
+    lists with doors there (not every list of a district).
+
+    Two set-wise queries whatever the campaign's size: the lists (for `within`, those among its communities'
+    doors, an index-only look at door (campaign, region, walk_list)), then one GROUP BY over the doors of these
+    lists alone (index-only on door (walk_list, status)); a list's count covers all its doors, in the area or not.
+    """
     qs = campaign.walk_lists.all()
     if within is not None:
         qs = qs.filter(id__in=_doors(campaign, within).values("walk_list_id"))
-    return (qs.select_related("assignee")
-            .annotate(total=Count("doors"), done=Count("doors", filter=~Q(doors__status=Door.Status.PENDING))))
+    lists = list(qs.select_related("assignee").order_by("number")[:limit])
+    counts = {r["walk_list_id"]: r for r in Door.objects.filter(walk_list_id__in=[wl.pk for wl in lists])
+              .values("walk_list_id").order_by()
+              .annotate(total=Count("id"), done=Count("id", filter=~Q(status=Door.Status.PENDING)))}
+    for wl in lists:
+        r = counts.get(wl.pk, {})
+        wl.total, wl.done = r.get("total", 0), r.get("done", 0)
+    return lists
 
 
 def buildings_of(campaign: Campaign, within: Region | None = None) -> list[dict]:

@@ -73,9 +73,9 @@ def campaign(request, pk: int):
     full = c.region.level != "district" or within is not None
     ctx = {"c": c, "within": within, "t": selectors.totals(c, within), "by": by, "rows": rows,
            # A district campaign's thousands of lists and its revisit list are read per street or community.
-           "lists": selectors.lists_of(c, within)[:300] if full else [], "buildings": selectors.buildings_of(c, within) if small else [],
+           "lists": selectors.lists_of(c, within, 300) if full else [], "buildings": selectors.buildings_of(c, within) if small else [],
            "findings": selectors.findings(request.user, c, within)[:FINDINGS_SHOWN], "findings_shown": FINDINGS_SHOWN,
-           "conflicts": selectors.conflicts(c)[:200], "revisits": selectors.revisits(c, within)[:500] if full else [],
+           "conflicts": selectors.conflicts(c)[:200], "revisits": selectors.revisits(c, within, 500) if full else [],
            "dots": svgmap.layout(selectors.map_points(c, within)) if small else [], "W": svgmap.WIDTH, "H": svgmap.HEIGHT,
            "hotels": selectors.hotels(request.user, c), "assign": AssignForm(), "move": MoveForm(), "cutform": CutForm()}
     return render(request, "canvass/campaign.html", ctx)

@@ -14,6 +14,7 @@ from ninja import Router, Schema
 from muster.core.api import Paged, paged
 from muster.core.idempotency import run_once
 from muster.volunteering import actions, selectors
+from muster.volunteering.api_organise import router as organise_router
 from muster.volunteering.api_teams import router as teams_router
 from muster.volunteering.models import Category
 
@@ -111,9 +112,8 @@ def signup(request, session_id: int, body: SignupIn):
     session = selectors.session_public(session_id)
 
     def do():
-        # The row comes back with its session and project (read above): nothing to read again but a waiting position.
         row = actions.signup_create(actor=request.user, session=session, waitlist=body.waitlist)
-        return 201, SignupOut(**_signup(row)).model_dump(mode="json")
+        return 201, SignupOut(**_signup(selectors.signup_mine(request.user, row.pk))).model_dump(mode="json")
 
     status, out, _replayed = run_once(scope="volunteering.signup", key=_key(request), user_id=request.user.pk, fn=do)
     return status, out
@@ -226,3 +226,5 @@ def certificate(request, body: CertificateIn):
 
 # Teams (joining, requests, invitations) and accident insurance: their own module, under the same prefix.
 router.add_router("", teams_router)
+# The organiser's operations (publishing, sign-ups, the leader's scan, closing, honours): theirs too.
+router.add_router("", organise_router)

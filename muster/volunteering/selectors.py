@@ -268,6 +268,14 @@ def region_within(root: Region, code: str) -> Region | None:
     return Region.objects.filter(code=code, path__startswith=root.path).first() if code else None
 
 
+def publish_region(user, code: str, team: Team | None) -> Region | None:
+    """Where a project may be published: one of the user's regions, or (for a team manager) one inside the team's."""
+    region = regions_managed(user).filter(code=code).first() if code else None
+    if region is None and team is not None:
+        region = region_within(team.region, code)
+    return region
+
+
 def records_mine(user):
     """The signed-in volunteer's own lines of the hours ledger."""
     from muster.volunteering.models import ServiceRecord

@@ -247,7 +247,7 @@ def manage(request):
         if project_form.is_valid():
             d = project_form.cleaned_data
             try:
-                region = _project_region(regions, d)
+                region = _project_region(request.user, d)
                 p = actions.project_create(
                     actor=request.user, title=d["title"], category=d["category"], region=region, team=d["team"],
                     description=d["description"], skills=tuple(d["skills"]), min_age=d["min_age"], risks=d["risks"],
@@ -272,11 +272,9 @@ def _region_in(regions, code: str):
     return region
 
 
-def _project_region(regions, d):
+def _project_region(user, d):
     """The project's region: one of the user's, or (for a team manager) one inside the team's region."""
-    region = regions.filter(code=d["region"]).first()
-    if region is None and d["team"] is not None:
-        region = selectors.region_within(d["team"].region, d["region"])
+    region = selectors.publish_region(user, d["region"], d["team"])
     if region is None:
         raise InvalidInput(_("This region is not in your scope."), field="region")
     return region

@@ -112,8 +112,9 @@ def signup(request, session_id: int, body: SignupIn):
     session = selectors.session_public(session_id)
 
     def do():
+        # The row comes back with its session and project (read above): nothing to read again but a waiting position.
         row = actions.signup_create(actor=request.user, session=session, waitlist=body.waitlist)
-        return 201, SignupOut(**_signup(selectors.signup_mine(request.user, row.pk))).model_dump(mode="json")
+        return 201, SignupOut(**_signup(row)).model_dump(mode="json")
 
     status, out, _replayed = run_once(scope="volunteering.signup", key=_key(request), user_id=request.user.pk, fn=do)
     return status, out

@@ -11,8 +11,8 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -355,19 +355,24 @@ def session_add(*, actor, project: Project, starts_at: dt.datetime, ends_at: dt.
 
 # --- sign-ups ---------------------------------------------------------------------------------
 
-def _check_volunteer(person: Person | None, session: Session) -> Volunteer:
-    """Whether this person may serve in this session; raise the first reason they may not."""
-    if person is None:
-        raise InvalidInput(_("Register as a volunteer before signing up."), field="person", code="not_registered")
-    volunteer = Volunteer.objects.filter(person=person).first()
-    if volunteer is None:
+def _eligible(person_id: int | None, session: Session) -> Volunteer:
+    """Whether this person may serve in this session; raise the first reason they may not.
+
+    One query reads the volunteer with their person and the status of their sign-up for this session if they have
+    one (`held`, None if not): a sign-up reads nothing else about them but the fitness check."""
+    if not person_id:
         raise InvalidInput(_("Register as a volunteer before signing up."), field="person", code="not_registered")
     project = session.project
+    day = timezone.localtime(session.starts_at).date()
+    mine = Signup.objects.filter(session_id=session.pk, person_id=OuterRef("person_id")).values("status")[:1]
+    volunteer = (Volunteer.objects.select_related("person").filter(person_id=person_id)
+                 .annotate(held=Subquery(mine)).first())
+    if volunteer is None:
+        raise InvalidInput(_("Register as a volunteer before signing up."), field="person", code="not_registered")
     if project.status != Project.Status.OPEN:
         raise Conflict(_("This project no longer takes sign-ups."), field="session", code="closed")
     if session.starts_at <= timezone.now():
         raise Conflict(_("This session has already started."), field="session", code="started")
-    day = timezone.localtime(session.starts_at).date()
     age = age_on(volunteer.birth_date, day)
     night = fitness.is_night(session.starts_at, session.ends_at)
     needed = max(project.min_age, fitness.NIGHT_MIN_AGE if night else 0)
@@ -378,41 +383,77 @@ def _check_volunteer(person: Person | None, session: Session) -> Volunteer:
         raise Conflict(_("Volunteers under 18 need their guardian's consent on record."), field="person",
                        code="no_guardian_consent")
     # Quarantine, testing and the other domains' reasons; age is judged above from the full date of birth.
-    fitness.require_fit(person, fitness.Duty.spanning(fitness.Kind.VOLUNTEER, session.starts_at, session.ends_at,
-                                                      min_age=fitness.MIN_AGE_FLOOR, night=False))
+    fitness.require_fit(volunteer.person, fitness.Duty.spanning(
+        fitness.Kind.VOLUNTEER, session.starts_at, session.ends_at, min_age=fitness.MIN_AGE_FLOOR, night=False))
     return volunteer
+
+
+def _check_volunteer(person: Person | None, session: Session) -> Volunteer:
+    return _eligible(person.pk if person is not None else None, session)
+
+
+def _claim(session: Session) -> int | None:
+    """Take one of the session's places if one is open: the session's `taken` after, or None when it is full.
+
+    One conditional UPDATE (`taken < places`): concurrent claims queue on the session's row and each re-checks the
+    condition on the row as the one before left it, so no burst takes more places than there are."""
+    table = connection.ops.quote_name(Session._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET taken = taken + 1 WHERE id = %s AND taken < places RETURNING taken",  # noqa: S608
+                       [session.pk])
+        got = cursor.fetchone()
+    return got[0] if got else None
+
+
+def _duplicate() -> Conflict:
+    return Conflict(_("You have already signed up for this session."), field="session", code="duplicate")
 
 
 def signup_create(*, actor, session: Session, waitlist: bool = False) -> Signup:
     """Sign the actor's person up for a session: a place if one is open (confirmed, or awaiting the organiser
-    when the project says so), else the waiting list when `waitlist`, else a Conflict "full"."""
-    person = getattr(actor, "person", None)
-    _check_volunteer(person, session)
+    when the project says so), else the waiting list when `waitlist`, else a Conflict "full".
+
+    Inside a caller's transaction (the API's idempotency record) this joins it without a savepoint: every refusal is
+    raised after the block, before anything was written, and the one error inside it (a concurrent duplicate's
+    IntegrityError) aborts the caller's transaction on PostgreSQL anyway, so the caller rolls back whole."""
+    volunteer = _eligible(getattr(actor, "person_id", None), session)
+    if volunteer.held in Signup.ACTIVE:
+        raise _duplicate()
+    person = volunteer.person
     manual = session.project.approval == Project.Approval.MANUAL
+    row, status, taken = None, None, None
     try:
-        with atomic():
-            row = Signup.objects.select_for_update().filter(session=session, person=person).first()
-            if row is not None and row.status in Signup.ACTIVE:
-                raise Conflict(_("You have already signed up for this session."), field="session", code="duplicate")
-            claimed = Session.objects.filter(pk=session.pk, taken__lt=F("places")).update(taken=F("taken") + 1)
-            if claimed:
-                status = Signup.Status.PENDING if manual else Signup.Status.CONFIRMED
-            elif waitlist:
-                status = Signup.Status.WAITING
-            else:
-                raise Conflict(_("This session is full. You can join its waiting list."), field="session", code="full")
-            if row is None:
-                row = Signup.objects.create(session=session, person=person, status=status)
-            else:
-                # A fresh sign-up after a withdrawal is reminded afresh.
-                row.status, row.reminded_at = status, None
-                row.save(update_fields=["status", "reminded_at", "changed_at"])
-            audit.record(actor=actor, action=Audit.SIGNUP_CREATE, obj=session.project, region=session.project.region,
-                         changes={"session": session.pk, "status": status})
+        with transaction.atomic(savepoint=False, durable=not connection.in_atomic_block):
+            if volunteer.held is not None:
+                # A row from an earlier sign-up (withdrawn, declined...): lock it and re-read, another request may
+                # have renewed it meanwhile.
+                row = Signup.objects.select_for_update().filter(session=session, person=person).first()
+            if row is None or row.status not in Signup.ACTIVE:
+                taken = _claim(session)
+                if taken is not None:
+                    status = Signup.Status.PENDING if manual else Signup.Status.CONFIRMED
+                elif waitlist:
+                    status = Signup.Status.WAITING
+            if status is not None:
+                if row is None:
+                    row = Signup.objects.create(session=session, person=person, status=status)
+                else:
+                    # A fresh sign-up after a withdrawal is reminded afresh.
+                    row.status, row.reminded_at = status, None
+                    row.save(update_fields=["status", "reminded_at", "changed_at"])
+                audit.record(actor=actor, action=Audit.SIGNUP_CREATE, obj=session.project,
+                             region=session.project.region, changes={"session": session.pk, "status": status})
     except IntegrityError:
-        # The same person's other request won the race; this one's claim rolled back with it.
-        raise Conflict(_("You have already signed up for this session."), field="session", code="duplicate") from None
-    session.refresh_from_db(fields=["taken"])
+        # The same person's other request won the race; this one's claim rolls back with it.
+        raise _duplicate() from None
+    if status is None:
+        if row is not None and row.status in Signup.ACTIVE:
+            raise _duplicate()
+        raise Conflict(_("This session is full. You can join its waiting list."), field="session", code="full")
+    if taken is not None:
+        session.taken = taken
+    else:
+        session.refresh_from_db(fields=["taken"])
     return row
 
 

@@ -63,3 +63,20 @@ def test_a_double_click_signs_up_once(world):
     assert sorted(outcomes) == ["duplicate", "duplicate", "ok"]
     s.refresh_from_db()
     assert s.taken == 1 and Signup.objects.filter(session=s).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_after_a_withdrawal_renews_the_row_once(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises all writers, so there is no concurrent renewal to race")
+    _p, s = project(world, places=5)
+    user = volunteer(world)
+    actions.signup_withdraw(actor=user, signup=actions.signup_create(actor=user, session=s))
+
+    def sign():
+        actions.signup_create(actor=user, session=Session.objects.select_related("project").get(pk=s.pk))
+
+    outcomes = _race([sign, sign, sign])
+    assert sorted(outcomes) == ["duplicate", "duplicate", "ok"]
+    s.refresh_from_db()
+    assert s.taken == 1 and Signup.objects.filter(session=s, status__in=Signup.HOLDING).count() == 1

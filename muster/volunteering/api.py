@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Router, Schema
 
 from muster.core.api import Paged, paged
@@ -62,6 +63,12 @@ class SignupOut(Schema):
     waiting_position: int | None
 
 
+class SignupCreatedOut(SignupOut):
+    insurance_missing: bool
+    insurance_note: str
+    insurance_url: str
+
+
 class SignupIn(Schema):
     waitlist: bool = False
 
@@ -106,15 +113,21 @@ def _key(request: HttpRequest) -> str:
     return request.headers.get("Idempotency-Key", "")
 
 
-@router.post("/sessions/{int:session_id}/signup", response={201: SignupOut},
-             summary="Sign up for a session, or join its waiting list (Idempotency-Key header)")
+@router.post("/sessions/{int:session_id}/signup", response={201: SignupCreatedOut},
+             summary="Sign up for a session, or join its waiting list (Idempotency-Key header). "
+                     "`insurance_missing`: the project requires accident insurance and no policy of yours covers the "
+                     "session's day; you are signed up, but record one (POST `insurance_url`) before the session, "
+                     "or sign-in refuses you")
 def signup(request, session_id: int, body: SignupIn):
     session = selectors.session_public(session_id)
 
     def do():
         # The row comes back with its session and project (read above): nothing to read again but a waiting position.
         row = actions.signup_create(actor=request.user, session=session, waitlist=body.waitlist)
-        return 201, SignupOut(**_signup(row)).model_dump(mode="json")
+        note = actions.insurance_missing_note(row.session) if row.insurance_missing else ""
+        return 201, SignupCreatedOut(**_signup(row), insurance_missing=row.insurance_missing, insurance_note=note,
+                                     insurance_url=reverse("api-v1:record_my_insurance") if note else ""
+                                     ).model_dump(mode="json")
 
     status, out, _replayed = run_once(scope="volunteering.signup", key=_key(request), user_id=request.user.pk, fn=do)
     return status, out

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -176,6 +177,9 @@ def signup(request, pk: int):
             Signup.Status.PENDING: _("You are signed up; the organiser will confirm."),
             Signup.Status.WAITING: _("You are on the waiting list; we will tell you when a place opens."),
         }[row.status])
+        if row.insurance_missing:
+            messages.warning(request, format_html('{} <a href="{}">{}</a>', actions.insurance_missing_note(session),
+                                                  reverse("volunteering:insurance_mine"), _("Record a policy")))
     return redirect("volunteering:project", session.project_id)
 
 

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ from muster.volunteering.models import (
     ADULT_AGE,
     MIN_REGISTER_AGE,
     Category,
+    Insurance,
     Membership,
     Project,
     Session,
@@ -358,15 +359,18 @@ def session_add(*, actor, project: Project, starts_at: dt.datetime, ends_at: dt.
 def _eligible(person_id: int | None, session: Session) -> Volunteer:
     """Whether this person may serve in this session; raise the first reason they may not.
 
-    One query reads the volunteer with their person and the status of their sign-up for this session if they have
-    one (`held`, None if not): a sign-up reads nothing else about them but the fitness check."""
+    One query reads the volunteer with their person, the status of their sign-up for this session if they have one
+    (`held`, None if not), and whether a policy covers the session's day (`insured`; True when the project does not
+    require insurance): a sign-up reads nothing else about them but the fitness check."""
     if not person_id:
         raise InvalidInput(_("Register as a volunteer before signing up."), field="person", code="not_registered")
     project = session.project
     day = timezone.localtime(session.starts_at).date()
     mine = Signup.objects.filter(session_id=session.pk, person_id=OuterRef("person_id")).values("status")[:1]
+    insured = (Exists(Insurance.objects.filter(person_id=OuterRef("person_id"), valid_from__lte=day, valid_until__gte=day))
+               if project.insurance_required else Value(True))
     volunteer = (Volunteer.objects.select_related("person").filter(person_id=person_id)
-                 .annotate(held=Subquery(mine)).first())
+                 .annotate(held=Subquery(mine), insured=insured).first())
     if volunteer is None:
         raise InvalidInput(_("Register as a volunteer before signing up."), field="person", code="not_registered")
     if project.status != Project.Status.OPEN:
@@ -413,6 +417,10 @@ def signup_create(*, actor, session: Session, waitlist: bool = False) -> Signup:
     """Sign the actor's person up for a session: a place if one is open (confirmed, or awaiting the organiser
     when the project says so), else the waiting list when `waitlist`, else a Conflict "full".
 
+    The sign-up returned says `insurance_missing` when the project requires accident insurance and no policy of theirs
+    covers the session's day: they are signed up all the same (they may record it before the session; sign-in
+    refuses them until they do).
+
     Inside a caller's transaction (the API's idempotency record) this joins it without a savepoint: every refusal is
     raised after the block, before anything was written, and the one error inside it (a concurrent duplicate's
     IntegrityError) aborts the caller's transaction on PostgreSQL anyway, so the caller rolls back whole."""
@@ -454,6 +462,7 @@ def signup_create(*, actor, session: Session, waitlist: bool = False) -> Signup:
         session.taken = taken
     else:
         session.refresh_from_db(fields=["taken"])
+    row.insurance_missing = not volunteer.insured
     return row
 
 

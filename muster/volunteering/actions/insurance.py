@@ -18,7 +18,7 @@ from muster.volunteering.actions.core import may_manage_project
 from muster.volunteering.audits import Audit
 from muster.volunteering.models import Insurance, Membership, Project, Session, Signup, Volunteer
 
-__all__ = ["insurance_record", "may_record_insurance", "insurance_require"]
+__all__ = ["insurance_record", "may_record_insurance", "insurance_require", "insurance_missing_note"]
 
 MAX_POLICY_YEARS = 5  # a policy longer than this is a typing error
 
@@ -92,3 +92,9 @@ def insurance_require(signup: Signup) -> None:
         raise Conflict(_("This project requires accident insurance: no policy of %(name)s covering %(day)s is "
                          "recorded. Record the policy first.") % {"name": signup.person.name, "day": day.isoformat()},
                        field="insurance", code="uninsured")
+
+
+def insurance_missing_note(session: Session) -> str:
+    """What a volunteer signed up without cover is told (sign-up goes ahead: they may record a policy later)."""
+    return _("This project requires accident insurance and no policy of yours covers %(day)s: record your insurance "
+             "before the session, or you cannot sign in to it.") % {"day": session_day(session).isoformat()}

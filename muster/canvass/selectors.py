@@ -299,13 +299,15 @@ def lists_of(campaign: Campaign, within: Region | None = None, limit: int = 300)
     """The first `limit` walk lists by number with their doors counted (`total`, `done`); with `within`, only
     lists with doors there (not every list of a district).
 
-    Two set-wise queries whatever the campaign's size: the lists (for `within`, those among its communities'
-    doors, an index-only look at door (campaign, region, walk_list)), then one GROUP BY over the doors of these
-    lists alone (index-only on door (walk_list, status)); a list's count covers all its doors, in the area or not.
+    A few set-wise queries whatever the campaign's size: for `within`, the distinct lists of its communities' doors
+    (index-only on door (campaign, region, status, walk_list)); the lists; then one GROUP BY over the doors of these
+    lists alone (door (walk_list, status)); a list's count covers all its doors, in the area or not.
     """
     qs = campaign.walk_lists.all()
     if within is not None:
-        qs = qs.filter(id__in=_doors(campaign, within).values("walk_list_id"))
+        # The area's list ids first, as a set (not a semi-join PostgreSQL runs as one probe per list of the campaign).
+        ids = set(_doors(campaign, within).values_list("walk_list_id", flat=True).distinct().order_by())
+        qs = qs.filter(id__in=ids - {None})
     lists = list(qs.select_related("assignee").order_by("number")[:limit])
     counts = {r["walk_list_id"]: r for r in Door.objects.filter(walk_list_id__in=[wl.pk for wl in lists])
               .values("walk_list_id").order_by()

@@ -386,9 +386,11 @@ def _eligible(person_id: int | None, session: Session) -> Volunteer:
     if age < ADULT_AGE and not (volunteer.guardian_consent_at and volunteer.guardian_name):
         raise Conflict(_("Volunteers under 18 need their guardian's consent on record."), field="person",
                        code="no_guardian_consent")
-    # Quarantine, testing and the other domains' reasons; age is judged above from the full date of birth.
+    # Quarantine, testing and the other domains' reasons. Age is judged above from the full date of birth, so the
+    # duty asks for no age of its own: the people rule knows only the birth year and would call a volunteer who
+    # turned 14 this year "maybe under 14".
     fitness.require_fit(volunteer.person, fitness.Duty.spanning(
-        fitness.Kind.VOLUNTEER, session.starts_at, session.ends_at, min_age=fitness.MIN_AGE_FLOOR, night=False))
+        fitness.Kind.VOLUNTEER, session.starts_at, session.ends_at, min_age=0, night=False))
     return volunteer
 
 

@@ -104,6 +104,13 @@ def test_a_minor_may_join_a_daytime_project_open_to_them_but_not_one_at_night(wo
     assert e.value.code == "under_age"
 
 
+def test_a_volunteer_who_turned_14_this_year_joins_a_project_open_from_14(world):
+    # Their full date of birth is known: not "maybe under 14" as a birth year alone would say.
+    _p, s = project(world, min_age=14)
+    minor = volunteer(world, age=14, guardian=True)
+    assert actions.signup_create(actor=minor, session=s).status == Signup.Status.CONFIRMED
+
+
 def test_a_minor_without_guardian_consent_on_record_is_refused(world):
     _p, s = project(world, min_age=14)
     minor = volunteer(world, age=15, guardian=True)

@@ -23,8 +23,7 @@ API = ACTION + 2 + 1 + 2 + 2
 
 def _fitness_queries(user, s) -> int:
     person = user.person
-    duty = fitness.Duty.spanning(fitness.Kind.VOLUNTEER, s.starts_at, s.ends_at, min_age=fitness.MIN_AGE_FLOOR,
-                                 night=False)
+    duty = fitness.Duty.spanning(fitness.Kind.VOLUNTEER, s.starts_at, s.ends_at, min_age=0, night=False)
     with CaptureQueriesContext(connection) as ctx:
         assert fitness.reasons_for(person, duty) == []
     return len(ctx.captured_queries)

@@ -207,7 +207,9 @@ class Finding(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["visit_person", "rule"], name="finding_unique_rule")]
-        indexes = [models.Index(fields=["campaign", "action"])]
+        # In the board's order (awaiting review first, newest first): its first 60 cards are read off the index,
+        # not found by joining all of a district's findings with their people and doors and sorting them.
+        indexes = [models.Index(fields=["campaign", "action", "-created_at"], name="finding_board_order")]
 
     def __str__(self) -> str:
         return self.label

@@ -61,6 +61,7 @@ class SignupOut(Schema):
     ends_at: dt.datetime
     status: str
     waiting_position: int | None
+    decision_note: str = ""  # the organiser's reason, when they declined the sign-up
 
 
 class SignupCreatedOut(SignupOut):
@@ -87,7 +88,7 @@ def _session(s) -> dict:
 def _signup(s) -> dict:
     return {"id": s.pk, "session_id": s.session_id, "project_id": s.session.project_id,
             "project_title": s.session.project.title, "starts_at": s.session.starts_at, "ends_at": s.session.ends_at,
-            "status": s.status, "waiting_position": selectors.waiting_position(s)}
+            "status": s.status, "waiting_position": selectors.waiting_position(s), "decision_note": s.decision_note}
 
 
 @router.get("/projects", response=Paged[ProjectOut], auth=None, summary="Open volunteer projects (no sign-in needed)")

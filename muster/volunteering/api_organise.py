@@ -96,6 +96,7 @@ class SignupManagedOut(Schema):
     status: str
     waiting_position: int | None
     changed_at: dt.datetime
+    decision_note: str
 
 
 class DecideIn(Schema):
@@ -174,7 +175,7 @@ def _project(p) -> dict:
 def _signup(s) -> dict:
     return {"id": s.pk, "session_id": s.session_id, "starts_at": s.session.starts_at, "person_id": s.person_id,
             "person_name": s.person.name, "status": s.status, "waiting_position": selectors.waiting_position(s),
-            "changed_at": s.changed_at}
+            "changed_at": s.changed_at, "decision_note": s.decision_note}
 
 
 def _attendance(action: str, a) -> dict:

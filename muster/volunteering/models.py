@@ -227,6 +227,8 @@ class Signup(models.Model):
     changed_at = models.DateTimeField(auto_now=True)
     # When the reminder before the session was sent: claimed by a conditional UPDATE, so it goes out once.
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The organiser's reason for declining, shown to the volunteer; cleared when they sign up again.
+    decision_note = models.CharField(max_length=200, blank=True, verbose_name=_("reason for declining"))
 
     class Meta:
         ordering = ["created_at", "pk"]

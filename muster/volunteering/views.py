@@ -374,7 +374,10 @@ def session_attendance(request, pk: int):
 def decide(request, pk: int):
     row = selectors.signup_managed(request.user, pk)
     try:
-        actions.signup_decide(actor=request.user, signup=row, accept=request.POST.get("accept") == "1")
+        # A reason is optional on the page; when given, the volunteer sees it on their sign-up.
+        reason = request.POST.get("reason", "").strip()
+        actions.signup_decide(actor=request.user, signup=row, accept=request.POST.get("accept") == "1",
+                              reason=reason or None)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect("volunteering:project_manage", row.session.project_id)

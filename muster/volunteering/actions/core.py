@@ -449,8 +449,8 @@ def signup_create(*, actor, session: Session, waitlist: bool = False) -> Signup:
                     row = Signup.objects.create(session=session, person=person, status=status)
                 else:
                     # A fresh sign-up after a withdrawal is reminded afresh.
-                    row.status, row.reminded_at = status, None
-                    row.save(update_fields=["status", "reminded_at", "changed_at"])
+                    row.status, row.reminded_at, row.decision_note = status, None, ""
+                    row.save(update_fields=["status", "reminded_at", "decision_note", "changed_at"])
                 audit.record(actor=actor, action=Audit.SIGNUP_CREATE, obj=session.project,
                              region=session.project.region, changes={"session": session.pk, "status": status})
     except IntegrityError:
@@ -506,7 +506,7 @@ def signup_withdraw(*, actor, signup: Signup) -> Signup:
 def signup_decide(*, actor, signup: Signup, accept: bool, reason: str | None = None) -> Signup:
     """The organiser confirms or declines a sign-up awaiting them; a declined place goes to the waiting list.
     A caller that asks for a reason (`reason` not None, as the API does) gets a refusal without one refused;
-    the reason is kept in the audit trail."""
+    the reason is shown to the volunteer on their sign-up and kept in the audit trail."""
     if not may_manage_project(actor, signup.session.project):
         raise Forbidden(_("Only the project's organisers may decide on sign-ups."))
     reason = " ".join((reason or "").split()) if reason is not None else None
@@ -519,7 +519,8 @@ def signup_decide(*, actor, signup: Signup, accept: bool, reason: str | None = N
         if row is None:
             raise Conflict(_("This sign-up is not awaiting a decision."), field="signup", code="not_pending")
         row.status = Signup.Status.CONFIRMED if accept else Signup.Status.DECLINED
-        row.save(update_fields=["status", "changed_at"])
+        row.decision_note = "" if accept else (reason or "")
+        row.save(update_fields=["status", "decision_note", "changed_at"])
         if not accept:
             _promote(signup.session)
         audit.record(actor=actor, action=Audit.SIGNUP_DECIDE, obj=signup.session.project,

@@ -19,7 +19,7 @@ def projects(world):
 
     knock, s = project(world, title="敲门行动：蒲安里入户登记", places=3,
                        description="两人一组逐户敲门，登记近14天接触史。", risks="入户接触居民，须全程佩戴口罩。")
-    kits, full = project(world, title="核酸检测包分装", category="kits", places=1, in_days=3)
+    kits, full = project(world, title="核酸检测包分装", category="kits", places=1, in_days=3, insurance_required=True)
     Session.objects.filter(pk=full.pk).update(taken=1)  # its one place is taken
     return knock, s, kits, full
 
@@ -76,6 +76,11 @@ def test_register_browse_and_sign_up_on_a_phone_in_chinese(phone, world, project
     phone.click(f"#session-{full.pk} button[type=submit]")  # the full session: join its waiting list
     phone.wait_for_selector(f"#session-{full.pk} .my-status")
     assert "候补" in phone.inner_text(f"#session-{full.pk}")
+    # The project requires accident insurance and she has none on record: told now, with where to record it.
+    assert "要求投保意外险" in phone.inner_text(".messages")
+    assert phone.get_attribute(".messages a[href='/volunteering/insurance/']", "href")
+    _fits(phone)
+    phone.screenshot(path=str(shots / "volunteering-uninsured-zh.png"), full_page=True)
 
     phone.goto(phone.base + "/volunteering/me/")
     assert "候补第1位" in phone.inner_text("main") and "已确认" in phone.inner_text("main")

@@ -76,7 +76,9 @@ def _run(roster: Roster) -> None:
             # The solve used up its time proving there is no roster; give the explanation its own budget.
             from muster.rosters.solver.explain import explain_infeasibility
 
-            result.explanation = explain_infeasibility(built.inp, time_limit=max(10.0, float(roster.time_limit)))
+            # At least 20 s: on a busy machine proving the conflict alone took 2-5 s, and without
+            # that proof the coordinator is told only that the rules conflict, not which.
+            result.explanation = explain_infeasibility(built.inp, time_limit=max(20.0, float(roster.time_limit)))
         if result.explanation is not None:
             problems += conflict_words(built, result.explanation)
         if not problems:

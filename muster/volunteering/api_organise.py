@@ -248,7 +248,7 @@ def decide_signup(request, signup_id: int, body: DecideIn):
 
 @router.post("/organise/sessions/{int:session_id}/scan", response=AttendanceOut,
              summary="Sign a volunteer in (first scan) or out (second) by their personal code (Idempotency-Key header)")
-def scan(request, session_id: int, body: ScanIn):
+def leader_scan(request, session_id: int, body: ScanIn):
     s = selectors.session_managed(request.user, session_id)
 
     def do():

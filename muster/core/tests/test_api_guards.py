@@ -87,3 +87,22 @@ def test_the_schema_declares_the_problems_every_operation_can_answer(client):
             assert "422" in codes, (method, path)
             if "{" in path:
                 assert "404" in codes, (method, path)
+
+
+def test_every_api_operation_has_its_own_url_name():
+    """Pages reverse API paths by name ({% url 'api-v1:scan' %}); two apps' operations with the same function name
+    share a name, and the later one silently took the desk's scan (its JS posted swabs to the volunteer leader's
+    scan, which refused them all)."""
+    from collections import Counter
+
+    from django.urls import URLResolver, get_resolver
+
+    def names(resolver, namespace=""):
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                yield from names(p, p.namespace or namespace)
+            elif p.name and namespace.startswith("api"):
+                yield namespace, p.name
+
+    twice = [k for k, n in Counter(names(get_resolver())).items() if n > 1]
+    assert twice == []

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from muster.core.errors import InvalidInput
 from muster.core.models import IdempotencyRecord
 
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
 
 def run_once(*, scope: str, key: str, user_id: int | None, fn: Callable[[], tuple[int, dict]]) -> tuple[int, dict, bool]:
     """Run `fn` once per (scope, key). Returns (status, body, replayed).
@@ -40,3 +42,11 @@ def run_once(*, scope: str, key: str, user_id: int | None, fn: Callable[[], tupl
             raise
         return existing.status, existing.response, True
     return status, body, False
+
+
+def run_once_for(request, *, scope: str, fn: Callable[[], tuple[int, dict]]) -> tuple[int, dict, bool]:
+    """`run_once` keyed by the request's `Idempotency-Key` header, for the signed-in user.
+
+    The one place an API endpoint reads the header, so that every endpoint answers a missing key alike.
+    """
+    return run_once(scope=scope, key=request.headers.get(IDEMPOTENCY_HEADER, ""), user_id=request.user.pk, fn=fn)

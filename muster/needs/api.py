@@ -10,7 +10,6 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from ninja import Router, Schema
@@ -19,7 +18,7 @@ from pydantic import AwareDatetime, BeforeValidator, Field
 from muster.accounts.scoping import MANAGERS, Scope
 from muster.core.api import Paged, paged
 from muster.core.errors import InvalidInput
-from muster.core.idempotency import run_once
+from muster.core.idempotency import run_once_for
 from muster.geo import selectors as geo
 from muster.needs import actions, deploying, dispatching, selectors
 from muster.needs.models import DispatchRun, Need, Report
@@ -217,10 +216,6 @@ def run_out(run: DispatchRun) -> dict:
                        "outcome": ln.outcome} for ln in lines]}
 
 
-def _key(request: HttpRequest) -> str:
-    return request.headers.get("Idempotency-Key", "")
-
-
 def _need_data(request, body: NeedIn) -> actions.NeedData:
     role = selectors.role_by_code(body.role)
     if role is None:
@@ -300,7 +295,7 @@ def create_report(request, need_id: int, body: ReportIn):
         r.person = person or request.user.person
         return 201, ReportOut(**report_out(r)).model_dump(mode="json")
 
-    status, out, _replayed = run_once(scope="needs.report", key=_key(request), user_id=request.user.pk, fn=do)
+    status, out, _replayed = run_once_for(request, scope="needs.report", fn=do)
     return status, out
 
 
@@ -338,7 +333,7 @@ def checkin(request, body: CheckinIn):
         res = actions.check_in_or_out(actor=request.user, code=body.code)
         return 200, CheckinOut(action=res.action, report=ReportOut(**report_out(res.report))).model_dump(mode="json")
 
-    status, out, _replayed = run_once(scope="needs.checkin", key=_key(request), user_id=request.user.pk, fn=do)
+    status, out, _replayed = run_once_for(request, scope="needs.checkin", fn=do)
     return status, out
 
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
 
 from muster.core.api import Paged, paged
-from muster.core.idempotency import run_once
+from muster.core.idempotency import run_once_for
 from muster.volunteering import actions, selectors
 from muster.volunteering.api_organise import router as organise_router
 from muster.volunteering.api_teams import router as teams_router
@@ -110,10 +109,6 @@ def get_project(request, project_id: int):
             "sessions": [_session(s) for s in sessions]}
 
 
-def _key(request: HttpRequest) -> str:
-    return request.headers.get("Idempotency-Key", "")
-
-
 @router.post("/sessions/{int:session_id}/signup", response={201: SignupCreatedOut},
              summary="Sign up for a session, or join its waiting list (Idempotency-Key header). "
                      "`insurance_missing`: the project requires accident insurance and no policy of yours covers the "
@@ -130,7 +125,7 @@ def signup(request, session_id: int, body: SignupIn):
                                      insurance_url=reverse("api-v1:record_my_insurance") if note else ""
                                      ).model_dump(mode="json")
 
-    status, out, _replayed = run_once(scope="volunteering.signup", key=_key(request), user_id=request.user.pk, fn=do)
+    status, out, _replayed = run_once_for(request, scope="volunteering.signup", fn=do)
     return status, out
 
 

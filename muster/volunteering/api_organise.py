@@ -14,14 +14,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import AwareDatetime, BeforeValidator, Field, StringConstraints
 
 from muster.core.api import Paged, paged
 from muster.core.errors import InvalidInput
-from muster.core.idempotency import run_once
+from muster.core.idempotency import run_once_for
 from muster.volunteering import actions, selectors, selectors_teams
 from muster.volunteering.models import Category, Honour, Project
 
@@ -150,13 +149,8 @@ class HonourOut(Schema):
     rating: str
 
 
-def _key(request: HttpRequest) -> str:
-    return request.headers.get("Idempotency-Key", "")
-
-
 def _once(request, scope: str, fn) -> tuple[int, dict]:
-    status, out, _replayed = run_once(scope=f"volunteering.organise.{scope}", key=_key(request),
-                                      user_id=request.user.pk, fn=fn)
+    status, out, _replayed = run_once_for(request, scope=f"volunteering.organise.{scope}", fn=fn)
     return status, out
 
 

@@ -224,7 +224,7 @@ def signups_of(project: Project):
 
 
 def signup_managed(user, pk: int) -> Signup:
-    row = Signup.objects.filter(pk=pk, session__project__in=projects_managed(user)).select_related("session__project").first()
+    row = Signup.objects.filter(pk=pk, session__project__in=projects_managed(user)).select_related("session__project", "person").first()
     if row is None:
         raise NotFound(field="signup")
     return row

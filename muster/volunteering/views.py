@@ -376,10 +376,19 @@ def decide(request, pk: int):
     try:
         # A reason is optional on the page; when given, the volunteer sees it on their sign-up.
         reason = request.POST.get("reason", "").strip()
-        actions.signup_decide(actor=request.user, signup=row, accept=request.POST.get("accept") == "1",
-                              reason=reason or None)
+        accept = request.POST.get("accept") == "1"
+        actions.signup_decide(actor=request.user, signup=row, accept=accept, reason=reason or None)
     except DomainError as exc:
         messages.error(request, str(exc.message))
+    else:
+        # Said back, so that an organiser on a phone knows the tap took (the row only loses its buttons).
+        name = {"name": row.person.name}
+        if accept:
+            messages.success(request, _("%(name)s is confirmed.") % name)
+        elif reason:
+            messages.success(request, _("%(name)s is declined; they see your reason.") % name)
+        else:
+            messages.success(request, _("%(name)s is declined.") % name)
     return redirect("volunteering:project_manage", row.session.project_id)
 
 

@@ -182,3 +182,47 @@ def test_records_certificate_and_leaders_attendance_on_a_phone(browse, world, se
     assert "1" in leader.inner_text("#no-shows")
     _fits(leader)
     leader.screenshot(path=str(shots / f"volunteering-attendance-{tag}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_a_declined_volunteer_reads_the_organisers_reason_on_a_phone(browse, world, shots, locale):
+    """The organiser declines a sign-up on a phone and says why; the volunteer, on hers, reads that reason."""
+    from django.urls import reverse
+
+    from muster.accounts.models import User
+    from muster.volunteering import actions
+    from muster.volunteering.models import Project, Signup
+    from muster.volunteering.tests.helpers import project, volunteer
+    from tests.e2e.conftest import log_in
+
+    tag = "zh" if locale.startswith("zh") else "en"
+    p, s = project(world, title="敲门行动：蒲安里入户登记", places=2, approval=Project.Approval.MANUAL)
+    vol = volunteer(world, name="王小明")
+    row = actions.signup_create(actor=vol, session=s)
+    User.objects.filter(pk=vol.pk).update(username="vol-declined")
+    vol.set_password("volunteer-pass-1")
+    vol.save(update_fields=["password"])
+    reason = "本场需要急救证" if tag == "zh" else "This session needs a first-aid certificate"
+
+    leader = browse(locale=locale, width=360, height=740, mobile=True)
+    log_in(leader, "coordinator")
+    leader.goto(leader.base + reverse("volunteering:project_manage", args=[p.pk]))
+    form = f"form[action='{reverse('volunteering:decide', args=[row.pk])}']"
+    leader.wait_for_selector(form)
+    leader.fill(f"{form} input[name=reason]", reason)
+    _fits(leader)
+    leader.click(f"{form} button[value='0']")
+    leader.wait_for_selector(".messages")
+    assert not leader.query_selector(form), "the declined sign-up still offers a decision"
+    row.refresh_from_db()
+    assert (row.status, row.decision_note) == (Signup.Status.DECLINED, reason)
+    leader.screenshot(path=str(shots / f"volunteering-declined-organiser-{tag}.png"), full_page=True)
+
+    pg = browse(locale=locale, width=360, height=740, mobile=True)
+    log_in(pg, "vol-declined", "volunteer-pass-1")
+    pg.goto(pg.base + reverse("volunteering:me"))
+    pg.wait_for_selector(".decision-note")
+    note = pg.inner_text(".decision-note")
+    assert reason in note and ("组织方说明" if tag == "zh" else "Organiser's reason") in note
+    _fits(pg)
+    pg.screenshot(path=str(shots / f"volunteering-declined-{tag}.png"), full_page=True)

@@ -219,3 +219,78 @@ def pct(values: list[float], q: float) -> float:
     """The q-quantile of `values` (seconds) in milliseconds; 0 when there are none."""
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0
+
+
+class Autovacuum:
+    """What PostgreSQL's autovacuum would do, done by the bench where the server runs without it.
+
+    The CI cluster on this machine runs with `autovacuum = off` (it keeps test runs steady); a production server has it
+    on. Without it, a table that a bench fills from empty is never analysed again, so every plan made while it was
+    empty stays: the foreign-key checks PostgreSQL runs at COMMIT (Django's keys are deferred) and prepared statements
+    scan the whole table for each row written, and a run slows as the table grows (the canvass sync fell from about
+    500 to 115 visits/s by 130,000 visits, nearly all of its time in those scans). Its dead rows are never vacuumed
+    either, so index-only scans read the heap.
+
+    As a context manager: when the server's autovacuum is off, a thread wakes every `autovacuum_naptime` (the server's
+    own setting, 1 min by default; `every` overrides it) and runs `VACUUM (ANALYZE)` on each table of the database that
+    autovacuum's own thresholds (read from the server) would have picked. `runs` counts what it did. With autovacuum
+    on it does nothing: the server does it.
+    """
+
+    def __init__(self, url: str, every: float | None = None):
+        self.url, self.every, self.runs, self.active = url, every, 0, False
+        self._stop = None
+        self._thread = None
+
+    def _connect(self):
+        import psycopg
+
+        return psycopg.connect(self.url, autocommit=True)
+
+    def due(self, conn) -> list[str]:
+        """The tables autovacuum would vacuum or analyse now, by its thresholds."""
+        s = dict(conn.execute(
+            "SELECT name, setting FROM pg_settings WHERE name IN ('autovacuum_vacuum_threshold', 'autovacuum_vacuum_scale_factor',"
+            " 'autovacuum_vacuum_insert_threshold', 'autovacuum_vacuum_insert_scale_factor',"
+            " 'autovacuum_analyze_threshold', 'autovacuum_analyze_scale_factor')").fetchall())
+        rows = conn.execute(
+            "SELECT format('%I.%I', t.schemaname, t.relname), greatest(c.reltuples, 0), t.n_dead_tup, t.n_ins_since_vacuum,"
+            " t.n_mod_since_analyze FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid").fetchall()
+        f = {k: float(v) for k, v in s.items()}
+        return [name for name, tuples, dead, inserted, modified in rows
+                if dead > f["autovacuum_vacuum_threshold"] + f["autovacuum_vacuum_scale_factor"] * tuples
+                or inserted > f["autovacuum_vacuum_insert_threshold"] + f["autovacuum_vacuum_insert_scale_factor"] * tuples
+                or modified > f["autovacuum_analyze_threshold"] + f["autovacuum_analyze_scale_factor"] * tuples]
+
+    def pass_once(self) -> int:
+        with self._connect() as conn:
+            tables = self.due(conn)
+            for name in tables:
+                conn.execute(f"VACUUM (ANALYZE) {name}")
+        self.runs += len(tables)
+        return len(tables)
+
+    def __enter__(self):
+        import threading
+
+        with self._connect() as conn:
+            on = conn.execute("SHOW autovacuum").fetchone()[0] == "on"
+            nap = conn.execute("SELECT setting::float FROM pg_settings WHERE name = 'autovacuum_naptime'").fetchone()[0]
+        if on:
+            return self
+        every, self.active = self.every or nap, True
+        self._stop = threading.Event()
+
+        def loop():
+            while not self._stop.wait(every):
+                self.pass_once()
+
+        self._thread = threading.Thread(target=loop, name="autovacuum-stand-in", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+        return False

@@ -13,6 +13,7 @@ its label, a time in Asia/Shanghai, a yes/no in words.
 from __future__ import annotations
 
 import datetime as dt
+from types import ModuleType
 from typing import Any
 
 from django.apps import apps
@@ -21,21 +22,18 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from muster.core.registry import app_modules
+from muster.core.registry import Registry
 
 _LABELS: dict[str, Any] = {}
-_discovered = False
 
 
-def discover() -> None:
-    """Read `LABELS` from `audits.py` of every installed muster app, once."""
-    global _discovered
-    if _discovered:
-        return
-    for module in app_modules("audits"):
-        for action, label in getattr(module, "LABELS", {}).items():
-            _LABELS.setdefault(str(action), label)
-    _discovered = True
+def _collect(module: ModuleType) -> None:
+    for action, label in getattr(module, "LABELS", {}).items():
+        _LABELS.setdefault(str(action), label)
+
+
+_registry: Registry[None] = Registry("audits", collect=_collect)
+discover = _registry.discover  # reads `LABELS` from `audits.py` of every installed muster app, once
 
 
 def labels() -> dict[str, Any]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.db import close_old_connections, connection
 
-from muster.core.registry import app_modules
+from muster.core.registry import Registry
 from muster.core.resilience import Backoff, drop_connections, outage_errors
 
 log = logging.getLogger("muster.core")
@@ -39,35 +39,22 @@ class Job:
     func: Callable[[], object]
 
 
-_REGISTRY: dict[str, Job] = {}
-_discovered = False
+_registry: Registry[Job] = Registry("jobs")
 
 
 def register(name: str, interval: float, func: Callable[[], object]) -> Job:
     """Add (or replace, by name) a job run every `interval` seconds."""
     if interval <= 0:
         raise ValueError("a periodic job needs a positive interval")
-    job = Job(name=name, interval=float(interval), func=func)
-    _REGISTRY[name] = job
-    return job
+    return _registry.register(name, Job(name=name, interval=float(interval), func=func))
 
 
-def unregister(name: str) -> None:
-    _REGISTRY.pop(name, None)
-
-
-def discover() -> None:
-    """Import `jobs.py` of every installed muster app, once, so that they register their jobs."""
-    global _discovered
-    if _discovered:
-        return
-    app_modules("jobs")
-    _discovered = True
+unregister = _registry.unregister
+discover = _registry.discover
 
 
 def registered() -> list[Job]:
-    discover()
-    return sorted(_REGISTRY.values(), key=lambda j: j.name)
+    return [job for _name, job in _registry.items()]
 
 
 def lock_key(name: str) -> int:

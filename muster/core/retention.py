@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from muster.core.registry import app_modules
+from muster.core.registry import Registry
 
 PLACEHOLDER = "已清除"  # what a purged name reads as, in every language (it is data, not interface)
 
@@ -95,40 +95,24 @@ class RecordType:
     subject: Callable[[object], list[dict]] | None = None
 
 
-_REGISTRY: dict[str, RecordType] = {}
-_discovered = False
+_registry: Registry[RecordType] = Registry("retention")
 
 
 def register(record_type: RecordType) -> RecordType:
     """Add (or replace, by key) a record type."""
     if not (0 <= record_type.floor_days <= record_type.default_days <= record_type.max_days):
         raise ValueError(f"{record_type.key}: the default must lie between the floor and the maximum")
-    _REGISTRY[record_type.key] = record_type
-    return record_type
+    return _registry.register(record_type.key, record_type)
 
 
-def unregister(key: str) -> None:
-    _REGISTRY.pop(key, None)
-
-
-def discover() -> None:
-    """Import `retention.py` of every installed muster app, once, so that they register their types."""
-    global _discovered
-    if _discovered:
-        return
-    app_modules("retention")
-    _discovered = True
+unregister = _registry.unregister
+discover = _registry.discover
+get = _registry.get
 
 
 def types() -> list[RecordType]:
     """Every registered type, in purge order."""
-    discover()
-    return sorted(_REGISTRY.values(), key=lambda t: (t.order, t.key))
-
-
-def get(key: str) -> RecordType | None:
-    discover()
-    return _REGISTRY.get(key)
+    return sorted((t for _key, t in _registry.items()), key=lambda t: (t.order, t.key))
 
 
 def covered_models() -> set[str]:

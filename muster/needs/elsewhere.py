@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from muster.core.registry import app_modules
+from muster.core.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -26,32 +26,15 @@ class NeedLink:
 
 Provider = Callable[[object, object, bool], Iterable[NeedLink]]
 
-_REGISTRY: dict[str, Provider] = {}
-_discovered = False
-
-
-def register(name: str, provider: Provider) -> Provider:
-    """Add (or replace, by name) one domain's links on a need's page."""
-    _REGISTRY[name] = provider
-    return provider
-
-
-def unregister(name: str) -> None:
-    _REGISTRY.pop(name, None)
-
-
-def discover() -> None:
-    global _discovered
-    if _discovered:
-        return
-    app_modules("needpage")
-    _discovered = True
+_registry: Registry[Provider] = Registry("needpage")
+register = _registry.register  # (name, provider): add, or replace by name, one domain's links on a need's page
+unregister = _registry.unregister
+discover = _registry.discover
 
 
 def links(user, need, can_manage: bool) -> list[NeedLink]:
     """Every registered domain's links for this user on this need's page, in the domains' name order."""
-    discover()
     out: list[NeedLink] = []
-    for _name, provider in sorted(_REGISTRY.items()):
+    for _name, provider in _registry.items():
         out.extend(provider(user, need, can_manage))
     return out

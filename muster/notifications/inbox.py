@@ -23,7 +23,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from muster.core.registry import app_modules
+from muster.core.registry import Registry
 
 log = logging.getLogger("muster.notifications")
 
@@ -47,44 +47,25 @@ class InboxItem:
 
 Provider = Callable[[object], Iterable[InboxItem]]
 
-_REGISTRY: dict[str, Provider] = {}
-_discovered = False
-
-
-def register(kind: str, provider: Provider) -> Provider:
-    """Add (or replace, by kind) the provider of one kind of item."""
-    _REGISTRY[kind] = provider
-    return provider
-
-
-def unregister(kind: str) -> None:
-    _REGISTRY.pop(kind, None)
-
-
-def discover() -> None:
-    """Import `inbox.py` of every installed Muster app, once, so that they register their providers."""
-    global _discovered
-    if _discovered:
-        return
-    app_modules("inbox", skip=("muster.notifications",))
-    _discovered = True
+_registry: Registry[Provider] = Registry("inbox", skip=("muster.notifications",))
+register = _registry.register  # (kind, provider): add, or replace by kind, the provider of one kind of item
+unregister = _registry.unregister
+discover = _registry.discover
 
 
 def kinds() -> list[str]:
-    discover()
-    return sorted(_REGISTRY)
+    return [kind for kind, _p in _registry.items()]
 
 
 def gather(user) -> list[InboxItem]:
     """Every open item for `user`, urgent first, then newest first; nothing for an anonymous user."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
         return []
-    discover()
     out: list[InboxItem] = []
     seen: set[str] = set()
-    for kind in sorted(_REGISTRY):
+    for kind, provider in _registry.items():
         try:
-            found = list(_REGISTRY[kind](user))
+            found = list(provider(user))
         except Exception:  # noqa: BLE001 - one domain's failure must not hide every other decision
             log.exception("inbox provider %s failed for user %s", kind, getattr(user, "pk", None))
             continue

@@ -47,7 +47,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from muster.core.errors import Conflict
-from muster.core.registry import app_modules
+from muster.core.registry import Registry
 
 DEFAULT_MIN_AGE = 18  # a duty that says nothing: adults only
 NIGHT_MIN_AGE = 18  # a night duty never goes below this, whatever the duty's own minimum
@@ -174,8 +174,7 @@ def says_json(reasons: Iterable[Mapping]) -> str:
 IdSet = Sequence[int] | QuerySet
 Provider = Callable[[IdSet, Sequence[Duty]], Iterable[tuple[Duty, int, Reason]]]
 
-_PROVIDERS: dict[str, Provider] = {}
-_discovered = False
+_registry: Registry[Provider] = Registry("fitness")
 
 
 def register(name: str, provider: Provider, messages: Mapping[str, object] | None = None,
@@ -185,27 +184,17 @@ def register(name: str, provider: Provider, messages: Mapping[str, object] | Non
     Messages take the reason's parameters ("In centralised quarantine until %(until)s");
     labels name the code in counts ("in quarantine"). Both lazily translated.
     """
-    _PROVIDERS[name] = provider
+    _registry.register(name, provider)
     _MESSAGES.update(messages or {})
     _LABELS.update(labels or {})
 
 
-def unregister(name: str) -> None:
-    _PROVIDERS.pop(name, None)
-
-
-def discover() -> None:
-    """Import `fitness.py` of every installed muster app, once, so that they register their providers."""
-    global _discovered
-    if _discovered:
-        return
-    app_modules("fitness")
-    _discovered = True
+unregister = _registry.unregister
+discover = _registry.discover
 
 
 def providers() -> list[str]:
-    discover()
-    return sorted(_PROVIDERS)
+    return [name for name, _p in _registry.items()]
 
 
 def _ids(person_ids) -> IdSet:
@@ -220,14 +209,14 @@ def unfit_each(person_ids, duties: Iterable[Duty]) -> dict[Duty, dict[int, list[
     A few queries per provider for all the people and duties together. Reasons of one person
     are kept in the providers' order without repeats of a code.
     """
-    discover()
+    providers = _registry.items()
     duties = list(dict.fromkeys(duties))
     out: dict[Duty, dict[int, list[Reason]]] = {d: {} for d in duties}
     ids = _ids(person_ids)
     if not duties or (not isinstance(ids, QuerySet) and not ids):
         return out
-    for name in sorted(_PROVIDERS):
-        for duty, pid, reason in _PROVIDERS[name](ids, duties):
+    for _name, provider in providers:
+        for duty, pid, reason in provider(ids, duties):
             row = out[duty].setdefault(pid, [])
             if all(r.code != reason.code for r in row):
                 row.append(reason)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from muster.core.registry import app_modules
+from muster.core.registry import Registry
 
 log = logging.getLogger("muster.volunteering")
 
@@ -50,32 +50,14 @@ class Served:
 
 Source = Callable[[dt.datetime, dt.datetime], Iterable[Served]]
 
-_REGISTRY: dict[str, Source] = {}
-_discovered = False
-
-
-def register(name: str, source: Source) -> Source:
-    """Add (or replace, by name) one domain's source of served hours."""
-    _REGISTRY[name] = source
-    return source
-
-
-def unregister(name: str) -> None:
-    _REGISTRY.pop(name, None)
-
-
-def discover() -> None:
-    """Import `service.py` of every installed muster app, once, so that they register their sources."""
-    global _discovered
-    if _discovered:
-        return
-    app_modules("service")
-    _discovered = True
+_registry: Registry[Source] = Registry("service")
+register = _registry.register  # (name, source): add, or replace by name, one domain's source of served hours
+unregister = _registry.unregister
+discover = _registry.discover
 
 
 def sources() -> dict[str, Source]:
-    discover()
-    return dict(sorted(_REGISTRY.items()))
+    return dict(_registry.items())
 
 
 def hours_between(start: dt.datetime, end: dt.datetime) -> Decimal:

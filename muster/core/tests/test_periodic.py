@@ -73,7 +73,7 @@ def test_run_forever_stops_and_survives_errors(monkeypatch, no_db_lock):
 
 
 def test_register_replaces_by_name_and_refuses_nonsense(monkeypatch):
-    monkeypatch.setattr(periodic, "_REGISTRY", dict(periodic._REGISTRY))
+    monkeypatch.setattr(periodic._registry, "entries", dict(periodic._registry.entries))
     first, second = Recorder(), Recorder()
     periodic.register("test.job", 5, first)
     periodic.register("test.job", 7, second)
@@ -112,8 +112,8 @@ def test_jobs_run_unlocked_on_sqlite_and_locked_out_on_postgresql():
 
 @pytest.mark.django_db
 def test_muster_tick_once(monkeypatch, capsys):
-    monkeypatch.setattr(periodic, "_REGISTRY", {})
-    monkeypatch.setattr(periodic, "_discovered", True)
+    monkeypatch.setattr(periodic._registry, "entries", {})
+    monkeypatch.setattr(periodic._registry, "discovered", True)
     fine = Recorder()
     periodic.register("test.fine", 60, fine)
     assert cli.main(["tick", "--once"]) == 0

@@ -163,7 +163,7 @@ def test_an_interrupted_purge_leaves_nobody_half_anonymised_and_resumes(world, m
             raise RuntimeError("power cut")
         return t.purge(pks, clock)
 
-    monkeypatch.setitem(retention._REGISTRY, "people.person", retention.RecordType(**{**t.__dict__, "purge": dying}))
+    monkeypatch.setitem(retention._registry.entries, "people.person", retention.RecordType(**{**t.__dict__, "purge": dying}))
     with pytest.raises(RuntimeError):
         purging.run(actor=world.command, batch=4)
     failed = PurgeRun.objects.get()
@@ -175,7 +175,7 @@ def test_an_interrupted_purge_leaves_nobody_half_anonymised_and_resumes(world, m
     for p in rows:  # every person is either wholly anonymised or wholly untouched
         assert (p.name == retention.PLACEHOLDER) == bool(p.purged_at) == (p.id_hash == "") == (p.phone == "")
 
-    monkeypatch.setitem(retention._REGISTRY, "people.person", t)
+    monkeypatch.setitem(retention._registry.entries, "people.person", t)
     resumed = purging.run(actor=world.command, batch=4)
     assert resumed.report["types"]["people.person"]["anonymised"] == 10 - len(done)
     assert not Person.objects.filter(pk__in=[p.pk for p in residents], purged_at__isnull=True).exists()

@@ -2,13 +2,12 @@
 waiting, pending and withdrawn sign-ups get none; a volunteer who moves up from the waiting list is told by SMS."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
 
 from muster.core import periodic
 from muster.notifications.models import Notification
+from muster.testrace import race, skip_unless_concurrent
 from muster.volunteering import actions, jobs
 from muster.volunteering.models import Signup
 from muster.volunteering.tests.helpers import project, volunteer
@@ -80,29 +79,15 @@ def test_moving_up_from_the_waiting_list_sends_an_sms(world, sms_outbox, django_
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_remind_each_volunteer_once(world, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises all writers, so there is no concurrent UPDATE to race")
+    skip_unless_concurrent()
     settings.VOLUNTEER_REMIND_HOURS = 24
     _p, s = project(world, places=6, in_days=1)
     users = [volunteer(world) for _ in range(6)]
     for u in users:
         actions.signup_create(actor=u, session=s)
     now = s.starts_at - dt.timedelta(hours=2)
-    barrier = threading.Barrier(4)
-    counts = []
-
-    def run():
-        try:
-            barrier.wait(timeout=20)
-            counts.append(jobs.session_reminders_send(now=now))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    counts: list[int] = []
+    assert race([lambda: counts.append(jobs.session_reminders_send(now=now))] * 4) == ["ok"] * 4
     assert sum(counts) == 6
     for u in users:
         assert Notification.objects.filter(person=u.person, event="volunteering.reminder", channel="sms").count() == 1

@@ -7,6 +7,7 @@ from muster.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from muster.core.models import AuditEvent
 from muster.notifications import inbox
 from muster.notifications.models import Notification
+from muster.testrace import race, skip_unless_concurrent
 from muster.volunteering import actions, selectors, selectors_teams
 from muster.volunteering.audits import Audit
 from muster.volunteering.models import Membership, Team
@@ -156,46 +157,17 @@ def test_a_request_is_decided_only_by_managers_of_that_team(world):
         selectors_teams.membership_mine(world.volunteer, req.pk)
 
 
-def _race(fns) -> list[str]:
-    import threading
-
-    from django.db import connections
-
-    barrier = threading.Barrier(len(fns))
-    outcomes = []
-
-    def run(fn):
-        try:
-            barrier.wait(timeout=20)
-            fn()
-            outcomes.append("ok")
-        except Conflict as exc:
-            outcomes.append(exc.code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(fn,)) for fn in fns]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_double_click_asks_once_and_two_managers_decide_once(world):
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite serialises all writers, so there is no concurrent write to race")
+    skip_unless_concurrent()
     manager = volunteer(world)
     team = _team(world, Team.JoinMode.APPROVAL, managers=[manager.person])
     asker = volunteer(world)
-    outcomes = _race([lambda: actions.team_join(actor=asker, team=Team.objects.get(pk=team.pk))] * 4)
+    outcomes = race([lambda: actions.team_join(actor=asker, team=Team.objects.get(pk=team.pk))] * 4)
     assert sorted(outcomes) == ["ok"] + ["pending"] * 3
     assert Membership.objects.filter(team=team, person=asker.person).count() == 1
     row = Membership.objects.get(team=team, person=asker.person)
-    outcomes = _race([
+    outcomes = race([
         lambda: actions.team_join_decide(actor=manager, membership=Membership.objects.get(pk=row.pk), approve=True),
         lambda: actions.team_join_decide(actor=world.coordinator, membership=Membership.objects.get(pk=row.pk),
                                          approve=False, reason="不合适"),

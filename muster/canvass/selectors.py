@@ -92,7 +92,6 @@ def _doors(campaign: Campaign, within: Region | None = None) -> QuerySet[Door]:
 
 def _from_tally(campaign: Campaign, by: str, within: Region | None) -> list[dict]:
     """Street and community figures from the tally (a few rows per community and shard), in the shape coverage() returns."""
-    S = Door.Status
     qs = Tally.objects.filter(campaign=campaign)
     if within is not None:
         qs = qs.filter(region__path__startswith=within.path)
@@ -100,25 +99,37 @@ def _from_tally(campaign: Campaign, by: str, within: Region | None) -> list[dict
     rows: dict = {}
     # The shards of a community's status summed in SQL: a few thousand rows grouped there, not fetched.
     for r in qs.values(*fields, "status").annotate(n=Sum("n")).order_by(*fields, "status"):
-        row = rows.setdefault(r[fields[0]], {fields[0]: r[fields[0]], fields[1]: r[fields[1]], "total": 0, "visited": 0,
-                                               "completed": 0, "not_reached": 0, "vacant": 0, "refused": 0})
-        n, st = r["n"], r["status"]
-        row["total"] += n
-        if st != S.PENDING:
-            row["visited"] += n
-        if st == S.COMPLETED:
-            row["completed"] += n
-        elif st in (S.NOT_HOME, S.NO_RESPONDENT, S.OTHER, S.NOTICE):
-            row["not_reached"] += n
-        elif st == S.VACANT:
-            row["vacant"] += n
-        elif st in (S.REFUSED, S.NOT_FOUND):
-            row["refused"] += n
+        row = rows.setdefault(r[fields[0]], {fields[0]: r[fields[0]], fields[1]: r[fields[1]], **_zero()})
+        _count(row, r["status"], r["n"])
     out = [r for r in rows.values() if r["total"]]
     for r in out:
-        r["pct"] = round(100 * r["visited"] / r["total"]) if r["total"] else 0
-        r["done_pct"] = round(100 * r["completed"] / r["total"]) if r["total"] else 0
+        _shares(r)
     return out
+
+
+def _zero() -> dict:
+    return {"total": 0, "visited": 0, "completed": 0, "not_reached": 0, "vacant": 0, "refused": 0}
+
+
+def _count(row: dict, status: str, n: int) -> None:
+    """Add `n` doors of `status` to a coverage row's counts."""
+    S = Door.Status
+    row["total"] += n
+    if status != S.PENDING:
+        row["visited"] += n
+    if status == S.COMPLETED:
+        row["completed"] += n
+    elif status in (S.NOT_HOME, S.NO_RESPONDENT, S.OTHER, S.NOTICE):
+        row["not_reached"] += n
+    elif status == S.VACANT:
+        row["vacant"] += n
+    elif status in (S.REFUSED, S.NOT_FOUND):
+        row["refused"] += n
+
+
+def _shares(row: dict) -> None:
+    row["pct"] = round(100 * row["visited"] / row["total"]) if row["total"] else 0
+    row["done_pct"] = round(100 * row["completed"] / row["total"]) if row["total"] else 0
 
 
 def coverage(campaign: Campaign, by: str = "region", within: Region | None = None) -> list[dict]:
@@ -167,12 +178,19 @@ def finding_counts(campaign: Campaign, by: str = "region", within: Region | None
 
 
 def totals(campaign: Campaign, within: Region | None = None) -> dict:
-    rows = coverage(campaign, "region", within)
-    keys = ("total", "visited", "completed", "not_reached", "vacant", "refused")
-    t = {k: sum(r[k] for r in rows) for k in keys}
-    t["pct"] = round(100 * t["visited"] / t["total"]) if t["total"] else 0
-    t["findings"] = Finding.objects.filter(campaign=campaign).count() if within is None else \
-        Finding.objects.filter(campaign=campaign, region_id__in=[r["region_id"] for r in rows]).count()
+    """The board's headline counts for the campaign, or for the area `within`.
+
+    The tally summed by status in SQL: a handful of rows, not one per community and status (a district's 2,000,
+    built into rows in Python only to be added up again).
+    """
+    qs = Tally.objects.filter(campaign=campaign)
+    if within is not None:
+        qs = qs.filter(region__path__startswith=within.path)
+    t = _zero()
+    for status, n in qs.values_list("status").annotate(n=Sum("n")).order_by():
+        _count(t, status, n)
+    _shares(t)
+    t["findings"] = _findings_within(campaign, within).count()
     t["to_review"] = Finding.objects.filter(campaign=campaign, action=Finding.Action.NONE).count()
     t["conflicts"] = Visit.objects.filter(campaign=campaign, state=Visit.State.CONFLICT).count()
     return t

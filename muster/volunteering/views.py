@@ -384,11 +384,11 @@ def decide(request, pk: int):
         # Said back, so that an organiser on a phone knows the tap took (the row only loses its buttons).
         name = {"name": row.person.name}
         if accept:
-            messages.success(request, _("%(name)s is confirmed.") % name)
+            messages.success(request, _("Sign-up of %(name)s confirmed.") % name)
         elif reason:
-            messages.success(request, _("%(name)s is declined; they see your reason.") % name)
+            messages.success(request, _("Sign-up of %(name)s declined; they see your reason.") % name)
         else:
-            messages.success(request, _("%(name)s is declined.") % name)
+            messages.success(request, _("Sign-up of %(name)s declined.") % name)
     return redirect("volunteering:project_manage", row.session.project_id)
 
 

@@ -221,6 +221,46 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0
 
 
+def cpu_seconds(database: str | None = None) -> dict[str, float]:
+    """CPU seconds used so far on this machine, from /proc: by PostgreSQL's processes, by gunicorn's, and in all.
+
+    With `database`, PostgreSQL's backends connected to another database are left out (the server's own processes,
+    such as the WAL writer and the checkpointer, are counted whatever they work for).
+
+    A process's figure includes its reaped children's (cutime, cstime), so that the time of a backend or a worker
+    that exits between two readings moves to its parent (the postmaster, gunicorn's arbiter) and is still counted:
+    the difference of two readings is what each side spent in between, whatever started or stopped.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {"database": 0.0, "server": 0.0}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                stat = f.read()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read()
+        except OSError:  # gone meanwhile
+            continue
+        comm = stat[stat.index(b"(") + 1:stat.rindex(b")")]
+        fields = stat[stat.rindex(b")") + 2:].split()
+        used = sum(int(x) for x in fields[11:15]) / tick  # utime, stime, cutime, cstime
+        if comm == b"postgres" or cmdline.startswith(b"postgres"):
+            words = cmdline.replace(b"\0", b" ").split()
+            host = next((i for i, w in enumerate(words) if w == b"[local]" or w.endswith(b")") and b"(" in w), None)
+            if database and host and words[host - 1].decode(errors="replace") != database:
+                continue
+            out["database"] += used
+        elif b"gunicorn" in cmdline:
+            # The arbiter's cutime holds its exited workers; a worker holds its own.
+            out["server"] += used
+    with open("/proc/stat") as f:
+        cpu = [int(x) for x in f.readline().split()[1:]]
+    out["machine"] = (sum(cpu[:8]) - cpu[3] - cpu[4]) / tick  # all but idle and iowait
+    return out
+
+
 class Autovacuum:
     """What PostgreSQL's autovacuum would do, done by the bench where the server runs without it.
 

@@ -31,6 +31,9 @@ from common import desk_city, scratch_database, server_url, setup  # bench/commo
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=600)
+    ap.add_argument("--profile", choices=["healthz", "noop", "scope", "desk", "desk_full"],
+                    help="also profile the CPU of --n/2 requests of this kind (cProfile) and print the top functions to stderr")
+    ap.add_argument("--profile-out", help="with --profile: also write the profile there (pstats format)")
     args = ap.parse_args(argv)
     base = server_url()
     if base is None:
@@ -53,7 +56,7 @@ def run(args) -> int:
     from muster.accounts.models import User
     from muster.testing import actions, selectors
 
-    prep = desk_city(args.n * 2 + 100, 10, 1)
+    prep = desk_city(args.n * 3 + 100, 10, 1)  # measured desk and desk_full scans, and a profiled kind
     clerk = User.objects.get(pk=prep["clerks"][0])
     point = prep["point"]
     ids = iter(prep["ids"])
@@ -129,6 +132,18 @@ def run(args) -> int:
                               "desk_over_noop_time": round(ms["noop"] / ms["desk"], 3),
                               "desk_full_over_noop_time": round(ms["noop"] / ms["desk_full"], 3)}
     print(json.dumps({"n_per_kind": args.n // 2, "session_engine_default": settings.SESSION_ENGINE, **results}))
+    if args.profile:
+        import cProfile
+        import pstats
+
+        c, fn = client(), kinds[args.profile]
+        fn(c)
+        prof = cProfile.Profile(time.process_time)  # this process's CPU: waiting on PostgreSQL is not counted
+        prof.runcall(lambda: [fn(c) for _ in range(args.n // 2)])
+        if args.profile_out:
+            prof.dump_stats(args.profile_out)
+        pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(30)
+        pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
     return 0
 
 

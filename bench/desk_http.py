@@ -18,9 +18,10 @@ processes send:
     {"tube", "scan", "key"} (one idempotency key per scan) until the tube is full.
   - health: GET /healthz/node (no session), for scale.
 
-Prints JSON: per kind requests/s, scans/s (desk), p50/p99 of the client-side latency, the
-desk's ratio to the no-op, and the accounting check (every scan answered ok wrote exactly one
-sample). Only loopback addresses are used. The client functions (sign_in, run_phase) are also
+Prints JSON: per kind requests/s, scans/s (desk), p50/p99 of the client-side latency, where the
+CPU went (ms per request in the client processes, gunicorn and PostgreSQL, and the machine's busy
+cores: 2 on this machine means the run was bound by CPU, not by waiting), the desk's ratio to the
+no-op, and the accounting check (every scan answered ok wrote exactly one sample). Only loopback addresses are used. The client functions (sign_in, run_phase) are also
 used by bench/cluster.py against several nodes.
 """
 
@@ -43,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import desk_city, drop, pct, scratch, server_url, setup  # noqa: E402 - bench/common.py
+from common import Autovacuum, cpu_seconds, desk_city, drop, pct, scratch, server_url, setup  # noqa: E402 - bench/common.py
 from faults import PASSWORD, Proc, free_port, wait_http  # noqa: E402 - the fault bench's nodes
 
 
@@ -91,6 +92,7 @@ def client(args) -> dict:
     api = f"/api/v1/testing/points/{point}"
     while time.time() < start_at:
         time.sleep(0.001)
+    cpu0 = time.process_time()
     i = 0
     while time.time() < stop_at:
         if kind == "health":
@@ -130,18 +132,23 @@ def client(args) -> dict:
         statuses[status] = statuses.get(status, 0) + 1
         i += 1
     return {"lat": lat, "statuses": statuses, "recorded": recorded, "opens": opens, "scans": scans_sent,
-            "errors": errors, "used": i, "end": time.time()}
+            "errors": errors, "used": i, "end": time.time(), "cpu": time.process_time() - cpu0}
 
 
 def run_phase(kind: str, nodes: list[str], cookies: list[dict], point: int, shares: list[list[str]], seconds: float,
               tube_prefix: str = "T1") -> dict:
     """All desks at once for `seconds`; desk d talks to nodes[d % len(nodes)]."""
     desks = len(cookies)
+    database = urlsplit(os.environ.get("DATABASE_URL", "")).path.lstrip("/") or None
     ctx = mp.get_context("fork")
     with ctx.Pool(desks) as pool:
         start_at = time.time() + 1.0
+        while time.time() < start_at - 0.2:
+            time.sleep(0.01)
+        cpu0 = cpu_seconds(database)
         res = pool.map(client, [(kind, nodes[d % len(nodes)], cookies[d], point, d, shares[d], tube_prefix, start_at,
                                  start_at + seconds) for d in range(desks)])
+        cpu1 = cpu_seconds(database)
     wall = max(r["end"] for r in res) - start_at
     lat = [x for r in res for x in r["lat"]]
     statuses: dict[str, int] = {}
@@ -152,6 +159,14 @@ def run_phase(kind: str, nodes: list[str], cookies: list[dict], point: int, shar
     out = {"kind": kind, "seconds": round(wall, 2), "requests": sum(r["opens"] for r in res) + len(lat),
            "ok": ok, "per_second": round(ok / wall, 1), "requests_per_second": round((sum(r["opens"] for r in res) + len(lat)) / wall, 1),
            "p50_ms": round(pct(lat, 0.5), 1), "p99_ms": round(pct(lat, 0.99), 1), "statuses": statuses}
+    # Where a request's CPU goes (ms per request answered): the clients, gunicorn, PostgreSQL and, with everything
+    # else on the machine, the machine's busy time. Beside the no-op's in the same run it says what the desk adds.
+    n = max(1, out["requests"])
+    cpu = {k: cpu1[k] - cpu0[k] for k in cpu0}
+    out["cpu_ms_per_request"] = {"clients": round(1000 * sum(r["cpu"] for r in res) / n, 2),
+                                 "server": round(1000 * cpu["server"] / n, 2), "database": round(1000 * cpu["database"] / n, 2),
+                                 "machine": round(1000 * cpu["machine"] / n, 2)}
+    out["busy_cores"] = round(cpu["machine"] / wall, 2)  # of os.cpu_count(): below it, something other than CPU limits
     if kind == "desk":
         out["recorded"] = {k: v for r in res for k, v in r["recorded"].items()}
         out["used"] = [r["used"] for r in res]
@@ -170,8 +185,15 @@ def merge(phases: list[dict]) -> dict:
     """Rounds of one kind as one figure: ok and time summed, the worst p50/p99 of the rounds."""
     ok = sum(p["ok"] for p in phases)
     secs = sum(p["seconds"] for p in phases)
-    return {"per_second": round(ok / secs, 1), "p50_ms": max(p["p50_ms"] for p in phases),
-            "p99_ms": max(p["p99_ms"] for p in phases), "rounds": [p["per_second"] for p in phases]}
+    out = {"per_second": round(ok / secs, 1), "p50_ms": max(p["p50_ms"] for p in phases),
+           "p99_ms": max(p["p99_ms"] for p in phases), "rounds": [p["per_second"] for p in phases]}
+    if all("busy_cores" in p for p in phases):
+        out["busy_cores"] = round(sum(p["busy_cores"] * p["seconds"] for p in phases) / secs, 2)
+    if all("cpu_ms_per_request" in p for p in phases):
+        n = sum(p["requests"] for p in phases)
+        out["cpu_ms_per_request"] = {k: round(sum(p["cpu_ms_per_request"][k] * p["requests"] for p in phases) / n, 2)
+                                     for k in phases[0]["cpu_ms_per_request"]}
+    return out
 
 
 def main(argv=None) -> int:
@@ -220,22 +242,25 @@ def main(argv=None) -> int:
         phases: dict[str, list[dict]] = {"noop": [], "desk": [], "health": []}
         recorded: dict[str, int] = {}
         rounds = ([(0, args.warmup)] if args.warmup > 0 else []) + [(r + 1, args.seconds) for r in range(args.rounds)]
-        for r, seconds in rounds:
-            for kind in ("noop", "desk", "health"):
-                out = run_phase(kind, nodes, cookies, prep["point"], shares, seconds, tube_prefix=f"T{r + 1}")
-                if kind == "desk":
-                    recorded.update(out.pop("recorded"))  # warm-up scans are written too: they count in the check
-                    used = out.pop("used")
-                    shares = [s[u:] for s, u in zip(shares, used, strict=True)]
-                if r:
-                    phases[kind].append(out)
+        # The tube and sample tables grow from empty during the run: where the server runs without autovacuum, the
+        # stand-in analyses them as a production server would, or the desk's plans stay those of empty tables.
+        with Autovacuum(url) as vacuum:
+            for r, seconds in rounds:
+                for kind in ("noop", "desk", "health"):
+                    out = run_phase(kind, nodes, cookies, prep["point"], shares, seconds, tube_prefix=f"T{r + 1}")
+                    if kind == "desk":
+                        recorded.update(out.pop("recorded"))  # warm-up scans are written too: they count in the check
+                        used = out.pop("used")
+                        shares = [s[u:] for s, u in zip(shares, used, strict=True)]
+                    if r:
+                        phases[kind].append(out)
         with psycopg.connect(url) as conn:
             samples, distinct = conn.execute("SELECT count(*), count(DISTINCT person_id) FROM testing_sample").fetchone()
             keys = dict(conn.execute("SELECT client_key, id FROM testing_sample").fetchall())
         noop, desk, health = merge(phases["noop"]), merge(phases["desk"]), merge(phases["health"])
         out = {
             "desks": args.desks, "workers": args.workers, "threads": args.threads, "seconds_per_phase": args.seconds,
-            "rounds": args.rounds, "warmup_seconds": args.warmup,
+            "rounds": args.rounds, "warmup_seconds": args.warmup, "vacuum_passes": vacuum.runs,
             "noop": noop, "desk_scans": desk, "healthz_node": health,
             "desk_statuses": [p["statuses"] for p in phases["desk"]],
             "ratio_desk_to_noop": round(desk["per_second"] / noop["per_second"], 3) if noop["per_second"] else None,

@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import desk_city, drop, pct, scratch, server_url, setup  # noqa: E402 - bench/common.py
+from common import Autovacuum, desk_city, drop, pct, scratch, server_url, setup  # noqa: E402 - bench/common.py
 from desk_http import _request, merge, node_env, run_phase, sign_in  # noqa: E402 - the desk over HTTP
 from faults import PASSWORD, Proc, free_port, wait_http  # noqa: E402 - the fault bench's nodes
 
@@ -122,7 +122,10 @@ def _grow(url: str, frame: dict, post: dict, start: int, stop: int) -> float:
                     " FROM generate_series(%(a)s::bigint, %(b)s::bigint - 1) g",
                     {**frame, **post, "a": a, "b": b})
             print(f"  grown to {b:,} rows in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
-        cur.execute("ANALYZE testing_tube; ANALYZE testing_sample; ANALYZE checkpoints_passage")
+        # What autovacuum does after a bulk insert (its insert threshold), done here so that it is not done in the middle
+        # of a measurement: statistics for the planner and a visibility map for index-only scans.
+        for table in ("testing_tube", "testing_sample", "checkpoints_passage"):
+            cur.execute(f"VACUUM (ANALYZE) {table}")
         cur.execute("CHECKPOINT")
     return time.perf_counter() - t0
 
@@ -195,36 +198,39 @@ def main(argv=None) -> int:
             node = Proc("node", [sys.executable, "-m", "gunicorn", "muster.wsgi", "--workers", "2", "--timeout", "60",
                                  "--bind", f"127.0.0.1:{port}"], env, var / f"node-{size}.log")
             node.start()
-            try:
-                if not wait_http(node_url + "/login/", 60):
-                    raise RuntimeError(f"node did not start; see {var}")
-                cookies = [sign_in(node_url, u) for u in prep["usernames"]]
-                command = sign_in(node_url, "admin")
-                # Each size scans its own slice of the live campaign's residents (a person is sampled once per round).
-                mine = ids[n * per_size:(n + 1) * per_size]
-                shares = [mine[d :: args.desks] for d in range(args.desks)]
-                phases: dict[str, list[dict]] = {"noop": [], "desk": []}
-                for r in range(args.rounds + 1):  # round 0 warms the workers up and is not counted
-                    for kind in ("noop", "desk"):
-                        out = run_phase(kind, [node_url], cookies, prep["point"], shares, args.seconds if r else 3.0,
-                                        tube_prefix=f"T9{n}{r}")  # history tubes are T0…
-                        if kind == "desk":
-                            out.pop("recorded")
-                            shares = [s[u:] for s, u in zip(shares, out.pop("used"), strict=True)]
-                        if r:
-                            phases[kind].append(out)
-                noop, desk = merge(phases["noop"]), merge(phases["desk"])
-                board = _page(node_url, command, f"/testing/{point.campaign_id}/board/", args.page_requests)
-                register = _page(node_url, command, "/checkpoints/register/", args.page_requests)
-            finally:
-                node.stop()
+            # The live tables (tubes and samples of the live campaign, sessions) change during the run; where the server
+            # runs without autovacuum the stand-in analyses them as the server would (bench/common.Autovacuum).
+            with Autovacuum(url) as vacuum:
+                try:
+                    if not wait_http(node_url + "/login/", 60):
+                        raise RuntimeError(f"node did not start; see {var}")
+                    cookies = [sign_in(node_url, u) for u in prep["usernames"]]
+                    command = sign_in(node_url, "admin")
+                    # Each size scans its own slice of the live campaign's residents (a person is sampled once per round).
+                    mine = ids[n * per_size:(n + 1) * per_size]
+                    shares = [mine[d :: args.desks] for d in range(args.desks)]
+                    phases: dict[str, list[dict]] = {"noop": [], "desk": []}
+                    for r in range(args.rounds + 1):  # round 0 warms the workers up and is not counted
+                        for kind in ("noop", "desk"):
+                            out = run_phase(kind, [node_url], cookies, prep["point"], shares, args.seconds if r else 3.0,
+                                            tube_prefix=f"T9{n}{r}")  # history tubes are T0…
+                            if kind == "desk":
+                                out.pop("recorded")
+                                shares = [s[u:] for s, u in zip(shares, out.pop("used"), strict=True)]
+                            if r:
+                                phases[kind].append(out)
+                    noop, desk = merge(phases["noop"]), merge(phases["desk"])
+                    board = _page(node_url, command, f"/testing/{point.campaign_id}/board/", args.page_requests)
+                    register = _page(node_url, command, "/checkpoints/register/", args.page_requests)
+                finally:
+                    node.stop()
             with psycopg.connect(url) as conn:
                 samples = conn.execute("SELECT count(*) FROM testing_sample").fetchone()[0]
                 passages = conn.execute("SELECT count(*) FROM checkpoints_passage").fetchone()[0]
                 mb = conn.execute("SELECT pg_total_relation_size('testing_sample') / 1048576,"
                                   " pg_total_relation_size('checkpoints_passage') / 1048576").fetchone()
             row = {"history_rows": size, "desk_statuses": [p["statuses"] for p in phases["desk"]], "samples": samples, "passages": passages, "samples_mb": mb[0], "passages_mb": mb[1],
-                   "fill_seconds": round(fill), "desk": desk, "noop": noop,
+                   "fill_seconds": round(fill), "vacuum_passes": vacuum.runs, "desk": desk, "noop": noop,
                    "desk_share_of_noop": round(desk["per_second"] / noop["per_second"], 3) if noop["per_second"] else None,
                    "campaign_board": board, "checkpoint_register": register}
             results.append(row)

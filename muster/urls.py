@@ -13,6 +13,8 @@ from muster.core import views as core_views
 from muster.web import views as web
 
 urlpatterns = [
+    # First: Django tries the patterns in turn, and the API carries the busiest requests (the desk's scans).
+    path("api/v1/", api.urls),
     path("", web.home, name="home"),
     path("healthz", health.full, name="healthz"),
     path("healthz/node", health.node, name="healthz-node"),
@@ -29,7 +31,6 @@ urlpatterns = [
     path("volunteer/", RedirectView.as_view(pattern_name="volunteering:projects", query_string=True), name="volunteer"),
     path("accounts/", include("muster.accounts.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
 ]
 
 # Each domain app mounts its pages under its own prefix (/needs/, /rosters/, …).

@@ -208,9 +208,10 @@ def by_prefix(patterns: list) -> list:
     """The same URL patterns, those that share a literal first path segment gathered behind one include.
 
     Django tries a list of patterns one by one, and ninja lists one pattern per route: a desk's scan
-    (/api/v1/testing/points/…/scan) was matched against about ninety routes of other apps first, a third
-    of what the desk's request costs beyond the framework's own work. Gathered by segment (recursively),
-    a request is tried against the segments and then its own group. A list is gathered only when every
+    (/api/v1/testing/points/…/scan) was matched against about ninety routes of other apps first, the
+    largest desk-only item in a CPU profile of the request (bench/desk_cost.py --profile desk; over HTTP
+    the saving is smaller than run-to-run noise). Gathered by segment (recursively), a request is tried
+    against the segments and then its own group. A list is gathered only when every
     pattern in it starts with a literal segment (a converter there could match across groups and change
     which pattern wins), so no URL resolves differently; names, reverse() and resolver_match.route stay.
     """

@@ -1,6 +1,6 @@
 """Benchmark the rostering engine on the Curtois & Qu instances and on generated ones, over several seeds.
 
-    python bench/roster_curtois.py [--time-limit 60] [--seeds 0,1,2] [--generated 12 --gen-seed 7]
+    python bench/roster_curtois.py [--time-limit 60] [--seeds 0,1,2] [--generated 12 --gen-seed 7 [--large]]
                                    [--only Instance1,Instance5] [--no-shared] [--compete]
 
 For every instance and seed it solves once (one solver at a time, `--workers` CP-SAT workers, by default
@@ -11,6 +11,7 @@ median / max objective and gap over the seeds, the best lower bound the engine p
 - Generated instances (`muster.rosters.solver.generate.family(gen_seed, n)`, the ones to tune on): their
   "best known" is kept in `bench/data/roster_generated_best.json`, the best roster any run has found (or
   the planted roster, feasible by construction), and every run that finds a better one writes it back;
+  `--large` draws them from `large_family` instead (the larger kind: up to 120 staff, 18 shift types);
   the table also shows the gap to the proved lower bound, which is what a coordinator sees next to a
   roster ("at most x% above the best possible").
 - `--compete`: a second solve (the same engine on another instance, in a loop) runs in its own process
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from muster.rosters.solver.curtois import DATA_DIR, best_known, load_curtois  # noqa: E402
-from muster.rosters.solver.generate import family, load, planted  # noqa: E402
+from muster.rosters.solver.generate import family, large_family, load, planted  # noqa: E402
 from muster.rosters.solver.solve import solve  # noqa: E402
 from muster.rosters.solver.validate import validate  # noqa: E402
 
@@ -128,6 +129,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--seeds", default="0,1,2", help="comma-separated solver seeds")
     ap.add_argument("--generated", type=int, default=0, help="how many generated instances (0: none)")
     ap.add_argument("--gen-seed", type=int, default=7, help="seed of the generated family")
+    ap.add_argument("--large", action="store_true",
+                    help="the generated family of the larger kind (up to 120 staff, 18 shift types)")
     ap.add_argument("--compete", action="store_true", help="run a second solve beside, in its own process")
     args = ap.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
@@ -140,7 +143,7 @@ def main(argv: list[str]) -> int:
     t_all = time.monotonic()
     try:
         if args.generated:
-            specs = family(args.gen_seed, args.generated)
+            specs = (large_family if args.large else family)(args.gen_seed, args.generated)
             known_gen = json.loads(GENERATED_BEST.read_text()) if GENERATED_BEST.exists() else {}
             rows = []
             for sp in specs:
@@ -148,7 +151,8 @@ def main(argv: list[str]) -> int:
                 start = float(validate(inp, planted(sp)).objective)
                 rows.append((sp.name, inp, min(start, known_gen.get(sp.name, start)), "run"))
             found: dict[str, float] = {}
-            table(f"generated family {args.gen_seed} (gap to the best any run found)", rows, seeds, args, found)
+            kind = "large generated family" if args.large else "generated family"
+            table(f"{kind} {args.gen_seed} (gap to the best any run found)", rows, seeds, args, found)
             better = {k: v for k, v in found.items() if v < known_gen.get(k, float("inf"))}
             if better:
                 GENERATED_BEST.parent.mkdir(exist_ok=True)

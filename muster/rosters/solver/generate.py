@@ -8,8 +8,9 @@ headcount with noise, and shift-on/off requests are sprinkled at a chosen densit
 planted roster and some against it, so the optimum is not the planted roster and costs something.
 
 Sizes and densities vary around the benchmark's mid-size instances (Instance6 to Instance19): 14 to 84
-days, 8 to 60 staff, 1 to 6 shift types. `family(seed, n)` draws `n` such instances; `generate(...)`
-builds one with explicit sizes. Pure Python (no Django), like the rest of the engine.
+days, 8 to 60 staff, 1 to 6 shift types. `family(seed, n)` draws `n` such instances, `large_family(seed, n)`
+as many of the larger kind (up to 120 staff and 18 shift types); `generate(...)` builds one with explicit
+sizes. Pure Python (no Django), like the rest of the engine.
 """
 
 from __future__ import annotations
@@ -52,6 +53,37 @@ def family(seed: int, n: int = 12) -> list[Spec]:
                         shift_types=types, request_density=round(rng.uniform(0.1, 0.5), 2),
                         cover_noise=round(rng.uniform(0.1, 0.5), 2), rest_heavy=rng.random() < 0.3))
     return out
+
+
+LARGE_CELLS = 3600  # most staff x days in a large instance (the benchmark's largest below the year-long)
+
+
+def large_family(seed: int, n: int = 8) -> list[Spec]:
+    """`n` instance shapes of the benchmark's larger kind (Instance13 to Instance19): up to 120 staff,
+    up to 18 shift types or up to 12 weeks, never more than `LARGE_CELLS` staff-days, drawn from
+    `seed`. Named Big<seed>_<i>; tuned on like `family`, never on the shared files."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        while True:
+            weeks = rng.choice([4, 4, 6, 8, 12])
+            staff = rng.randint(30, 120)
+            if staff * weeks * 7 <= LARGE_CELLS:
+                break
+        types = rng.randint(3, 18 if weeks <= 4 else 8)
+        out.append(Spec(name=f"Big{seed}_{i}", seed=rng.randrange(1 << 30), days=7 * weeks, staff=staff,
+                        shift_types=types, request_density=round(rng.uniform(0.1, 0.5), 2),
+                        cover_noise=round(rng.uniform(0.1, 0.5), 2), rest_heavy=rng.random() < 0.3))
+    return out
+
+
+def _pool(k: int) -> list[tuple[str, int, int]]:
+    """The shift types to draw `k` from: the benchmark's eight, and past eight (Instance13 has 18)
+    variants of them starting half an hour or an hour later, as a large hospital's rota has."""
+    if k <= len(SHIFT_POOL):
+        return SHIFT_POOL
+    extra = [(f"{sid}{j}", start + 30 * j, length) for j in (1, 2) for sid, start, length in SHIFT_POOL]
+    return SHIFT_POOL + extra
 
 
 def _successions(types: list[tuple[str, int, int]]) -> dict[str, set[str]]:
@@ -111,7 +143,7 @@ def _build(spec: Spec) -> tuple[str, dict[str, list[str]]]:
     a minimum and a maximum, run lengths, weekends), a planted roster that keeps them, then cover set
     from the staff's capacity (not from the planted roster) and requests."""
     rng = random.Random(spec.seed)
-    types = sorted(rng.sample(SHIFT_POOL, spec.shift_types), key=lambda t: t[1])
+    types = sorted(rng.sample(_pool(spec.shift_types), spec.shift_types), key=lambda t: t[1])
     ids = [t[0] for t in types]
     lengths = {t[0]: t[2] for t in types}
     forbidden = _successions(types)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from muster.rosters.solver.curtois import parse_curtois
-from muster.rosters.solver.generate import Spec, family, generate, load, planted
+from muster.rosters.solver.generate import LARGE_CELLS, Spec, family, generate, large_family, load, planted
 from muster.rosters.solver.validate import validate
 
 
@@ -35,3 +35,20 @@ def test_the_successions_forbid_too_short_a_rest_between_days():
         assert any(t in night.forbidden_successors for t in by_id if t in ("E", "M", "D"))
     early = next(s for s in inp.shift_types)
     assert early.id not in early.forbidden_successors  # the same early shift again is a full day's rest
+
+
+def test_the_large_family_reaches_the_benchmark_s_larger_shapes_within_its_staff_days():
+    specs = large_family(5, 40)
+    assert specs == large_family(5, 40) and specs != large_family(6, 40)
+    assert all(s.staff * s.days <= LARGE_CELLS for s in specs)
+    assert max(s.staff for s in specs) > 100 and max(s.shift_types for s in specs) > 8
+    assert all(s.name.startswith("Big5_") for s in specs)
+
+
+def test_more_than_eight_shift_types_are_drawn_and_their_planted_roster_is_valid():
+    spec = Spec(name="t18", seed=3, days=28, staff=30, shift_types=18)
+    inp = load(spec)
+    ids = [s.id for s in inp.shift_types]
+    assert len(ids) == len(set(ids)) == 18
+    report = validate(inp, planted(spec))
+    assert report.valid, [v.message for v in report.violations][:3]

@@ -9,7 +9,6 @@ neighbourhood), and rounded it serves as a hint.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 
@@ -27,13 +26,20 @@ class LPResult:
     seconds: float
 
 
-def solve_lp(ctx: Context, time_limit: float = 30.0, glop_params: str = "") -> LPResult:
-    """Solve the LP relaxation of the model in `ctx` (built without explain mode)."""
+def solve_lp(ctx: Context, time_limit: float = 30.0, glop_params: str = "",
+             solvers: list | None = None) -> LPResult:
+    """Solve the LP relaxation of the model in `ctx` (built without explain mode).
+
+    The GLOP solver is appended to `solvers` when given, so that another thread can stop it
+    with `InterruptSolve()` (GLOP releases the GIL while it solves).
+    """
     t0 = time.monotonic()
     proto = ctx.model.proto
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return LPResult(False, None, None, 0.0)
+    if solvers is not None:
+        solvers.append(solver)
     solver.SetTimeLimit(int(max(0.1, time_limit) * 1000))
     if glop_params:
         solver.SetSolverSpecificParametersAsString(glop_params)
@@ -91,12 +97,6 @@ def solve_lp(ctx: Context, time_limit: float = 30.0, glop_params: str = "") -> L
         return LPResult(False, None, None, seconds)
     values = np.array([x.solution_value() for x in xs])
     return LPResult(True, obj.Value(), values, seconds)
-
-
-def lp_bound(res: LPResult) -> int | None:
-    if not res.ok or res.bound is None:
-        return None
-    return math.ceil(res.bound - 1e-6)
 
 
 def lp_values(ctx: Context, values: np.ndarray) -> np.ndarray:

@@ -5,15 +5,19 @@ The search runs in phases in one process (two CP-SAT workers by default):
 1. *small rosters* (up to a few thousand shift variables): the whole model,
    with the run-length flow formulation for a strong bound, for a share of
    the time; these usually finish proven optimal, and when they do not, the
-   neighbourhoods (4) take over from its roster and keep its bound;
+   neighbourhoods (5) take over from its roster and keep its bound;
 2. *construct*: a first roster meeting every hard rule. When no hard rule
    links employees, a depth-first greedy builds each person's roster in turn
    (CP-SAT only where it gives up); otherwise the whole model without costs,
    or a rolling horizon when that is too large;
 3. *bound*: on mid-size rosters the linear relaxation of the whole model
    (GLOP) gives the lower bound, and rounding it person by person gives a
-   second start that already has the right shape;
-4. *lns*: large neighbourhood search until the deadline: free a window of
+   second start that already has the right shape. It is solved on a thread
+   beside the phases below (one core of two), plain first, then with the
+   run-length flow, and taken in as it arrives;
+4. *sweeps*: beyond small rosters, each employee's whole roster re-solved in
+   turn with everyone else fixed, while a pass over the staff still pays;
+5. *lns*: large neighbourhood search until the deadline: free a window of
    days, a group of people, a block of both, the same few weekdays of every
    week (weekend limits and per-type maxima tie the weeks together, so a
    better roster often needs a new pattern of who works which weekends), or
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import gc
 import math
+import threading
 import time
 
 import numpy as np
@@ -36,7 +41,7 @@ import numpy as np
 from .build import build, run
 from .context import Region
 from .greedy import greedy_roster
-from .lns import lns, rins_solve
+from .lns import lns, sweep
 from .lp import lp_values, solve_lp
 from .model import Roster, RosterInput
 from .problem import OFF, Problem
@@ -50,9 +55,12 @@ from .validate import validate
 # than the default LP search.
 FULL_PARAMS = {"subsolvers": ["max_lp", "default_lp"]}
 LP_BOUND_MAX = 20000  # largest model (in shift variables) whose relaxation is solved for a bound
-LP_BOUND_SHARE = 0.25  # of the time limit, at most 15 s
+LP_FLOW_MAX = 20000  # largest model whose relaxation with the run-length flow follows the plain one
+FLOW_COST = 3.0  # the relaxation with the flow takes about this many times the plain one
+FLOW_SHARE = 0.5  # of the time left, at most, for it
+RELAX_POLL = 5.0  # seconds between looks at the relaxation while it runs
+SWEEP_SHARE = 0.3  # of the time limit, at most, for sweeps over the staff after construction
 FULL_MODEL_MAX = 200000  # beyond this the whole model is never built
-RINS_FINAL_SHARE = 0.0  # of the time limit for a closing relaxation-induced solve (off: did not pay)
 LNS_EPOCH = 15.0  # seconds before the neighbourhood statistics restart
 SMALL_MAX = 3000  # largest model (in shift variables) solved whole first
 SMALL_FULL_SHARE = 0.4  # of the time limit for that first whole-model solve (then neighbourhoods)
@@ -180,24 +188,78 @@ def full_solve(st: State, workers: int, seed: int, limit: float) -> str:
     return res.status
 
 
-def lp_bound(st: State, limit: float, guide: bool = True, seed: int = 0) -> None:
-    """Lower bound from the linear relaxation of the whole model with the run-length flow."""
-    t_start = time.monotonic()
-    ctx = build(st.p, flow=True)
-    res = solve_lp(ctx, max(0.1, min(limit - (time.monotonic() - t_start), st.left())))
-    st.stats["lp_seconds"] = round(time.monotonic() - t_start, 2)
-    if res.ok and res.bound is not None and res.values is not None:
-        # GLOP is exact to about 1e-6 relative; never claim more than the relaxation proves
-        bound = math.ceil(res.bound - 0.01 - 1e-6 * abs(res.bound))
-        st.bound = max(st.bound or 0, bound)
-        st.lp_pref = lp_values(ctx, res.values)
-        if guide and _independent(st.p):
-            # the relaxation knows the shape of good rosters (whose weekends, which nights):
-            # round it employee by employee into a roster that keeps every rule
-            a, failed = greedy_roster(st.p, seed, base=st.best, pref=st.lp_pref, employees=None)
-            if not failed:
-                st.stats["lp_start"] = validate(st.p.inp, st.p.to_roster(a)).objective
-                st.offer(a, "lp-rounding")
+class Relaxation:
+    """The linear relaxation of the whole model, solved on a thread beside the search.
+
+    GLOP releases the GIL while it solves, so the relaxation takes one core while the
+    neighbourhoods go on with the other, instead of holding the search up: on the larger rosters
+    it needs most of the time limit (Instance19's with the run-length flow: 43 s; Instance15's:
+    16 s), and a relaxation cut off at a share of the time gave neither bound nor guide. The plain
+    relaxation comes first (about a third of the time, a slightly weaker bound), then the one
+    with the flow. Results are taken by the search thread (`collect`), which alone touches the
+    state.
+    """
+
+    def __init__(self, p: Problem, deadline: float, flow_max: int):
+        self.p, self.deadline = p, deadline
+        self.flows = [False, True] if model_size(p) <= flow_max else [False]
+        self.results: list = []  # (ctx, LPResult), appended by the thread
+        self._solvers: list = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="roster-relaxation", daemon=True)
+
+    def start(self) -> Relaxation:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        plain_seconds = None
+        for flow in self.flows:
+            left = self.deadline - time.monotonic()
+            if self._stop.is_set() or left < 0.5:
+                return
+            if flow and plain_seconds is not None and FLOW_COST * plain_seconds > FLOW_SHARE * left:
+                # the tighter bound would hold a core for most of what is left: the search needs it more
+                return
+            ctx = build(self.p, flow=flow)
+            if self._stop.is_set():
+                return
+            res = solve_lp(ctx, left, solvers=self._solvers)
+            plain_seconds = res.seconds
+            self.results.append((ctx, res))
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def collect(self, st: State, seed: int) -> None:
+        """Take the relaxations solved since the last call: the bound, the guide, a rounded start."""
+        while self.results:
+            ctx, res = self.results.pop(0)
+            key = "lp_flow_seconds" if ctx.cache.get("use_flow") else "lp_seconds"
+            st.stats[key] = round(res.seconds, 2)
+            if not (res.ok and res.bound is not None and res.values is not None):
+                continue
+            # GLOP is exact to about 1e-6 relative; never claim more than the relaxation proves
+            bound = math.ceil(res.bound - 0.01 - 1e-6 * abs(res.bound))
+            st.bound = max(st.bound or 0, bound)
+            st.lp_pref = lp_values(ctx, res.values)
+            if _independent(st.p):
+                # the relaxation knows the shape of good rosters (whose weekends, which nights):
+                # round it employee by employee into a roster that keeps every rule
+                a, failed = greedy_roster(st.p, seed, base=st.best, pref=st.lp_pref, employees=None)
+                if not failed:
+                    st.stats["lp_start"] = validate(st.p.inp, st.p.to_roster(a)).objective
+                    st.offer(a, "lp-rounding")
+
+    def stop(self) -> None:
+        """Interrupt the relaxation and wait for its thread (again and again: GLOP may only just be
+        starting when asked)."""
+        self._stop.set()
+        while self._thread.is_alive():
+            for solver in list(self._solvers):
+                solver.InterruptSolve()
+            self._thread.join(0.1)
 
 
 def solve(inp: RosterInput, time_limit: float = 60.0, *, workers: int = 2, seed: int = 0,
@@ -240,28 +302,35 @@ def solve(inp: RosterInput, time_limit: float = 60.0, *, workers: int = 2, seed:
         status = full_solve(st, workers, seed, st.left())
         if status == "INFEASIBLE":
             return _infeasible(inp, st, explain)
-    if st.best is not None and not st.done() and 3000 < size <= LP_BOUND_MAX and time_limit >= 20:
-        lp_bound(st, min(LP_BOUND_SHARE * time_limit, 15.0))
-    if st.best is not None and not st.done():
-        if st.lp_pref is not None and RINS_FINAL_SHARE > 0:
-            # neighbourhoods first, then the cells the relaxation disputes in one longer solve
-            final = RINS_FINAL_SHARE * time_limit
-            deadline = st.deadline
-            st.deadline = deadline - final
-            lns(st, workers, seed)
-            st.deadline = deadline
-            while not st.done():
-                if not rins_solve(st, workers, seed, st.left()):
-                    break
+    relax = None
+    if st.best is not None and not st.done() and SMALL_MAX < size <= LP_BOUND_MAX and time_limit >= 20:
+        relax = Relaxation(p, st.deadline, LP_FLOW_MAX).start()
+    try:
+        if st.best is not None and not st.done() and size > SMALL_MAX:
+            sweep(st, seed, SWEEP_SHARE * time_limit)
         epoch = 0
-        while not st.done():
+        while st.best is not None and not st.done():
             # restart the neighbourhood statistics now and then: sizes and preferences learnt
             # early drift away from what pays later
             epoch += 1
+            parallel = None
+            if relax is not None:
+                relax.collect(st, seed)
+                # one core is the relaxation's while it runs
+                parallel = 1 if relax.running else None
+            if st.done():
+                break
             deadline = st.deadline
-            st.deadline = min(deadline, time.monotonic() + max(LNS_EPOCH, 0.25 * time_limit))
-            lns(st, workers, seed + epoch)
+            epoch_len = max(LNS_EPOCH, 0.25 * time_limit)
+            if relax is not None and relax.running:
+                epoch_len = min(epoch_len, RELAX_POLL)
+            st.deadline = min(deadline, time.monotonic() + epoch_len)
+            lns(st, workers, seed + epoch, parallel=parallel)
             st.deadline = deadline
+    finally:
+        if relax is not None:
+            relax.stop()
+            relax.collect(st, seed)
     return _result(st)
 
 

@@ -11,11 +11,12 @@ from muster.rosters.solver import solve, validate
 from muster.rosters.solver.build import build, run
 from muster.rosters.solver.context import Region
 from muster.rosters.solver.curtois import DATA_DIR, load_curtois
+from muster.rosters.solver.generate import Spec, load
 from muster.rosters.solver.greedy import greedy_roster
-from muster.rosters.solver.lns import _free_cells
+from muster.rosters.solver.lns import _free_cells, sweep
 from muster.rosters.solver.lp import solve_lp
 from muster.rosters.solver.problem import Problem
-from muster.rosters.solver.solve import _independent, rolling_horizon
+from muster.rosters.solver.solve import Relaxation, _independent, rolling_horizon
 from muster.rosters.solver.state import State
 
 from .strategies import roster_inputs
@@ -99,3 +100,44 @@ def test_a_hint_is_used_and_a_stale_one_tolerated():
     assert res.valid and res.objective is not None and res.objective <= validate(inp, hint).objective
     stale = {"A": ["D"] * 14, "nobody": ["X"] * 3}
     assert solve(inp, 10, hint=stale).valid
+
+
+def test_a_sweep_over_the_staff_keeps_every_rule_and_never_gets_worse():
+    inp, p = curtois(4)
+    a, _ = greedy_roster(p, seed=0)
+    start = validate(inp, p.to_roster(a)).objective
+    t0 = time.monotonic()
+    st = State(p, t0, t0 + 60)
+    st.offer(a, "construct")
+    assert sweep(st, seed=0, budget=20) >= 1
+    assert st.best is not None and st.best_obj is not None
+    rep = validate(inp, p.to_roster(st.best))
+    assert rep.valid and rep.objective == st.best_obj < start
+
+
+def test_the_relaxation_on_its_thread_bounds_the_roster_and_guides_the_search():
+    inp, p = curtois(4)
+    a, _ = greedy_roster(p, seed=0)
+    t0 = time.monotonic()
+    st = State(p, t0, t0 + 60)
+    st.offer(a, "construct")
+    relax = Relaxation(p, st.deadline, flow_max=10**9).start()
+    while relax.running and time.monotonic() - t0 < 50:
+        time.sleep(0.05)
+    relax.stop()
+    relax.collect(st, seed=0)
+    # Instance4's best known is 1,716; the plain relaxation proves 1,262 of it, the one with the flow 1,489
+    assert st.bound is not None and st.best_obj is not None and 1400 < st.bound <= 1716 <= st.best_obj
+    assert st.lp_pref is not None and st.lp_pref.shape == (p.E, p.D, p.S)
+    assert {"lp_seconds", "lp_flow_seconds"} <= set(st.stats)
+    assert validate(inp, p.to_roster(st.best)).valid
+
+
+def test_a_relaxation_still_running_is_stopped_at_once_when_the_search_ends():
+    # a large generated roster, whose relaxation takes far longer than the second it is given here
+    p = Problem.of(load(Spec(name="big", seed=1, days=42, staff=80, shift_types=6)))
+    relax = Relaxation(p, time.monotonic() + 120, flow_max=10**9).start()
+    time.sleep(1.0)
+    t = time.monotonic()
+    relax.stop()
+    assert not relax.running and time.monotonic() - t < 5

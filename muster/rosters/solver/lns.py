@@ -196,7 +196,8 @@ def sweep(st: State, seed: int, budget: float) -> int:
             if res.array is not None and not np.array_equal(res.array, base):
                 st.offer(res.array, "sweep")
         sweeps += 1
-        if before is None or st.best_obj is None or before - st.best_obj < SWEEP_MIN_GAIN * before:
+        # `<=`: a pass that leaves a roster costing nothing unchanged must end the sweeps too
+        if before is None or st.best_obj is None or before - st.best_obj <= SWEEP_MIN_GAIN * before:
             break
     st.stats["sweeps"] = f"{sweeps}, {start} -> {st.best_obj}"
     return sweeps

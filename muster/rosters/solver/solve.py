@@ -232,8 +232,9 @@ class Relaxation:
     def running(self) -> bool:
         return self._thread.is_alive()
 
-    def collect(self, st: State, seed: int) -> None:
-        """Take the relaxations solved since the last call: the bound, the guide, a rounded start."""
+    def collect(self, st: State, seed: int, guide: bool = True) -> None:
+        """Take the relaxations solved since the last call: the bound, and with `guide` the guide
+        and a rounded start (not once the time is up: rounding takes a moment)."""
         while self.results:
             ctx, res = self.results.pop(0)
             key = "lp_flow_seconds" if ctx.cache.get("use_flow") else "lp_seconds"
@@ -243,6 +244,8 @@ class Relaxation:
             # GLOP is exact to about 1e-6 relative; never claim more than the relaxation proves
             bound = math.ceil(res.bound - 0.01 - 1e-6 * abs(res.bound))
             st.bound = max(st.bound or 0, bound)
+            if not guide:
+                continue
             st.lp_pref = lp_values(ctx, res.values)
             if _independent(st.p):
                 # the relaxation knows the shape of good rosters (whose weekends, which nights):
@@ -330,7 +333,9 @@ def solve(inp: RosterInput, time_limit: float = 60.0, *, workers: int = 2, seed:
     finally:
         if relax is not None:
             relax.stop()
-            relax.collect(st, seed)
+    if relax is not None:
+        # a relaxation that finished in the last epoch still bounds the roster returned
+        relax.collect(st, seed, guide=False)
     return _result(st)
 
 

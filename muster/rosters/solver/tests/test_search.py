@@ -15,10 +15,11 @@ from muster.rosters.solver.generate import Spec, load
 from muster.rosters.solver.greedy import greedy_roster
 from muster.rosters.solver.lns import _free_cells, sweep
 from muster.rosters.solver.lp import solve_lp
-from muster.rosters.solver.problem import Problem
+from muster.rosters.solver.problem import OFF, Problem
 from muster.rosters.solver.solve import Relaxation, _independent, rolling_horizon
 from muster.rosters.solver.state import State
 
+from .helpers import instance
 from .strategies import roster_inputs
 
 
@@ -141,3 +142,14 @@ def test_a_relaxation_still_running_is_stopped_at_once_when_the_search_ends():
     t = time.monotonic()
     relax.stop()
     assert not relax.running and time.monotonic() - t < 5
+
+
+def test_sweeps_end_at_once_on_a_roster_that_costs_nothing():
+    inp = instance(28, employees=[{"id": f"E{i}"} for i in range(3)])
+    p = Problem.of(inp)
+    t0 = time.monotonic()
+    st = State(p, t0, t0 + 60)
+    st.offer(np.full((p.E, p.D), OFF, dtype=np.int32), "construct")
+    assert st.best_obj == 0
+    assert sweep(st, seed=0, budget=30) == 1
+    assert time.monotonic() - t0 < 10

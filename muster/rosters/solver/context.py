@@ -122,6 +122,7 @@ class Context:
         self.allowed = allowed if allowed is not None else np.ones((p.E, p.D, p.S), dtype=bool)
         self._x: dict[tuple[int, int], list[cp_model.IntVar | int]] = {}
         self._w: dict[tuple[int, int], Lit] = {}
+        self._days: dict[int, tuple[list, np.ndarray]] = {}  # on_shift's per-day parts
         self._make_vars()
 
     # --- geometry
@@ -197,6 +198,25 @@ class Context:
         if xs is not None:
             return xs[s]
         return 1 if self.fixed[e, d] == s else 0
+
+    def on_shift(self, d: int, s: int) -> cp_model.LinearExprT:
+        """How many people work shift s on day d: the free cells' variables plus the base roster's
+        count on the fixed ones (a sum over every person built one `x` at a time was most of the
+        time spent building a one-person model of a large roster)."""
+        day = self._days.get(d)
+        if day is None:
+            free = [e for e in self.free_emps if (e, d) in self._x]
+            fixed = np.zeros(self.p.S + 1, dtype=np.int64)
+            if self.base is not None:
+                rest = np.ones(self.p.E, dtype=bool)
+                rest[free] = False
+                # OFF (-1) lands in the last slot
+                fixed = np.bincount(self.base[rest, d] % (self.p.S + 1), minlength=self.p.S + 1)
+            elif len(free) < self.p.E:
+                raise ValueError("no base roster: every cell of this model is free")
+            day = self._days[d] = ([self._x[(e, d)] for e in free], fixed)
+        xss, fixed = day
+        return lsum([int(fixed[s])] + [xs[s] for xs in xss])
 
     def xs(self, e: int, d: int) -> Sequence[Lit]:
         xs = self._x.get((e, d))

@@ -20,12 +20,10 @@ def headcount(ctx: Context, d: int, s: int, emps=None):
     cache = ctx.cache.setdefault("headcount", {})
     if emps is None and (d, s) in cache:
         return cache[(d, s)]
-    p = ctx.p
-    terms = [ctx.x(e, d, s) for e in (range(p.E) if emps is None else emps)]
-    expr = lsum(terms)
     if emps is None:
-        cache[(d, s)] = expr
-    return expr
+        expr = cache[(d, s)] = ctx.on_shift(d, s)
+        return expr
+    return lsum([ctx.x(e, d, s) for e in emps])
 
 
 def _cover_hinter(d: int, s: int, req: int, under, over):

@@ -42,7 +42,7 @@ class _Hood:
         return self.gain + 1e-3
 
 
-def _others_busy(window: float = 0.2) -> float:
+def others_busy(window: float = 0.2) -> float:
     """Cores kept busy by other processes right now (0.0 when it cannot be told).
 
     The load average would count this process's own solving a moment ago (a benchmark
@@ -110,7 +110,7 @@ def lns(st: State, workers: int, seed: int, parallel: int | None = None) -> None
     if parallel is None:
         # side by side only when the machine has idle cores: under load the stale bases cost more
         # than the extra worker brings
-        parallel = LNS_PARALLEL if _others_busy() > 0.5 else workers
+        parallel = LNS_PARALLEL if others_busy() > 0.5 else workers
     parallel = max(1, min(workers, parallel))
     pool = ThreadPoolExecutor(parallel)
     running: dict = {}
@@ -168,7 +168,7 @@ SWEEP_SUB_TIME = 1.0  # seconds for one employee's roster in a sweep (it usually
 SWEEP_MIN_GAIN = 0.10  # another sweep only after one that cut the cost by at least this share
 
 
-def sweep(st: State, seed: int, budget: float) -> int:
+def sweep(st: State, seed: int, budget: float, parallel: int = 1) -> int:
     """Each employee's whole roster re-solved in turn with everyone else fixed; returns the sweeps run.
 
     One employee is a tiny model (CP-SAT proves its best roster in a tenth of a second even for
@@ -177,29 +177,59 @@ def sweep(st: State, seed: int, budget: float) -> int:
     greedy start from 27,813 to 7,959 in 10 s, which the neighbourhoods below needed 21 s for.
     A pass that gains little means the roster is a local optimum for single people: moves
     between people are then the neighbourhoods' work, so the sweeps stop.
+
+    With `parallel` > 1, that many employees are solved side by side (one CP-SAT worker each):
+    a result computed while another person's new roster came in is that one row copied onto the
+    best roster, kept if it is still no worse.
     """
     p = st.p
     rng = random.Random(seed)
     t_end = min(st.deadline, time.monotonic() + budget)
-    sweeps, start = 0, st.best_obj
-    while not st.done() and time.monotonic() < t_end:
-        before = st.best_obj
-        order = list(range(p.E))
-        rng.shuffle(order)
-        for i, e in enumerate(order):
-            left = t_end - time.monotonic()
-            if st.done() or left <= 0.05:
+    sweeps, start, t_start = 0, st.best_obj, time.monotonic()
+    parallel = max(1, parallel)
+
+    def task(e: int, base: np.ndarray, limit: float, task_seed: int):
+        return run(build(p, Region([e], 0, p.D, p.D), base), limit, workers=1, seed=task_seed, hint=base,
+                   params=SUB_PARAMS)
+
+    pool = ThreadPoolExecutor(parallel)
+    try:
+        while not st.done() and time.monotonic() < t_end:
+            before = st.best_obj
+            order = list(range(p.E))
+            rng.shuffle(order)
+            running: dict = {}
+            i = 0
+            while i < len(order) or running:
+                while i < len(order) and len(running) < parallel:
+                    left = t_end - time.monotonic()
+                    if st.done() or left <= 0.05:
+                        i = len(order)
+                        break
+                    base = st.incumbent
+                    running[pool.submit(task, order[i], base, min(SWEEP_SUB_TIME, left), seed + i)] = (order[i], base)
+                    i += 1
+                if not running:
+                    break
+                done, _pending = wait(list(running), return_when=FIRST_COMPLETED)
+                for fut in done:
+                    e, base = running.pop(fut)
+                    res = fut.result()
+                    if res.array is None or np.array_equal(res.array[e], base[e]):
+                        continue
+                    if base is st.incumbent:
+                        st.offer(res.array, "sweep")
+                    else:  # another row changed meanwhile: this person's new row onto the best roster
+                        merged = st.incumbent.copy()
+                        merged[e] = res.array[e]
+                        st.offer(merged, "sweep")
+            sweeps += 1
+            # `<=`: a pass that leaves a roster costing nothing unchanged must end the sweeps too
+            if before is None or st.best_obj is None or before - st.best_obj <= SWEEP_MIN_GAIN * before:
                 break
-            base = st.incumbent
-            res = run(build(p, Region([e], 0, p.D, p.D), base), min(SWEEP_SUB_TIME, left), workers=1,
-                      seed=seed + i, hint=base, params=SUB_PARAMS)
-            if res.array is not None and not np.array_equal(res.array, base):
-                st.offer(res.array, "sweep")
-        sweeps += 1
-        # `<=`: a pass that leaves a roster costing nothing unchanged must end the sweeps too
-        if before is None or st.best_obj is None or before - st.best_obj <= SWEEP_MIN_GAIN * before:
-            break
-    st.stats["sweeps"] = f"{sweeps}, {start} -> {st.best_obj}"
+    finally:
+        pool.shutdown(wait=True)
+    st.stats["sweeps"] = f"{sweeps}, {start} -> {st.best_obj} in {time.monotonic() - t_start:.1f}s, {parallel} at a time"
     return sweeps
 
 

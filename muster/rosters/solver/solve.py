@@ -41,7 +41,7 @@ import numpy as np
 from .build import build, run
 from .context import Region
 from .greedy import greedy_roster
-from .lns import lns, sweep
+from .lns import lns, others_busy, sweep
 from .lp import lp_values, solve_lp
 from .model import Roster, RosterInput
 from .problem import OFF, Problem
@@ -310,7 +310,9 @@ def solve(inp: RosterInput, time_limit: float = 60.0, *, workers: int = 2, seed:
         relax = Relaxation(p, st.deadline, LP_FLOW_MAX).start()
     try:
         if st.best is not None and not st.done() and size > SMALL_MAX:
-            sweep(st, seed, SWEEP_SHARE * time_limit)
+            # two people at a time when a core is free (not the relaxation's, nor another process's)
+            alone = (relax is None or not relax.running) and others_busy() <= 0.5
+            sweep(st, seed, SWEEP_SHARE * time_limit, parallel=workers if alone else 1)
         epoch = 0
         while st.best is not None and not st.done():
             # restart the neighbourhood statistics now and then: sizes and preferences learnt

@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
+from ortools.sat.python import cp_model_helper
 
 from muster.rosters.solver import solve, validate
 from muster.rosters.solver.build import build, run
@@ -153,3 +154,41 @@ def test_sweeps_end_at_once_on_a_roster_that_costs_nothing():
     assert st.best_obj == 0
     assert sweep(st, seed=0, budget=30) == 1
     assert time.monotonic() - t0 < 10
+
+
+def test_a_sweep_two_people_at_a_time_keeps_every_rule_and_gets_at_least_as_far():
+    inp, p = curtois(4)
+    a, _ = greedy_roster(p, seed=0)
+    start = validate(inp, p.to_roster(a)).objective
+    t0 = time.monotonic()
+    st = State(p, t0, t0 + 60)
+    st.offer(a, "construct")
+    assert sweep(st, seed=0, budget=20, parallel=2) >= 1
+    assert st.best is not None and st.best_obj is not None and st.best_obj < start
+    rep = validate(inp, p.to_roster(st.best))
+    assert rep.valid and rep.objective == st.best_obj
+    assert "2 at a time" in st.stats["sweeps"]
+
+
+def test_the_headcount_of_a_shift_is_the_free_cells_plus_the_base_rosters_fixed_ones():
+    inp, p = curtois(4)
+    base, _ = greedy_roster(p, seed=0)
+    mask = np.zeros((p.E, p.D), dtype=bool)
+    mask[::3, 2:9] = True
+    for region in (None, Region([1, 4], 0, p.D, p.D), Region(None, 5, 12, p.D), Region.cells(mask),
+                   Region([0, 2], 3, 10, 14)):
+        ctx = build(p, region, None if region is None else base)
+        for d in range(ctx.region.cut):
+            for s in range(p.S):
+                got = ctx.on_shift(d, s)
+                fixed = sum(int(base[e, d] == s) for e in range(p.E) if (e, d) not in ctx._x)
+                free = [ctx._x[(e, d)][s] for e in range(p.E) if (e, d) in ctx._x]
+                free = [v for v in free if not isinstance(v, int)]
+                if not free:
+                    assert got == fixed
+                    continue
+                # the expression's variables are exactly the free cells' ones, and its constant the rest
+                flat = cp_model_helper.FlatIntExpr(got)
+                assert flat.offset == fixed
+                assert sorted(v.index for v in flat.vars) == sorted(v.index for v in free)
+                assert set(flat.coeffs) == {1}

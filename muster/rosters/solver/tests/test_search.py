@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
-from ortools.sat.python import cp_model_helper
+from ortools.sat.python import cp_model, cp_model_helper
 
 from muster.rosters.solver import solve, validate
 from muster.rosters.solver.build import build, run
@@ -182,12 +182,13 @@ def test_the_headcount_of_a_shift_is_the_free_cells_plus_the_base_rosters_fixed_
             for s in range(p.S):
                 got = ctx.on_shift(d, s)
                 fixed = sum(int(base[e, d] == s) for e in range(p.E) if (e, d) not in ctx._x)
-                free = [ctx._x[(e, d)][s] for e in range(p.E) if (e, d) in ctx._x]
-                free = [v for v in free if not isinstance(v, int)]
+                free = [v for e in range(p.E) if (e, d) in ctx._x
+                        for v in [ctx._x[(e, d)][s]] if not isinstance(v, int)]
                 if not free:
                     assert got == fixed
                     continue
                 # the expression's variables are exactly the free cells' ones, and its constant the rest
+                assert isinstance(got, cp_model.LinearExpr)
                 flat = cp_model_helper.FlatIntExpr(got)
                 assert flat.offset == fixed
                 assert sorted(v.index for v in flat.vars) == sorted(v.index for v in free)

@@ -203,6 +203,24 @@ class Context:
         """How many people work shift s on day d: the free cells' variables plus the base roster's
         count on the fixed ones (a sum over every person built one `x` at a time was most of the
         time spent building a one-person model of a large roster)."""
+        xss, fixed = self._day(d)
+        return lsum([int(fixed[s])] + [xs[s] for xs in xss])
+
+    def on_shift_parts(self, d: int, s: int) -> tuple[int, list]:
+        """`on_shift(d, s)` as (a constant, the free cells' literals): the headcount is at least
+        the constant and at most the constant plus the number of literals."""
+        xss, fixed = self._day(d)
+        const, lits = int(fixed[s]), []
+        for xs in xss:
+            if isinstance(xs[s], int):
+                const += xs[s]
+            else:
+                lits.append(xs[s])
+        return const, lits
+
+    def _day(self, d: int) -> tuple[list, np.ndarray]:
+        """Day d's free cells' shift literals, and the base roster's headcount per shift on the
+        fixed cells (OFF in the last slot)."""
         day = self._days.get(d)
         if day is None:
             free = [e for e in self.free_emps if (e, d) in self._x]
@@ -215,8 +233,7 @@ class Context:
             elif len(free) < self.p.E:
                 raise ValueError("no base roster: every cell of this model is free")
             day = self._days[d] = ([self._x[(e, d)] for e in free], fixed)
-        xss, fixed = day
-        return lsum([int(fixed[s])] + [xs[s] for xs in xss])
+        return day
 
     def xs(self, e: int, d: int) -> Sequence[Lit]:
         xs = self._x.get((e, d))

@@ -48,11 +48,19 @@ class CoverSoft(Rule):
         for (d, s), c in p.cover.items():
             if not ctx.lo <= d < min(ctx.hi, ctx.cut):
                 continue
-            count = headcount(ctx, d, s)
             req = c.requirement
-            if isinstance(count, int):
-                ctx.penalize("cover", max(0, req - count), c.under_weight)
-                ctx.penalize("cover", max(0, count - req), c.over_weight)
+            least, lits = ctx.on_shift_parts(d, s)
+            if not lits:
+                ctx.penalize("cover", max(0, req - least), c.under_weight)
+                ctx.penalize("cover", max(0, least - req), c.over_weight)
+                continue
+            count = headcount(ctx, d, s)
+            if req <= least or least + len(lits) <= req:
+                # the headcount cannot cross the requirement (a model that frees a few people, such as
+                # one person's roster in a sweep, is mostly such cells): short or over by a linear
+                # amount, with no variable or constraint of its own
+                ctx.penalize("cover", req - count if least < req else 0, c.under_weight)
+                ctx.penalize("cover", count - req if least >= req else 0, c.over_weight)
                 continue
             under: cp_model.IntVar | int
             over: cp_model.IntVar | int

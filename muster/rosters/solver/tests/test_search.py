@@ -182,3 +182,37 @@ def test_the_headcount_of_a_shift_is_the_free_cells_plus_the_base_rosters_fixed_
                 assert flat.offset == fixed
                 assert sorted(v.index for v in flat.vars) == sorted(v.index for v in free)
                 assert set(flat.coeffs) == {1}
+
+
+def _sub_model_cost(p, region, base, roster):
+    """The sub-model's objective for `roster` (its free cells fixed to the roster's shifts)."""
+    ctx = build(p, region, base)
+    for (e, d, s), v in ctx.var_items():
+        ctx.model.add(v == int(roster[e, d] == s))
+    res = run(ctx, 10, workers=1)
+    assert res.status == "OPTIMAL"
+    return res.objective
+
+
+def test_a_sub_model_prices_rosters_as_the_validator_does_and_one_person_needs_no_cover_variables():
+    # Cover cells whose headcount cannot cross the requirement (every cell of a one-person model)
+    # are priced linearly, with no shortage or excess variable. Whatever the sub-model leaves out
+    # is a constant (the fixed people's own rules): between the base roster and the sub-model's
+    # optimum it must charge exactly the difference the independent validator finds.
+    for n in (3, 4):
+        inp, p = curtois(n)
+        base, _ = greedy_roster(p, seed=1)
+        before = validate(inp, p.to_roster(base)).objective
+        mask = np.zeros((p.E, p.D), dtype=bool)
+        mask[1::2, 3:11] = True
+        for region in (Region([2], 0, p.D, p.D), Region([0, 5], 0, p.D, p.D), Region(None, 6, 10, p.D),
+                       Region([1, 3, 4], 2, 9, p.D), Region.cells(mask)):
+            ctx = build(p, region, base)
+            names = [v.name for v in ctx.model.proto.variables]
+            if region.employees is not None and len(region.employees) == 1:
+                assert not [x for x in names if x.startswith(("under", "over"))], names
+            res = run(ctx, 10, workers=1, hint=base)
+            assert res.status == "OPTIMAL" and res.array is not None
+            after = validate(inp, p.to_roster(res.array)).objective
+            assert after <= before
+            assert res.objective - _sub_model_cost(p, region, base, base) == after - before, (n, region)

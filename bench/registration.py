@@ -15,7 +15,8 @@ also keeps the table's five foreign keys (`raw_insert_fk`: every real sample row
 this is the fair floor for one durable row). The three alternate in --rounds rounds, each on
 its own slice of the people, so that a shared machine's changing load falls on all three alike.
 Prints JSON with registrations per second, p50/p99
-latency, the ratio to each baseline and the accounting check.
+latency, the ratio to each baseline, the CPU milliseconds per row written in the writing
+processes and in PostgreSQL for the desk and each baseline, and the accounting check.
 
 The desk's time includes what a desk does besides the registrations counted: a tube open (with
 its audit event) every --pool scans and the resends. Runs with DEBUG off (set by the bench
@@ -32,7 +33,7 @@ import secrets
 import sys
 import time
 
-from common import desk_city, pct, scratch_database, server_url, setup  # bench/common.py
+from common import cpu_seconds, desk_city, pct, scratch_database, server_url, setup  # bench/common.py
 
 
 def desk_worker(args) -> dict:
@@ -54,7 +55,7 @@ def desk_worker(args) -> dict:
     late = max(0.0, time.time() - start_at)  # set up after the clock started: the round's wall is too long
     while time.time() < start_at:
         time.sleep(0.001)
-    t_start = time.perf_counter()
+    t_start, cpu0 = time.perf_counter(), time.process_time()
     for i, scan in enumerate(scans):
         if tube is None:
             tube_no += 1
@@ -79,7 +80,7 @@ def desk_worker(args) -> dict:
     if tube is not None:
         actions.tube_close(actor=clerk, point=point, barcode=tube)
     return {"lat": lat, "refused": refused, "replays": replays, "secs": time.perf_counter() - t_start, "end": time.time(),
-            "late": late}
+            "late": late, "cpu": time.process_time() - cpu0}
 
 
 def raw_worker(args) -> dict:
@@ -90,13 +91,25 @@ def raw_worker(args) -> dict:
     with psycopg.connect(url) as conn:
         while time.time() < start_at:
             time.sleep(0.001)
+        cpu0 = time.process_time()
         for row in rows:
             t0 = time.perf_counter()
             conn.execute(f"INSERT INTO {table} (campaign_id, person_id, tube_id, point_id, registered_at, registered_by_id,"
                          " client_key, is_resample) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", row)
             conn.commit()
             lat.append(time.perf_counter() - t0)
-    return {"lat": lat, "end": time.time()}
+    return {"lat": lat, "end": time.time(), "cpu": time.process_time() - cpu0}
+
+
+def timed_map(pool, fn, jobs: list, start_at: float, database: str) -> tuple[list, float]:
+    """pool.map(fn, jobs) whose workers start their clocks at start_at; with the CPU seconds
+    PostgreSQL's backends for `database` (and the server's own processes) spent from then on."""
+    pending = pool.map_async(fn, jobs)
+    while time.time() < start_at:
+        time.sleep(0.001)
+    before = cpu_seconds(database)["database"]
+    out = pending.get()
+    return out, cpu_seconds(database)["database"] - before
 
 
 def main(argv=None) -> int:
@@ -140,6 +153,10 @@ def main(argv=None) -> int:
         # people (the baselines write the rows that round's desks wrote), so that a machine whose
         # load changes during the run slows all three alike.
         res, raws, last_id = [], {"bench_raw_sample": [], "bench_raw_sample_fk": []}, 0
+        database = url.rsplit("/", 1)[1]
+        # CPU seconds per kind: in the writing processes (the desks' Python and Django, or the
+        # baselines' psycopg loop) and in PostgreSQL: where a registration's cost goes
+        cpu = {kind: {"app": 0.0, "database": 0.0} for kind in ("desk", *raws)}
         wall = 0.0
         raw_walls = dict.fromkeys(raws, 0.0)
         n_rows = 0
@@ -148,8 +165,11 @@ def main(argv=None) -> int:
             shares = [part[d :: args.desks] for d in range(args.desks)]
             with ctx.Pool(args.desks) as pool:
                 start_at = time.time() + 3.0  # every worker set up and connected before the clock starts (see "late_seconds")
-                out_r = pool.map(desk_worker, [(url, prep["point"], prep["clerks"][d], d, shares[d], args.pool, args.resend,
-                                                start_at, r) for d in range(args.desks)])
+                out_r, db_cpu = timed_map(pool, desk_worker, [(url, prep["point"], prep["clerks"][d], d, shares[d], args.pool,
+                                                               args.resend, start_at, r) for d in range(args.desks)],
+                                          start_at, database)
+            cpu["desk"]["app"] += sum(x["cpu"] for x in out_r)
+            cpu["desk"]["database"] += db_cpu
             wall += max(x["end"] for x in out_r) - start_at
             res += out_r
             with psycopg.connect(url) as conn:
@@ -162,7 +182,10 @@ def main(argv=None) -> int:
             for table in raws:
                 with ctx.Pool(args.desks) as pool:
                     start_at = time.time() + 2.0
-                    raw = pool.map(raw_worker, [(url, raw_shares[d], start_at, table) for d in range(args.desks)])
+                    raw, db_cpu = timed_map(pool, raw_worker, [(url, raw_shares[d], start_at, table) for d in range(args.desks)],
+                                            start_at, database)
+                cpu[table]["app"] += sum(x["cpu"] for x in raw)
+                cpu[table]["database"] += db_cpu
                 raw_walls[table] += max(x["end"] for x in raw) - start_at
                 raws[table] += [x for x in raw for x in x["lat"]]
         lat = [x for r in res for x in r["lat"]]
@@ -190,6 +213,9 @@ def main(argv=None) -> int:
             "samples": samples, "distinct_people": distinct, "every_person_once": samples == distinct == args.people,
             "overfilled_tubes": overfilled, "tube_count_mismatches": mismatched,
             "target_met": registrations / wall >= 1000 and pct(lat, 0.99) < 100,
+            # CPU ms per row written: the desk (tube opens and resends included) against the plain INSERTs
+            "cpu_ms_per_row": {name: {k: round(1000 * v / (registrations if name == "desk" else n_rows), 3)
+                                      for k, v in kinds.items()} for name, kinds in cpu.items()},
         }
         print(json.dumps(out, ensure_ascii=False))
         return 0 if out["every_person_once"] and not overfilled and not mismatched else 1
